@@ -1,0 +1,52 @@
+//! `POST /v1/auth/login`: a user's password (or a legacy AUTHTOKEN token) for an access token.
+
+use poem_openapi::payload::Json;
+use poem_openapi::{Object, OpenApi};
+
+use super::ApiTags;
+use super::problem::ApiResult;
+use crate::service::{Core, login};
+
+/// Credentials.
+#[derive(Debug, Object)]
+pub struct LoginRequest {
+    /// Username.
+    #[oai(validator(min_length = 1, max_length = 64))]
+    pub username: String,
+    /// Password, or a login token issued by the legacy AUTHTOKEN call.
+    #[oai(validator(min_length = 1, max_length = 1024), write_only)]
+    pub password: String,
+}
+
+/// An access token.
+#[derive(Debug, Object)]
+pub struct AccessToken {
+    /// The token: send it as `Authorization: Bearer <token>`.
+    pub access_token: String,
+    /// Always `Bearer`.
+    pub token_type: String,
+    /// Seconds until the token expires.
+    pub expires_in: i64,
+}
+
+/// Login endpoint.
+#[derive(Debug)]
+pub struct LoginApi {
+    /// Service core.
+    pub core: Core,
+}
+
+#[OpenApi(tag = "ApiTags::Auth")]
+impl LoginApi {
+    /// Exchange a username and password (or a login token) for a short-lived access token.
+    /// Ten failures for one username within 15 minutes lock it for the rest of the window (429).
+    #[oai(path = "/v1/auth/login", method = "post", operation_id = "login")]
+    async fn login(&self, body: Json<LoginRequest>) -> ApiResult<Json<AccessToken>> {
+        let token = login::login(&self.core, &body.username, &body.password).await?;
+        Ok(Json(AccessToken {
+            access_token: token.token,
+            token_type: "Bearer".into(),
+            expires_in: token.expires_in,
+        }))
+    }
+}

@@ -1,0 +1,293 @@
+//! `/v1/tenants`: tenant CRUD (admin). Tenants are addressed by their code.
+
+use chrono::{DateTime, Utc};
+use poem_openapi::param::{Path, Query};
+use poem_openapi::payload::Json;
+use poem_openapi::{Object, OpenApi};
+
+use super::input::{InputBuilder, time};
+use super::pagination::{next_cursor, page_request};
+use super::problem::{ApiError, ApiResult, from_service};
+use super::security::Auth;
+use super::{ApiTags, Created, Deleted, rest_name};
+use crate::service::objects::{self, Input};
+use crate::service::tenants::{self as service, TenantRules};
+use crate::service::{Core, ServiceError};
+use crate::store::objects::{CondOp, Condition, Row, Value};
+
+/// REST name ↔ legacy column.
+const NAMES: &[(&str, &str)] = &[
+    ("code", "te_code"),
+    ("name", "te_name"),
+    ("disabled", "te_disabled"),
+    ("billing_code", "te_billingcode"),
+    ("recording_host", "te_recordinghost"),
+    ("recording_user", "te_recordinguser"),
+    ("recording_password", "te_recordingpassword"),
+    ("parking_start", "pk_start"),
+    ("parking_end", "pk_end"),
+];
+
+fn field(legacy: &str) -> &str {
+    rest_name(NAMES, legacy)
+}
+
+fn err(e: ServiceError) -> ApiError {
+    from_service(e, field)
+}
+
+/// A tenant.
+#[derive(Debug, Object)]
+pub struct Tenant {
+    /// Internal id (`te_id`; legacy destination tags and MANAGEDB use it).
+    pub id: i64,
+    /// Unique code, fixed at creation; part of SIP usernames (`<number>-<CODE>`).
+    pub code: String,
+    /// Display name.
+    pub name: String,
+    /// Disabled tenants keep their data but should not place calls.
+    pub disabled: bool,
+    /// Billing reference.
+    pub billing_code: String,
+    /// Host receiving call recordings.
+    pub recording_host: String,
+    /// User on the recording host.
+    pub recording_user: String,
+    /// First parking slot.
+    pub parking_start: Option<u32>,
+    /// Last parking slot.
+    pub parking_end: Option<u32>,
+    /// Creation time.
+    pub created_at: Option<DateTime<Utc>>,
+    /// Last change.
+    pub updated_at: Option<DateTime<Utc>>,
+}
+
+impl From<&Row> for Tenant {
+    fn from(row: &Row) -> Self {
+        Tenant {
+            id: row.id,
+            code: row.text("te_code").into(),
+            name: row.text("te_name").into(),
+            disabled: row.flag("te_disabled"),
+            billing_code: row.text("te_billingcode").into(),
+            recording_host: row.text("te_recordinghost").into(),
+            recording_user: row.text("te_recordinguser").into(),
+            parking_start: row.text("pk_start").parse().ok(),
+            parking_end: row.text("pk_end").parse().ok(),
+            created_at: time(row.text("te_created_at")),
+            updated_at: time(row.text("te_updated_at")),
+        }
+    }
+}
+
+/// A new tenant.
+#[derive(Debug, Object)]
+pub struct TenantCreate {
+    /// Unique code: 1-32 characters of A-Z, a-z, 0-9, `_`; cannot be changed later.
+    #[oai(validator(min_length = 1, max_length = 32, pattern = "^[A-Za-z0-9_]+$"))]
+    pub code: String,
+    /// Display name.
+    #[oai(validator(min_length = 1, max_length = 200))]
+    pub name: String,
+    /// Start disabled.
+    pub disabled: Option<bool>,
+    /// Billing reference.
+    pub billing_code: Option<String>,
+    /// Host receiving call recordings.
+    pub recording_host: Option<String>,
+    /// User on the recording host.
+    pub recording_user: Option<String>,
+    /// Password on the recording host (write-only).
+    #[oai(write_only)]
+    pub recording_password: Option<String>,
+    /// First parking slot.
+    pub parking_start: Option<u32>,
+    /// Last parking slot.
+    pub parking_end: Option<u32>,
+}
+
+/// Changes to a tenant; absent members stay as they are.
+#[derive(Debug, Object)]
+pub struct TenantPatch {
+    /// Display name.
+    #[oai(validator(min_length = 1, max_length = 200))]
+    pub name: Option<String>,
+    /// Disabled.
+    pub disabled: Option<bool>,
+    /// Billing reference.
+    pub billing_code: Option<String>,
+    /// Host receiving call recordings.
+    pub recording_host: Option<String>,
+    /// User on the recording host.
+    pub recording_user: Option<String>,
+    /// Password on the recording host (write-only).
+    #[oai(write_only)]
+    pub recording_password: Option<String>,
+    /// First parking slot.
+    pub parking_start: Option<u32>,
+    /// Last parking slot.
+    pub parking_end: Option<u32>,
+}
+
+fn common(
+    b: InputBuilder,
+    disabled: Option<bool>,
+    billing: Option<String>,
+    host: Option<String>,
+    user: Option<String>,
+    password: Option<String>,
+    parking: (Option<u32>, Option<u32>),
+) -> Input {
+    b.set("te_disabled", disabled)
+        .set("te_billingcode", billing)
+        .set("te_recordinghost", host)
+        .set("te_recordinguser", user)
+        .set("te_recordingpassword", password)
+        .set("pk_start", parking.0.map(|v| v.to_string()))
+        .set("pk_end", parking.1.map(|v| v.to_string()))
+        .build()
+}
+
+/// A page of tenants.
+#[derive(Debug, Object)]
+pub struct TenantPage {
+    /// The tenants, by id.
+    pub items: Vec<Tenant>,
+    /// Pass as `cursor` for the next page; absent on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// Tenant endpoints.
+#[derive(Debug)]
+pub struct TenantsApi {
+    /// Service core.
+    pub core: Core,
+}
+
+#[OpenApi(tag = "ApiTags::Tenants")]
+impl TenantsApi {
+    /// List tenants (admin).
+    #[oai(path = "/v1/tenants", method = "get", operation_id = "list_tenants")]
+    async fn list(
+        &self,
+        auth: Auth,
+        /// Only the tenant with this exact code.
+        code: Query<Option<String>>,
+        /// Page size, 1-500 (default 50).
+        limit: Query<Option<u32>>,
+        /// Cursor from the previous page.
+        cursor: Query<Option<String>>,
+    ) -> ApiResult<Json<TenantPage>> {
+        let principal = auth.principal(&self.core).await?;
+        let page = page_request(limit.0, cursor.0.as_deref())?;
+        let conditions = code
+            .0
+            .map(|c| {
+                vec![Condition {
+                    column: "te_code",
+                    op: CondOp::Eq,
+                    value: Value::Text(c),
+                }]
+            })
+            .unwrap_or_default();
+        let rows = objects::list(&self.core, &principal, &TenantRules, None, conditions, page)
+            .await
+            .map_err(err)?;
+        Ok(Json(TenantPage {
+            items: rows.items.iter().map(Tenant::from).collect(),
+            next_cursor: next_cursor(rows.next_after),
+        }))
+    }
+
+    /// Create a tenant (admin).
+    #[oai(path = "/v1/tenants", method = "post", operation_id = "create_tenant")]
+    async fn create(&self, auth: Auth, body: Json<TenantCreate>) -> ApiResult<Created<Tenant>> {
+        let principal = auth.principal(&self.core).await?;
+        let b = body.0;
+        let input = common(
+            InputBuilder::new()
+                .set("te_code", Some(b.code))
+                .set("te_name", Some(b.name)),
+            b.disabled,
+            b.billing_code,
+            b.recording_host,
+            b.recording_user,
+            b.recording_password,
+            (b.parking_start, b.parking_end),
+        );
+        let row = objects::create(&self.core, &principal, &TenantRules, None, &input)
+            .await
+            .map_err(err)?;
+        let tenant = Tenant::from(&row);
+        let location = format!("/v1/tenants/{}", tenant.code);
+        Ok(Created::Created(Json(tenant), location))
+    }
+
+    /// Get a tenant by code (admin).
+    #[oai(
+        path = "/v1/tenants/:code",
+        method = "get",
+        operation_id = "get_tenant"
+    )]
+    async fn get(&self, auth: Auth, code: Path<String>) -> ApiResult<Json<Tenant>> {
+        let principal = auth.principal(&self.core).await?;
+        let id = service::id_by_code(&self.core, &principal, &code)
+            .await
+            .map_err(err)?;
+        let row = objects::get(&self.core, &principal, &TenantRules, None, id)
+            .await
+            .map_err(err)?;
+        Ok(Json(Tenant::from(&row)))
+    }
+
+    /// Change a tenant (admin); only the members sent change. The code cannot change.
+    #[oai(
+        path = "/v1/tenants/:code",
+        method = "patch",
+        operation_id = "update_tenant"
+    )]
+    async fn update(
+        &self,
+        auth: Auth,
+        code: Path<String>,
+        body: Json<TenantPatch>,
+    ) -> ApiResult<Json<Tenant>> {
+        let principal = auth.principal(&self.core).await?;
+        let id = service::id_by_code(&self.core, &principal, &code)
+            .await
+            .map_err(err)?;
+        let b = body.0;
+        let input = common(
+            InputBuilder::new().set("te_name", b.name),
+            b.disabled,
+            b.billing_code,
+            b.recording_host,
+            b.recording_user,
+            b.recording_password,
+            (b.parking_start, b.parking_end),
+        );
+        let row = objects::update(&self.core, &principal, &TenantRules, None, id, &input)
+            .await
+            .map_err(err)?;
+        Ok(Json(Tenant::from(&row)))
+    }
+
+    /// Delete a tenant (admin). Refused with `tenant_not_empty` while it owns extensions; its API
+    /// keys and user links go with it.
+    #[oai(
+        path = "/v1/tenants/:code",
+        method = "delete",
+        operation_id = "delete_tenant"
+    )]
+    async fn delete(&self, auth: Auth, code: Path<String>) -> ApiResult<Deleted> {
+        let principal = auth.principal(&self.core).await?;
+        let id = service::id_by_code(&self.core, &principal, &code)
+            .await
+            .map_err(err)?;
+        objects::delete(&self.core, &principal, &TenantRules, None, id)
+            .await
+            .map_err(err)?;
+        Ok(Deleted::Deleted)
+    }
+}

@@ -1,0 +1,240 @@
+//! Command line: `serve`, `migrate`, `spec`, `keys create|import`. Flags fall back to environment
+//! variables, then to defaults that need no configuration.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::config::{Config, defaults};
+use crate::service::{Core, api_keys};
+
+/// pbx-gateway: REST + legacy proxyapi.php API for a multi-tenant Asterisk PBX.
+#[derive(Debug, Parser)]
+#[command(name = "pbx-gateway", version)]
+pub struct Cli {
+    /// Database: sqlite://FILE or postgres://USER@HOST/DB.
+    #[arg(long, global = true, env = "DATABASE_URL", default_value = defaults::DATABASE_URL, hide_env_values = true)]
+    pub database_url: String,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Sub-commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve HTTP (creates and migrates the database on first start).
+    Serve(ServeArgs),
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Print the OpenAPI spec (YAML) to stdout.
+    Spec,
+    /// Manage API keys.
+    #[command(subcommand)]
+    Keys(KeysCommand),
+}
+
+/// Options of `serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Listen address.
+    #[arg(long, env = "PBXGW_LISTEN", default_value = defaults::LISTEN)]
+    pub listen: std::net::SocketAddr,
+    /// HMAC secret for access tokens; unset = generated once and kept in the database.
+    #[arg(long, env = "PBXGW_JWT_SECRET", hide_env_values = true)]
+    pub jwt_secret: Option<String>,
+    /// SIP digest realm (must match the PBX).
+    #[arg(long, env = "PBXGW_SIP_REALM", default_value = defaults::SIP_REALM)]
+    pub sip_realm: String,
+    /// Largest accepted request body in bytes.
+    #[arg(long, env = "PBXGW_MAX_BODY_BYTES", default_value_t = defaults::MAX_BODY_BYTES)]
+    pub max_body_bytes: usize,
+    /// Access token lifetime in seconds.
+    #[arg(long, env = "PBXGW_ACCESS_TOKEN_TTL_SECS", default_value_t = defaults::ACCESS_TOKEN_TTL_SECS)]
+    pub access_token_ttl_secs: i64,
+    /// If set and no admin key exists yet, this value becomes the admin key.
+    #[arg(long, env = "PBXGW_BOOTSTRAP_ADMIN_KEY", hide_env_values = true)]
+    pub bootstrap_admin_key: Option<String>,
+    /// Where a generated first admin key is written (mode 0600).
+    #[arg(
+        long,
+        env = "PBXGW_ADMIN_KEY_FILE",
+        default_value = "data/admin-key.txt"
+    )]
+    pub admin_key_file: PathBuf,
+}
+
+/// `keys` sub-commands.
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// Issue a new random key and print it once.
+    Create {
+        /// Whose key.
+        #[command(flatten)]
+        owner: KeyOwner,
+        /// Label.
+        #[arg(long, default_value = "")]
+        name: String,
+    },
+    /// Store an existing key value (keeps a deployment's legacy keys working).
+    Import {
+        /// Whose key.
+        #[command(flatten)]
+        owner: KeyOwner,
+        /// The key value.
+        #[arg(long)]
+        value: String,
+    },
+}
+
+/// Admin key, or a tenant's key.
+#[derive(Debug, Args)]
+#[group(required = true, multiple = false, id = "owner_kind")]
+pub struct KeyOwner {
+    /// An admin (global) key.
+    #[arg(long, group = "owner_kind")]
+    pub admin: bool,
+    /// A key of this tenant.
+    #[arg(long, group = "owner_kind")]
+    pub tenant: Option<String>,
+    /// Read-only (tenant keys only).
+    #[arg(long, requires = "tenant")]
+    pub read_only: bool,
+}
+
+/// Runs the command line.
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Spec => {
+            print!("{}", crate::api::spec_yaml().await?);
+            Ok(())
+        }
+        Command::Migrate => {
+            let core = Core::start(Config::for_database(&cli.database_url)).await?;
+            tracing::info!("migrations applied");
+            core.db().close().await;
+            Ok(())
+        }
+        Command::Keys(keys) => {
+            let core = Core::start(Config::for_database(&cli.database_url)).await?;
+            let system = crate::auth::Principal::system();
+            let issued = match &keys {
+                KeysCommand::Create { owner, name } => {
+                    api_keys::create(
+                        &core,
+                        &system,
+                        owner.tenant.as_deref(),
+                        owner.read_only,
+                        name,
+                    )
+                    .await?
+                }
+                KeysCommand::Import { owner, value } => {
+                    api_keys::import(
+                        &core,
+                        &system,
+                        owner.tenant.as_deref(),
+                        owner.read_only,
+                        value,
+                    )
+                    .await?
+                }
+            };
+            core.db().close().await;
+            if matches!(keys, KeysCommand::Create { .. }) {
+                println!("{}", issued.value);
+                eprintln!("key id {} created; it is shown only now", issued.row.id);
+            } else {
+                eprintln!("key id {} imported", issued.row.id);
+            }
+            Ok(())
+        }
+        Command::Serve(args) => serve(&cli.database_url, args).await,
+    }
+}
+
+async fn serve(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
+    let config = Config {
+        listen: args.listen,
+        database_url: database_url.to_string(),
+        jwt_secret: args.jwt_secret.filter(|s| !s.is_empty()),
+        sip_realm: args.sip_realm,
+        max_body_bytes: args.max_body_bytes,
+        access_token_ttl_secs: args.access_token_ttl_secs,
+    };
+    let core = Core::start(config.clone()).await?;
+    let bootstrap = args
+        .bootstrap_admin_key
+        .as_deref()
+        .filter(|k| !k.is_empty());
+    if let Some(issued) = api_keys::ensure_admin_key(&core, bootstrap).await? {
+        if bootstrap.is_some() {
+            tracing::info!(
+                key_id = issued.row.id,
+                "PBXGW_BOOTSTRAP_ADMIN_KEY installed as the admin key"
+            );
+        } else {
+            write_secret_file(&args.admin_key_file, &issued.value)?;
+            tracing::warn!(path = %args.admin_key_file.display(), "first start: admin key written to this file (owner-only); move it somewhere safe");
+        }
+    }
+    let listener = tokio::net::TcpListener::bind(config.listen).await?;
+    tracing::info!(listen = %listener.local_addr()?, "serving; Swagger UI at /docs, legacy API at /proxyapi.php");
+    let acceptor = poem::listener::TcpAcceptor::from_tokio(listener)?;
+    let app = crate::app::build(core.clone());
+    poem::Server::new_with_acceptor(acceptor)
+        .run_with_graceful_shutdown(
+            app,
+            shutdown_signal(),
+            Some(std::time::Duration::from_secs(10)),
+        )
+        .await?;
+    core.db().close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Writes a secret to a file only the owner can read.
+fn write_secret_file(path: &Path, secret: &str) -> anyhow::Result<()> {
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)?;
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.mode(0o600);
+    }
+    let mut file = options.open(path)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+    }
+    writeln!(file, "{secret}")?;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutdown requested");
+}

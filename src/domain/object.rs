@@ -1,0 +1,154 @@
+//! The vocabulary for declaring a provisioned object once: its table, its columns (named as in the
+//! legacy schema, which is also the legacy wire name), their kinds and who may write them. Generic
+//! code in `store::objects`, `service::objects` and `legacy::managedb` does the rest.
+
+/// How a column is stored and shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldKind {
+    /// TEXT; shown as a string.
+    Text,
+    /// TEXT that may be NULL; shown as a string or `null`.
+    NullableText,
+    /// BIGINT 0/1; the legacy door shows `on` / empty, REST a boolean.
+    Flag,
+}
+
+/// Who may set a column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Writable {
+    /// Set on create and update.
+    Always,
+    /// Set on create only (e.g. `te_code`): an update that tries to change it is refused.
+    OnCreate,
+    /// Maintained by the service (timestamps, derived values); input is ignored.
+    Never,
+}
+
+/// One stored column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FieldDef {
+    /// Column name = legacy field name.
+    pub name: &'static str,
+    /// Storage and display kind.
+    pub kind: FieldKind,
+    /// Write rule.
+    pub writable: Writable,
+    /// Write-only secret: how it is stored. Never shown: the legacy door blanks it, REST omits it.
+    pub secret: Option<SecretKind>,
+}
+
+/// How a write-only secret column is stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SecretKind {
+    /// argon2id of the given value (passwords people type).
+    Argon2,
+    /// argon2id, accepting a pre-hashed SHA-256 hex value as legacy `us_password` may be (§6 Q8).
+    Argon2Legacy,
+    /// Kept as given because the system must use the value itself (e.g. the password of a remote
+    /// recording host, TOTP seeds); still never shown.
+    Stored,
+    /// Computed by the object's rules from other input (e.g. a SIP digest); not an input name and not
+    /// part of any record.
+    Derived,
+}
+
+impl FieldDef {
+    /// A plain read-write text column.
+    pub const fn text(name: &'static str) -> FieldDef {
+        FieldDef {
+            name,
+            kind: FieldKind::Text,
+            writable: Writable::Always,
+            secret: None,
+        }
+    }
+    /// A read-write nullable text column.
+    pub const fn nullable(name: &'static str) -> FieldDef {
+        FieldDef {
+            name,
+            kind: FieldKind::NullableText,
+            writable: Writable::Always,
+            secret: None,
+        }
+    }
+    /// A read-write on/off column.
+    pub const fn flag(name: &'static str) -> FieldDef {
+        FieldDef {
+            name,
+            kind: FieldKind::Flag,
+            writable: Writable::Always,
+            secret: None,
+        }
+    }
+    /// A text column set once, at creation.
+    pub const fn create_only(name: &'static str) -> FieldDef {
+        FieldDef {
+            name,
+            kind: FieldKind::Text,
+            writable: Writable::OnCreate,
+            secret: None,
+        }
+    }
+    /// A text column only the service sets.
+    pub const fn managed(name: &'static str) -> FieldDef {
+        FieldDef {
+            name,
+            kind: FieldKind::Text,
+            writable: Writable::Never,
+            secret: None,
+        }
+    }
+    /// A write-only secret column.
+    pub const fn secret(name: &'static str, kind: SecretKind) -> FieldDef {
+        FieldDef {
+            name,
+            kind: FieldKind::Text,
+            writable: Writable::Always,
+            secret: Some(kind),
+        }
+    }
+}
+
+/// Whether an object belongs to one tenant or to the whole installation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Global objects (tenant, user, provider...): admin only.
+    Global,
+    /// Tenant objects: the named column links the row to its tenant.
+    Tenant {
+        /// Foreign key column to `te_tenants.te_id`.
+        column: &'static str,
+    },
+}
+
+/// The declaration of a provisioned object.
+#[derive(Debug)]
+pub struct ObjectDef {
+    /// Legacy object name (`object=` of MANAGEDB), lower case.
+    pub name: &'static str,
+    /// Table name (legacy schema).
+    pub table: &'static str,
+    /// Primary key column (BIGINT).
+    pub id_column: &'static str,
+    /// Tenant or global.
+    pub scope: Scope,
+    /// Stored columns other than the id and the tenant link, in legacy record order.
+    pub fields: &'static [FieldDef],
+    /// Columns a list may be filtered on (exact match), by legacy name.
+    pub filterable: &'static [&'static str],
+}
+
+impl ObjectDef {
+    /// The declaration of column `name`, if it is one.
+    pub fn field(&self, name: &str) -> Option<(usize, &'static FieldDef)> {
+        self.fields.iter().enumerate().find(|(_, f)| f.name == name)
+    }
+
+    /// The tenant link column, for tenant-scoped objects.
+    pub fn tenant_column(&self) -> Option<&'static str> {
+        match self.scope {
+            Scope::Global => None,
+            Scope::Tenant { column } => Some(column),
+        }
+    }
+}

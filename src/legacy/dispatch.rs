@@ -1,0 +1,116 @@
+//! Command → authentication → service call → rendered answer. Every answer is HTTP 200; failures are
+//! the protocol texts (CONTRACT §0.6).
+
+use pbx_compat::command::{Command, Format, OutputOptions, ReqType};
+use pbx_compat::errors;
+use pbx_compat::render::Rendered;
+use pbx_compat::request::LegacyRequest;
+
+use crate::auth::{Principal, Reach};
+use crate::service::{Core, ServiceError, access};
+
+/// A parsed legacy call.
+#[derive(Debug)]
+pub struct Call<'a> {
+    /// The merged parameters.
+    pub request: &'a LegacyRequest,
+    /// How to render.
+    pub output: OutputOptions,
+    /// The caller.
+    pub principal: Principal,
+    /// `tenant=`, as given (exact; `%` allowed for admins where a call supports it).
+    pub tenant: Option<&'a str>,
+}
+
+/// Answers one legacy request.
+pub async fn answer(core: &Core, request: &LegacyRequest) -> Rendered {
+    let command = Command::parse(request);
+    let output = match command {
+        // MANAGEDB answers JSON whatever `format` says (CONTRACT §2.1, Q-13); JSONP still applies.
+        Command::ManageDb(_) => {
+            let asked = OutputOptions::from_request(request);
+            if asked.format == Format::Json {
+                asked
+            } else {
+                OutputOptions::json()
+            }
+        }
+        _ => OutputOptions::from_request(request),
+    };
+    if command == Command::Unknown {
+        return Rendered::empty(&output);
+    }
+    let principal = match authenticate(core, request).await {
+        Ok(principal) => principal,
+        Err(text) => return Rendered::text(&output, text),
+    };
+    let tenant = request.non_empty("tenant");
+    // A tenant key must name its own tenant on every call (CONTRACT §0.4, OBSERVED A-48).
+    if principal.reach != Reach::Global {
+        let Some(code) = tenant else {
+            return Rendered::text(&output, errors::KEY_ERROR);
+        };
+        if access::tenant_scope(core, &principal, code, access::Intent::Read)
+            .await
+            .is_err()
+        {
+            return Rendered::text(&output, errors::KEY_ERROR);
+        }
+    }
+    let call = Call {
+        request,
+        output,
+        principal,
+        tenant,
+    };
+    match command {
+        Command::ManageDb(cmd) => super::managedb::answer(core, &call, &cmd).await,
+        Command::Info(kind) => super::info::answer(core, &call, &kind).await,
+        Command::CheckAuth { username, password } => {
+            super::auth_ops::check_auth(core, &call, username.as_deref(), password.as_deref()).await
+        }
+        Command::AuthToken(cmd) => super::auth_ops::auth_token(core, &call, &cmd).await,
+        Command::Help => super::help::page(),
+        // Known reqtypes whose issues have not landed yet answer as unknown ones do.
+        Command::Other(_) | Command::Unknown => Rendered::empty(&call.output),
+    }
+}
+
+async fn authenticate(core: &Core, request: &LegacyRequest) -> Result<Principal, &'static str> {
+    let key = request.non_empty("key").ok_or(errors::KEY_ERROR)?;
+    access::authenticate_key(core, key)
+        .await
+        .map_err(|err| match err {
+            ServiceError::Internal(source) => {
+                tracing::error!(error = %source, "legacy authentication failed");
+                errors::KEY_ERROR
+            }
+            _ => errors::KEY_ERROR,
+        })
+}
+
+/// The protocol text for a service error. Authorization failures reuse the key error text;
+/// a missing object is `null`; validation and conflicts are `Error: ...` lines.
+pub fn error_text(err: ServiceError) -> String {
+    match err {
+        ServiceError::InvalidApiKey
+        | ServiceError::AdminRequired
+        | ServiceError::ReadOnly
+        | ServiceError::TenantNotFound => errors::KEY_ERROR.to_string(),
+        ServiceError::NotFound(_) => errors::NULL.to_string(),
+        ServiceError::Internal(source) => {
+            tracing::error!(error = %source, "internal error on the legacy door");
+            errors::error_line("internal error")
+        }
+        other => errors::error_line(&other.to_string()),
+    }
+}
+
+/// The reqtypes this build serves (for HELP).
+pub const SERVED: [ReqType; 5] = [
+    ReqType::ManageDb,
+    ReqType::Info,
+    ReqType::CheckAuth,
+    ReqType::AuthToken,
+    ReqType::Help,
+];

@@ -1,0 +1,90 @@
+//! The poem handler of `/proxyapi.php` (and its `/mirtapbx/`, `/pbx/` aliases): collects query and
+//! body parameters (urlencoded or multipart), answers HTTP 200 with the rendered protocol answer.
+
+use pbx_compat::request::{LegacyRequest, decode_urlencoded};
+use poem::http::{Method, StatusCode, header};
+use poem::web::{Data, Multipart};
+use poem::{Body, FromRequest, Request, RequestBody, Response, handler};
+
+use crate::service::Core;
+
+/// A file sent in a multipart body (FAX send, media uploads; used by later operations).
+#[derive(Debug)]
+pub struct Upload {
+    /// Form field name (`filename` in the legacy protocol).
+    pub field: String,
+    /// Client-side file name.
+    pub file_name: Option<String>,
+    /// Declared content type.
+    pub content_type: Option<String>,
+    /// Bytes (already bounded by the body size limit).
+    pub bytes: Vec<u8>,
+}
+
+/// Handles every legacy request.
+#[handler]
+pub async fn proxyapi(req: &Request, body: Body, Data(core): Data<&Core>) -> Response {
+    let method = req.method().clone();
+    if method != Method::GET && method != Method::POST && method != Method::HEAD {
+        return Response::builder()
+            .status(StatusCode::METHOD_NOT_ALLOWED)
+            .header(header::ALLOW, "GET, POST, HEAD")
+            .finish();
+    }
+    let query = decode_urlencoded(req.uri().query().unwrap_or_default().as_bytes());
+    let (form, _uploads) = match read_body(req, body).await {
+        Ok(parts) => parts,
+        Err(err) => {
+            tracing::info!(error = %err, "unreadable legacy request body");
+            (Vec::new(), Vec::new())
+        }
+    };
+    let request = LegacyRequest::new(query, form);
+    tracing::info!(params = %request.log_line(), "legacy call");
+    let rendered = super::dispatch::answer(core, &request).await;
+    let builder = Response::builder()
+        .status(StatusCode::OK)
+        .content_type(rendered.content_type)
+        .header(header::CACHE_CONTROL, "no-store");
+    if method == Method::HEAD {
+        builder.finish()
+    } else {
+        builder.body(rendered.body)
+    }
+}
+
+/// Body parameters and uploads, by content type. Other content types (e.g. a raw JSON body) are not
+/// a parameter source (CONTRACT §0.1).
+async fn read_body(
+    req: &Request,
+    body: Body,
+) -> poem::Result<(Vec<(String, String)>, Vec<Upload>)> {
+    let content_type = req.content_type().unwrap_or_default().to_ascii_lowercase();
+    if content_type.starts_with("application/x-www-form-urlencoded") {
+        let bytes = body.into_bytes().await?;
+        return Ok((decode_urlencoded(&bytes), Vec::new()));
+    }
+    if content_type.starts_with("multipart/form-data") {
+        let mut multipart = Multipart::from_request(req, &mut RequestBody::new(body)).await?;
+        let mut form = Vec::new();
+        let mut uploads = Vec::new();
+        while let Some(field) = multipart.next_field().await? {
+            let name = field.name().unwrap_or_default().to_string();
+            if field.file_name().is_some() {
+                let file_name = field.file_name().map(str::to_string);
+                let content_type = field.content_type().map(str::to_string);
+                uploads.push(Upload {
+                    field: name,
+                    file_name,
+                    content_type,
+                    bytes: field.bytes().await?,
+                });
+            } else {
+                let bytes = field.bytes().await?;
+                form.push((name, String::from_utf8_lossy(&bytes).into_owned()));
+            }
+        }
+        return Ok((form, uploads));
+    }
+    Ok((Vec::new(), Vec::new()))
+}

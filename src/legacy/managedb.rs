@@ -1,0 +1,220 @@
+//! MANAGEDB: list/get/add/update/delete of every declared object through one generic path, plus the
+//! user's tenant links. Answers are JSON (CONTRACT §2.1).
+
+use pbx_compat::command::ManageDbCommand;
+use pbx_compat::errors;
+use pbx_compat::filter::{FilterOp, parse_filter};
+use pbx_compat::record::keyed_object;
+use pbx_compat::render::Rendered;
+use serde_json::Value as Json;
+
+use super::dispatch::{Call, error_text};
+use super::records::record;
+use crate::domain::object::FieldKind;
+use crate::service::objects::{self, Input, ObjectRules, PageRequest};
+use crate::service::{Core, ServiceError, users};
+use crate::store::objects::{CondOp, Condition, Value};
+
+/// Answers a MANAGEDB call.
+pub async fn answer(core: &Core, call: &Call<'_>, cmd: &ManageDbCommand) -> Rendered {
+    let Some(rules) = objects::find(&cmd.object) else {
+        return text(call, errors::UNKNOWN_OBJECT);
+    };
+    let out = match cmd.action.as_str() {
+        "list" => list(core, call, rules, cmd).await,
+        "get" => get(core, call, rules, cmd).await,
+        "add" => add(core, call, rules, cmd).await,
+        "update" => update(core, call, rules, cmd).await,
+        "delete" => delete(core, call, rules, cmd).await,
+        "listtenants" | "addtenant" | "deltenant" if rules.def().name == "user" => {
+            user_links(core, call, cmd).await
+        }
+        _ => return text(call, errors::UNKNOWN_ACTION),
+    };
+    match out {
+        Ok(Answer::Json(value)) => Rendered::json(&call.output, &value),
+        Ok(Answer::Text(t)) => text(call, &t),
+        Err(err) => text(call, &error_text(err)),
+    }
+}
+
+enum Answer {
+    Json(Json),
+    Text(String),
+}
+
+fn text(call: &Call<'_>, body: &str) -> Rendered {
+    Rendered::text(&call.output, body)
+}
+
+/// `objectid` as a row id; a non-numeric id names nothing (`null`), a missing one is an error.
+fn object_id(cmd: &ManageDbCommand) -> Result<i64, Answer> {
+    match cmd.objectid.as_deref() {
+        None => Err(Answer::Text(errors::NO_OBJECTID_SPECIFIED.into())),
+        Some(raw) => raw
+            .parse::<i64>()
+            .map_err(|_| Answer::Text(errors::NULL.into())),
+    }
+}
+
+fn jsondata(cmd: &ManageDbCommand) -> Result<Input, Answer> {
+    let invalid = || Answer::Text(errors::INVALID_JSONDATA.into());
+    let raw = cmd.jsondata.as_deref().ok_or_else(invalid)?;
+    match serde_json::from_str::<Json>(raw) {
+        Ok(Json::Object(map)) => Ok(map),
+        _ => Err(invalid()),
+    }
+}
+
+macro_rules! try_answer {
+    ($e:expr) => {
+        match $e {
+            Ok(v) => v,
+            Err(answer) => return Ok(answer),
+        }
+    };
+}
+
+async fn list(
+    core: &Core,
+    call: &Call<'_>,
+    rules: &dyn ObjectRules,
+    cmd: &ManageDbCommand,
+) -> Result<Answer, ServiceError> {
+    let conditions = match cmd.filter.as_deref() {
+        None => Vec::new(),
+        Some(filter) => match conditions(rules, filter) {
+            Some(c) => c,
+            None => return Ok(Answer::Text(errors::INVALID_FILTER.into())),
+        },
+    };
+    let rows = objects::list(
+        core,
+        &call.principal,
+        rules,
+        call.tenant,
+        conditions,
+        PageRequest::ALL,
+    )
+    .await?;
+    Ok(Answer::Json(keyed_object(
+        rows.items
+            .iter()
+            .map(|row| (row.id.to_string(), record(rules, row))),
+    )))
+}
+
+/// The safe `filter` grammar (CONTRACT §2.5) over the object's non-secret columns.
+fn conditions(rules: &dyn ObjectRules, filter: &str) -> Option<Vec<Condition>> {
+    let def = rules.def();
+    let columns: Vec<&str> = def
+        .fields
+        .iter()
+        .filter(|f| f.secret.is_none())
+        .map(|f| f.name)
+        .collect();
+    let terms = parse_filter(filter, &columns).ok()?;
+    terms
+        .into_iter()
+        .map(|term| {
+            let (_, field) = def.field(&term.column)?;
+            let op = match term.op {
+                FilterOp::Eq => CondOp::Eq,
+                FilterOp::Ne => CondOp::Ne,
+                FilterOp::Like => CondOp::Like,
+            };
+            let value = match field.kind {
+                FieldKind::Flag if op == CondOp::Like => return None,
+                FieldKind::Flag => Value::Int(i64::from(matches!(
+                    term.value.to_ascii_lowercase().as_str(),
+                    "on" | "1" | "yes"
+                ))),
+                _ => Value::Text(term.value),
+            };
+            Some(Condition {
+                column: field.name,
+                op,
+                value,
+            })
+        })
+        .collect()
+}
+
+async fn get(
+    core: &Core,
+    call: &Call<'_>,
+    rules: &dyn ObjectRules,
+    cmd: &ManageDbCommand,
+) -> Result<Answer, ServiceError> {
+    let id = try_answer!(object_id(cmd));
+    let row = objects::get(core, &call.principal, rules, call.tenant, id).await?;
+    Ok(Answer::Json(record(rules, &row).to_json()))
+}
+
+async fn add(
+    core: &Core,
+    call: &Call<'_>,
+    rules: &dyn ObjectRules,
+    cmd: &ManageDbCommand,
+) -> Result<Answer, ServiceError> {
+    let input = try_answer!(jsondata(cmd));
+    let row = objects::create(core, &call.principal, rules, call.tenant, &input).await?;
+    Ok(Answer::Json(record(rules, &row).to_json()))
+}
+
+async fn update(
+    core: &Core,
+    call: &Call<'_>,
+    rules: &dyn ObjectRules,
+    cmd: &ManageDbCommand,
+) -> Result<Answer, ServiceError> {
+    let id = try_answer!(object_id(cmd));
+    let input = try_answer!(jsondata(cmd));
+    let row = objects::update(core, &call.principal, rules, call.tenant, id, &input).await?;
+    Ok(Answer::Json(record(rules, &row).to_json()))
+}
+
+async fn delete(
+    core: &Core,
+    call: &Call<'_>,
+    rules: &dyn ObjectRules,
+    cmd: &ManageDbCommand,
+) -> Result<Answer, ServiceError> {
+    let id = try_answer!(object_id(cmd));
+    objects::delete(core, &call.principal, rules, call.tenant, id).await?;
+    Ok(Answer::Text(errors::OK.into()))
+}
+
+/// `listtenants` → `{te_id: te_code}`; `addtenant` / `deltenant` take `tenantid` and answer OK.
+async fn user_links(
+    core: &Core,
+    call: &Call<'_>,
+    cmd: &ManageDbCommand,
+) -> Result<Answer, ServiceError> {
+    let user_id = try_answer!(object_id(cmd));
+    if cmd.action == "listtenants" {
+        let links = users::tenants(core, &call.principal, user_id).await?;
+        let map: serde_json::Map<String, Json> = links
+            .into_iter()
+            .map(|(id, code)| (id.to_string(), Json::String(code)))
+            .collect();
+        return Ok(Answer::Json(if map.is_empty() {
+            Json::Array(Vec::new())
+        } else {
+            Json::Object(map)
+        }));
+    }
+    let Some(tenant_id) = call
+        .request
+        .non_empty("tenantid")
+        .and_then(|t| t.parse::<i64>().ok())
+    else {
+        return Ok(Answer::Text(errors::error_line("tenantid: is required")));
+    };
+    if cmd.action == "addtenant" {
+        users::add_tenant(core, &call.principal, user_id, tenant_id).await?;
+    } else {
+        users::remove_tenant(core, &call.principal, user_id, tenant_id).await?;
+    }
+    Ok(Answer::Text(errors::OK.into()))
+}

@@ -1,0 +1,11 @@
+//! The legacy door: MiRTA `proxyapi.php`. `pbx_compat` parses and renders the wire protocol; this
+//! module only authenticates, dispatches to the service layer and maps results and errors to the
+//! protocol's texts (CONTRACT.md). Known quirks kept and dropped are listed in the README.
+
+pub mod auth_ops;
+pub mod dispatch;
+pub mod endpoint;
+pub mod help;
+pub mod info;
+pub mod managedb;
+pub mod records;

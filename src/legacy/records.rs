@@ -1,0 +1,63 @@
+//! The one mapping from stored rows to legacy records: legacy field names are the column names,
+//! ids and flags are strings (`on` / empty), credentials are blanked, derived values appended.
+
+use pbx_compat::record::{LegacyRecord, LegacyValue};
+
+use crate::domain::object::{FieldKind, SecretKind};
+use crate::service::objects::ObjectRules;
+use crate::store::objects::{Row, Value};
+
+/// Device state shown until the live-PBX port feeds real states (`st_state`).
+pub const UNKNOWN_STATE: &str = "UNKNOWN";
+
+/// The legacy record of a row, secrets blanked.
+pub fn record(rules: &dyn ObjectRules, row: &Row) -> LegacyRecord {
+    let def = rules.def();
+    let mut record = LegacyRecord::with_capacity(def.fields.len() + 6);
+    record.push(def.id_column, row.id.to_string());
+    if let Some(column) = def.tenant_column() {
+        record.push(column, row.tenant_id.map(|id| id.to_string()));
+    }
+    for (field, value) in row.columns() {
+        match field.secret {
+            // Derived secrets (SIP digests) are not part of the legacy row at all.
+            Some(SecretKind::Derived) => continue,
+            Some(_) => record.push(field.name, blank(value)),
+            None => record.push(field.name, shown(field.kind, value)),
+        }
+    }
+    for (name, value) in rules.derived(row) {
+        record.push(name, value);
+    }
+    if def.name == "extension" {
+        // Legacy extension rows carry the tech credential columns (always blank here) and the
+        // device state (CONTRACT §2.4, INFO extensions).
+        record.push("password", "");
+        record.push("secret", "");
+        record.push("st_state", UNKNOWN_STATE);
+    }
+    record.blank_credentials();
+    record
+}
+
+fn shown(kind: FieldKind, value: &Value) -> LegacyValue {
+    match (kind, value) {
+        (FieldKind::Flag, v) => {
+            LegacyValue::from(if v.to_text() == "0" || v.to_text().is_empty() {
+                ""
+            } else {
+                "on"
+            })
+        }
+        (_, Value::Null) => LegacyValue::Null,
+        (_, v) => LegacyValue::from(v.to_text()),
+    }
+}
+
+fn blank(value: &Value) -> LegacyValue {
+    if *value == Value::Null {
+        LegacyValue::Null
+    } else {
+        LegacyValue::from("")
+    }
+}

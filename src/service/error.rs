@@ -1,0 +1,91 @@
+//! The one error type of the service layer. Each door maps it to its own wire form: REST to
+//! problem+json with a stable `code`, legacy to the protocol texts of CONTRACT.md.
+
+use crate::domain::InvalidValue;
+use crate::store::StoreError;
+
+/// Why a service call did not happen. Messages are safe to show; `Internal` is logged, never shown.
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    /// No or unknown key/token.
+    #[error("missing or invalid API key or token")]
+    InvalidApiKey,
+    /// Wrong username or password at login.
+    #[error("invalid username or password")]
+    InvalidCredentials,
+    /// Too many failed logins for this username; try later.
+    #[error("too many failed attempts; try again later")]
+    TooManyAttempts,
+    /// A global operation attempted by a tenant-scoped or read-only principal.
+    #[error("this operation needs an admin key")]
+    AdminRequired,
+    /// A write attempted with a read-only key.
+    #[error("this key is read-only")]
+    ReadOnly,
+    /// The tenant does not exist or is not reachable by the caller (indistinguishable on purpose).
+    #[error("tenant not found")]
+    TenantNotFound,
+    /// The object does not exist or belongs to another tenant (indistinguishable on purpose).
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    /// Input refused.
+    #[error("{field}: {message}")]
+    Invalid {
+        /// Offending field (legacy name).
+        field: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// A uniqueness rule refused the write.
+    #[error("{0}")]
+    Conflict(String),
+    /// A tenant that still owns objects cannot be deleted.
+    #[error("tenant not empty")]
+    TenantNotEmpty,
+    /// Bug or infrastructure failure.
+    #[error("internal error")]
+    Internal(#[source] anyhow::Error),
+}
+
+impl ServiceError {
+    /// Shorthand for `Invalid`.
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+        ServiceError::Invalid {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+impl From<InvalidValue> for ServiceError {
+    fn from(err: InvalidValue) -> Self {
+        ServiceError::invalid(err.field, err.message)
+    }
+}
+
+impl From<StoreError> for ServiceError {
+    fn from(err: StoreError) -> Self {
+        match err {
+            StoreError::Duplicate => ServiceError::Conflict("already exists".into()),
+            StoreError::Referenced => {
+                ServiceError::Conflict("still referenced by other objects".into())
+            }
+            StoreError::Other(e) => ServiceError::Internal(e.into()),
+        }
+    }
+}
+
+impl From<sqlx::Error> for ServiceError {
+    fn from(err: sqlx::Error) -> Self {
+        StoreError::classify(err).into()
+    }
+}
+
+impl From<tokio::task::JoinError> for ServiceError {
+    fn from(err: tokio::task::JoinError) -> Self {
+        ServiceError::Internal(err.into())
+    }
+}
+
+/// Shorthand for service results.
+pub type ServiceResult<T> = Result<T, ServiceError>;

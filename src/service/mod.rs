@@ -1,0 +1,76 @@
+//! The one core. Every capability is a function here taking the caller's `Principal`; the doors only
+//! translate. Authorization (who may do what) is decided here and nowhere else.
+
+pub mod access;
+pub mod api_keys;
+pub mod error;
+pub mod extensions;
+pub mod login;
+pub mod objects;
+pub mod tenants;
+pub mod users;
+
+use std::sync::Arc;
+
+pub use error::{ServiceError, ServiceResult};
+
+use crate::auth::jwt::JwtKeys;
+use crate::config::Config;
+use crate::store::Db;
+
+/// Shared state of the service layer: database, signing keys, configuration. Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Core {
+    inner: Arc<CoreInner>,
+}
+
+#[derive(Debug)]
+struct CoreInner {
+    db: Db,
+    jwt: JwtKeys,
+    config: Config,
+}
+
+/// Name under which a generated JWT secret is stored for all replicas.
+const JWT_SECRET_SETTING: &str = "jwt_secret";
+
+impl Core {
+    /// Connects, migrates and loads (or creates) the JWT secret.
+    pub async fn start(config: Config) -> anyhow::Result<Core> {
+        let db = Db::connect(&config.database_url).await?;
+        db.migrate().await?;
+        let secret = match &config.jwt_secret {
+            Some(secret) => secret.clone(),
+            None => {
+                let mut conn = db.pool().acquire().await?;
+                let candidate = crate::auth::secrets::random_token();
+                crate::store::settings::get_or_insert(&mut conn, JWT_SECRET_SETTING, &candidate)
+                    .await?
+            }
+        };
+        let jwt = JwtKeys::new(&secret);
+        Ok(Core {
+            inner: Arc::new(CoreInner { db, jwt, config }),
+        })
+    }
+
+    /// The database.
+    pub fn db(&self) -> &Db {
+        &self.inner.db
+    }
+
+    /// The JWT keys.
+    pub fn jwt(&self) -> &JwtKeys {
+        &self.inner.jwt
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &Config {
+        &self.inner.config
+    }
+
+    /// Checks that the database answers (health endpoint).
+    pub async fn health(&self) -> ServiceResult<()> {
+        Ok(self.db().ping().await?)
+    }
+}

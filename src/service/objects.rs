@@ -1,0 +1,452 @@
+//! Generic capabilities of declared objects: list, get, create, update, delete with the same
+//! authorization and validation for both doors. An object contributes only its declaration and its
+//! `ObjectRules`; nothing here knows a particular object.
+
+use serde_json::Value as Json;
+use sqlx::AnyConnection;
+
+use super::access::{self, Intent, TenantScope};
+use super::{Core, ServiceError, ServiceResult};
+use crate::auth::{Principal, Reach, passwords};
+use crate::domain::object::{FieldDef, FieldKind, ObjectDef, Scope, SecretKind, Writable};
+use crate::store::objects::{self as store, Changes, Condition, ListQuery, Row, Value};
+
+/// Input members by legacy field name (what `jsondata` carries; REST bodies are mapped to it).
+pub type Input = serde_json::Map<String, Json>;
+
+/// Whether a write creates or updates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// A new row.
+    Create,
+    /// An existing row.
+    Update,
+}
+
+/// What an object's rules see while preparing a write.
+#[derive(Debug)]
+pub struct Prepare<'a> {
+    /// Service state (configuration such as the SIP realm).
+    pub core: &'a Core,
+    /// Create or update.
+    pub mode: Mode,
+    /// The caller's input.
+    pub input: &'a Input,
+    /// The row before an update.
+    pub current: Option<&'a Row>,
+    /// The tenant the row belongs to (tenant-scoped objects).
+    pub tenant: Option<&'a TenantScope>,
+}
+
+impl Prepare<'_> {
+    /// Current value of a column, as text (empty on create).
+    pub fn current_text(&self, column: &str) -> &str {
+        self.current.map(|row| row.text(column)).unwrap_or("")
+    }
+}
+
+/// Object-specific rules: validation, derived columns, derived read-only values.
+pub trait ObjectRules: Send + Sync + std::fmt::Debug {
+    /// The declaration.
+    fn def(&self) -> &'static ObjectDef;
+
+    /// Validates and completes generic `changes` (already converted from the input); may add
+    /// managed columns (timestamps, digests). Runs before anything is written.
+    fn prepare(&self, ctx: &Prepare<'_>, changes: &mut Changes) -> ServiceResult<()>;
+
+    /// Read-only values computed from a row (e.g. an extension's SIP username), by legacy name.
+    fn derived(&self, _row: &Row) -> Vec<(&'static str, String)> {
+        Vec::new()
+    }
+
+    /// Objects that must be empty for this tenant before a tenant row may be deleted.
+    fn dependents(&self) -> &'static [&'static ObjectDef] {
+        &[]
+    }
+}
+
+/// A page of rows and the cursor of the next one.
+#[derive(Debug)]
+pub struct Page<T> {
+    /// The rows.
+    pub items: Vec<T>,
+    /// Id after which the next page starts; `None` on the last page.
+    pub next_after: Option<i64>,
+}
+
+/// Page size and start.
+#[derive(Debug, Clone, Copy)]
+pub struct PageRequest {
+    /// Start after this id.
+    pub after_id: Option<i64>,
+    /// Rows per page (already capped by the door).
+    pub limit: i64,
+}
+
+impl PageRequest {
+    /// Everything (legacy lists are not paginated).
+    pub const ALL: PageRequest = PageRequest {
+        after_id: None,
+        limit: i64::MAX - 1,
+    };
+}
+
+/// Which tenant a call targets: resolves and authorizes. Global objects need an admin; tenant
+/// objects need the tenant (or, for an admin, `None` meaning every tenant).
+async fn target(
+    core: &Core,
+    principal: &Principal,
+    def: &ObjectDef,
+    tenant: Option<&str>,
+    intent: Intent,
+) -> ServiceResult<Option<TenantScope>> {
+    match (def.scope, tenant) {
+        (Scope::Global, _) => {
+            access::require_admin(principal)?;
+            Ok(None)
+        }
+        (Scope::Tenant { .. }, Some(code)) => Ok(Some(
+            access::tenant_scope(core, principal, code, intent).await?,
+        )),
+        (Scope::Tenant { .. }, None) if principal.reach == Reach::Global => {
+            if intent == Intent::Write {
+                access::require_write(principal)?;
+            }
+            Ok(None)
+        }
+        (Scope::Tenant { .. }, None) => Err(ServiceError::TenantNotFound),
+    }
+}
+
+/// Lists rows the caller may see, optionally filtered, in id order.
+pub async fn list(
+    core: &Core,
+    principal: &Principal,
+    rules: &dyn ObjectRules,
+    tenant: Option<&str>,
+    conditions: Vec<Condition>,
+    page: PageRequest,
+) -> ServiceResult<Page<Row>> {
+    let def = rules.def();
+    let scope = target(core, principal, def, tenant, Intent::Read).await?;
+    let query = ListQuery {
+        tenant_id: scope.map(|s| s.tenant_id),
+        conditions,
+        after_id: page.after_id,
+        limit: Some(page.limit.saturating_add(1)),
+    };
+    let mut conn = core.db().pool().acquire().await?;
+    let mut items = store::list(&mut conn, def, &query).await?;
+    let limit = usize::try_from(page.limit).unwrap_or(usize::MAX);
+    let next_after = if items.len() > limit {
+        items.truncate(limit);
+        items.last().map(|row| row.id)
+    } else {
+        None
+    };
+    Ok(Page { items, next_after })
+}
+
+/// Loads one row; another tenant's row is `NotFound`, exactly like a missing one.
+pub async fn get(
+    core: &Core,
+    principal: &Principal,
+    rules: &dyn ObjectRules,
+    tenant: Option<&str>,
+    id: i64,
+) -> ServiceResult<Row> {
+    let def = rules.def();
+    let scope = target(core, principal, def, tenant, Intent::Read).await?;
+    let mut conn = core.db().pool().acquire().await?;
+    store::get(&mut conn, def, scope.map(|s| s.tenant_id), id)
+        .await?
+        .ok_or(ServiceError::NotFound(def.name))
+}
+
+/// Creates a row from input (legacy field names) and returns it as stored.
+pub async fn create(
+    core: &Core,
+    principal: &Principal,
+    rules: &dyn ObjectRules,
+    tenant: Option<&str>,
+    input: &Input,
+) -> ServiceResult<Row> {
+    create_then(core, principal, rules, tenant, input, async |_, _| Ok(())).await
+}
+
+/// `create`, then `then(conn, id)` in the same transaction (e.g. a user's tenant links): both
+/// happen or neither does.
+pub async fn create_then(
+    core: &Core,
+    principal: &Principal,
+    rules: &dyn ObjectRules,
+    tenant: Option<&str>,
+    input: &Input,
+    then: impl AsyncFnOnce(&mut AnyConnection, i64) -> ServiceResult<()>,
+) -> ServiceResult<Row> {
+    let def = rules.def();
+    let scope = target(core, principal, def, tenant, Intent::Write).await?;
+    if def.tenant_column().is_some() && scope.is_none() {
+        return Err(ServiceError::invalid(
+            "tenant",
+            "a tenant is required to create this object",
+        ));
+    }
+    let changes = prepare_changes(core, rules, Mode::Create, input, None, scope.as_ref()).await?;
+    let mut tx = core.db().begin().await?;
+    let id = store::insert(&mut tx, def, scope.as_ref().map(|s| s.tenant_id), &changes)
+        .await
+        .map_err(|e| conflict_on(def, e))?;
+    then(&mut tx, id).await?;
+    let row = store::get(&mut tx, def, None, id)
+        .await?
+        .ok_or(ServiceError::NotFound(def.name))?;
+    tx.commit().await?;
+    Ok(row)
+}
+
+/// Applies input to an existing row (only the members present) and returns the new row.
+pub async fn update(
+    core: &Core,
+    principal: &Principal,
+    rules: &dyn ObjectRules,
+    tenant: Option<&str>,
+    id: i64,
+    input: &Input,
+) -> ServiceResult<Row> {
+    update_then(core, principal, rules, tenant, id, input, async |_, _| {
+        Ok(())
+    })
+    .await
+}
+
+/// `update`, then `then(conn, id)` in the same transaction.
+pub async fn update_then(
+    core: &Core,
+    principal: &Principal,
+    rules: &dyn ObjectRules,
+    tenant: Option<&str>,
+    id: i64,
+    input: &Input,
+    then: impl AsyncFnOnce(&mut AnyConnection, i64) -> ServiceResult<()>,
+) -> ServiceResult<Row> {
+    let def = rules.def();
+    let scope = target(core, principal, def, tenant, Intent::Write).await?;
+    let tenant_id = scope.as_ref().map(|s| s.tenant_id);
+    let mut tx = core.db().begin().await?;
+    let current = store::get(&mut tx, def, tenant_id, id)
+        .await?
+        .ok_or(ServiceError::NotFound(def.name))?;
+    // An admin addressing a tenant object by id alone still needs its tenant for the rules.
+    let row_scope = match (&scope, current.tenant_id, &current.tenant_code) {
+        (None, Some(tid), Some(code)) => Some(TenantScope {
+            tenant_id: tid,
+            code: code.clone(),
+        }),
+        _ => scope.clone(),
+    };
+    let changes = prepare_changes(
+        core,
+        rules,
+        Mode::Update,
+        input,
+        Some(&current),
+        row_scope.as_ref(),
+    )
+    .await?;
+    store::update(&mut tx, def, tenant_id, id, &changes)
+        .await
+        .map_err(|e| conflict_on(def, e))?;
+    then(&mut tx, id).await?;
+    let row = store::get(&mut tx, def, None, id)
+        .await?
+        .ok_or(ServiceError::NotFound(def.name))?;
+    tx.commit().await?;
+    Ok(row)
+}
+
+/// Deletes a row; refuses a tenant that still owns objects.
+pub async fn delete(
+    core: &Core,
+    principal: &Principal,
+    rules: &dyn ObjectRules,
+    tenant: Option<&str>,
+    id: i64,
+) -> ServiceResult<()> {
+    let def = rules.def();
+    let scope = target(core, principal, def, tenant, Intent::Write).await?;
+    let tenant_id = scope.map(|s| s.tenant_id);
+    let mut tx = core.db().begin().await?;
+    for dependent in rules.dependents() {
+        if store::count_in_tenant(&mut tx, dependent, id).await? > 0 {
+            return Err(ServiceError::TenantNotEmpty);
+        }
+    }
+    if !store::delete(&mut tx, def, tenant_id, id)
+        .await
+        .map_err(|e| conflict_on(def, e))?
+    {
+        return Err(ServiceError::NotFound(def.name));
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+fn conflict_on(def: &ObjectDef, err: crate::store::StoreError) -> ServiceError {
+    match err {
+        crate::store::StoreError::Duplicate => {
+            ServiceError::Conflict(format!("a {} with these values already exists", def.name))
+        }
+        other => other.into(),
+    }
+}
+
+/// Converts input to column changes (generic rules), hashes secrets off the async runtime, then
+/// lets the object's rules validate and complete them.
+async fn prepare_changes(
+    core: &Core,
+    rules: &dyn ObjectRules,
+    mode: Mode,
+    input: &Input,
+    current: Option<&Row>,
+    tenant: Option<&TenantScope>,
+) -> ServiceResult<Changes> {
+    let def = rules.def();
+    let mut changes = Changes::new();
+    for field in def.fields {
+        let Some(raw) = input.get(field.name) else {
+            continue;
+        };
+        if field.writable == Writable::Never || field.secret == Some(SecretKind::Derived) {
+            continue;
+        }
+        let value = convert(field, raw)?;
+        if field.writable == Writable::OnCreate && mode == Mode::Update {
+            if current.and_then(|row| row.get(field.name)) != Some(&value) {
+                return Err(ServiceError::invalid(
+                    field.name,
+                    "cannot be changed after creation",
+                ));
+            }
+            continue;
+        }
+        changes.push((field.name, value));
+    }
+    hash_secrets(&mut changes, def).await?;
+    let ctx = Prepare {
+        core,
+        mode,
+        input,
+        current,
+        tenant,
+    };
+    rules.prepare(&ctx, &mut changes)?;
+    Ok(changes)
+}
+
+/// Longest text accepted in one field; the legacy schema's widest columns are far below it.
+const MAX_TEXT: usize = 4096;
+
+fn convert(field: &FieldDef, raw: &Json) -> ServiceResult<Value> {
+    match field.kind {
+        FieldKind::Flag => match raw {
+            Json::Bool(b) => Ok(Value::Int(i64::from(*b))),
+            Json::Null => Ok(Value::Int(0)),
+            Json::Number(n) if n.as_i64() == Some(0) || n.as_i64() == Some(1) => {
+                Ok(Value::Int(n.as_i64().unwrap_or(0)))
+            }
+            Json::String(s) => match s.trim().to_ascii_lowercase().as_str() {
+                "on" | "yes" | "1" | "true" => Ok(Value::Int(1)),
+                "" | "off" | "no" | "0" | "false" => Ok(Value::Int(0)),
+                _ => Err(ServiceError::invalid(field.name, "must be on/off")),
+            },
+            _ => Err(ServiceError::invalid(field.name, "must be on/off")),
+        },
+        FieldKind::Text | FieldKind::NullableText => {
+            let text = match raw {
+                Json::String(s) => s.clone(),
+                Json::Number(n) => n.to_string(),
+                Json::Null if field.kind == FieldKind::NullableText => return Ok(Value::Null),
+                Json::Null => String::new(),
+                _ => {
+                    return Err(ServiceError::invalid(
+                        field.name,
+                        "must be a string or a number",
+                    ));
+                }
+            };
+            if text.len() > MAX_TEXT {
+                return Err(ServiceError::invalid(field.name, "is too long"));
+            }
+            if text.chars().any(|c| c.is_control() && c != '\t') {
+                return Err(ServiceError::invalid(
+                    field.name,
+                    "must not contain control characters",
+                ));
+            }
+            Ok(Value::Text(text))
+        }
+    }
+}
+
+/// Replaces password-like values with argon2id hashes. Empty values are dropped: an empty
+/// password in an update means "unchanged", never "no password".
+async fn hash_secrets(changes: &mut Changes, def: &ObjectDef) -> ServiceResult<()> {
+    let mut i = 0;
+    while i < changes.len() {
+        let (name, value) = &changes[i];
+        let kind = def.field(name).and_then(|(_, f)| f.secret);
+        if matches!(kind, Some(SecretKind::Argon2 | SecretKind::Argon2Legacy)) {
+            let plain = value.to_text();
+            if plain.is_empty() {
+                changes.remove(i);
+                continue;
+            }
+            let legacy = kind == Some(SecretKind::Argon2Legacy);
+            let hashed = tokio::task::spawn_blocking(move || {
+                if legacy {
+                    passwords::hash_legacy(&plain)
+                } else {
+                    passwords::hash(&plain)
+                }
+            })
+            .await?
+            .map_err(ServiceError::Internal)?;
+            changes[i].1 = Value::Text(hashed);
+        }
+        i += 1;
+    }
+    Ok(())
+}
+
+/// Sets (or replaces) a managed column in `changes`.
+pub fn set(changes: &mut Changes, column: &'static str, value: Value) {
+    match changes.iter_mut().find(|(name, _)| *name == column) {
+        Some(slot) => slot.1 = value,
+        None => changes.push((column, value)),
+    }
+}
+
+/// The value `changes` assigns to `column`, else the current row's, as text.
+pub fn effective_text<'a>(ctx: &'a Prepare<'_>, changes: &'a Changes, column: &str) -> String {
+    match changes.iter().find(|(name, _)| *name == column) {
+        Some((_, value)) => value.to_text(),
+        None => ctx.current_text(column).to_string(),
+    }
+}
+
+/// Every declared object, for the legacy door's `object=` dispatch.
+pub fn registry() -> [&'static dyn ObjectRules; 3] {
+    [
+        &super::tenants::TenantRules,
+        &super::users::UserRules,
+        &super::extensions::ExtensionRules,
+    ]
+}
+
+/// The rules of legacy object `name` (already canonicalised).
+pub fn find(name: &str) -> Option<&'static dyn ObjectRules> {
+    registry()
+        .into_iter()
+        .find(|rules| rules.def().name == name)
+}

@@ -1,0 +1,106 @@
+//! Tenants: declaration and rules.
+
+use super::objects::{ObjectRules, Prepare, effective_text, set};
+use super::{ServiceError, ServiceResult};
+use crate::domain::TenantCode;
+use crate::domain::object::{FieldDef, ObjectDef, Scope, SecretKind};
+use crate::store::objects::{Changes, Row, Value};
+
+/// `te_tenants`, in legacy record order.
+pub static TENANT: ObjectDef = ObjectDef {
+    name: "tenant",
+    table: "te_tenants",
+    id_column: "te_id",
+    scope: Scope::Global,
+    fields: &[
+        FieldDef::create_only("te_code"),
+        FieldDef::text("te_name"),
+        FieldDef::flag("te_disabled"),
+        FieldDef::text("te_billingcode"),
+        FieldDef::text("te_recordinghost"),
+        FieldDef::text("te_recordinguser"),
+        FieldDef::secret("te_recordingpassword", SecretKind::Stored),
+        FieldDef::text("pk_start"),
+        FieldDef::text("pk_end"),
+        FieldDef::managed("te_created_at"),
+        FieldDef::managed("te_updated_at"),
+    ],
+    filterable: &["te_code", "te_name", "te_disabled", "te_billingcode"],
+};
+
+/// Objects a tenant must no longer own before it can be deleted.
+static TENANT_DEPENDENTS: &[&ObjectDef] = &[&super::extensions::EXTENSION];
+
+/// Rules of the tenant object.
+#[derive(Debug)]
+pub struct TenantRules;
+
+impl ObjectRules for TenantRules {
+    fn def(&self) -> &'static ObjectDef {
+        &TENANT
+    }
+
+    fn prepare(&self, ctx: &Prepare<'_>, changes: &mut Changes) -> ServiceResult<()> {
+        let now = crate::store::now_text();
+        if ctx.current.is_none() {
+            TenantCode::parse(&effective_text(ctx, changes, "te_code"))?;
+            if effective_text(ctx, changes, "te_name").trim().is_empty() {
+                return Err(ServiceError::invalid("te_name", "is required"));
+            }
+            set(changes, "te_created_at", Value::Text(now.clone()));
+        }
+        if changes
+            .iter()
+            .any(|(name, value)| *name == "te_name" && value.to_text().trim().is_empty())
+        {
+            return Err(ServiceError::invalid("te_name", "must not be empty"));
+        }
+        let start = parking_bound(&effective_text(ctx, changes, "pk_start"), "pk_start")?;
+        let end = parking_bound(&effective_text(ctx, changes, "pk_end"), "pk_end")?;
+        if let (Some(start), Some(end)) = (start, end)
+            && start > end
+        {
+            return Err(ServiceError::invalid(
+                "pk_end",
+                "must not be below pk_start",
+            ));
+        }
+        set(changes, "te_updated_at", Value::Text(now));
+        Ok(())
+    }
+
+    fn dependents(&self) -> &'static [&'static ObjectDef] {
+        TENANT_DEPENDENTS
+    }
+}
+
+/// A parking slot bound: empty, or a number up to 10 digits.
+fn parking_bound(text: &str, field: &'static str) -> ServiceResult<Option<u64>> {
+    if text.is_empty() {
+        return Ok(None);
+    }
+    if text.len() > 10 || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(ServiceError::invalid(field, "must be a number"));
+    }
+    Ok(text.parse().ok())
+}
+
+/// The code of a tenant row.
+pub fn code(row: &Row) -> &str {
+    row.text("te_code")
+}
+
+/// The id of the tenant with `code`, for admin operations that address tenants by code.
+/// Missing is `TenantNotFound`, like everywhere tenants are addressed.
+pub async fn id_by_code(
+    core: &super::Core,
+    principal: &crate::auth::Principal,
+    code: &str,
+) -> ServiceResult<i64> {
+    super::access::require_admin(principal)?;
+    Ok(
+        super::access::tenant_scope(core, principal, code, super::access::Intent::Read)
+            .await?
+            .tenant_id,
+    )
+}

@@ -1,0 +1,271 @@
+//! Users: people who log in (`/v1/auth/login`) for a short-lived token. A user's role and linked
+//! tenants decide its reach: `admin` = every tenant and the global objects; `operator` = read-write
+//! on its tenants; `viewer` = read-only on its tenants.
+
+use sqlx::AnyConnection;
+
+use super::objects::{self, Input, ObjectRules, PageRequest, Prepare, effective_text, set};
+use super::{Core, ServiceError, ServiceResult, access};
+use crate::auth::{Principal, Reach, Subject};
+use crate::domain::Username;
+use crate::domain::object::{FieldDef, ObjectDef, Scope, SecretKind};
+use crate::store::objects::{self as store, Changes, CondOp, Condition, Row, Value};
+use crate::store::user_tenants;
+
+/// `us_users`, in legacy record order.
+pub static USER: ObjectDef = ObjectDef {
+    name: "user",
+    table: "us_users",
+    id_column: "us_id",
+    scope: Scope::Global,
+    fields: &[
+        FieldDef::text("us_username"),
+        FieldDef::secret("us_password", SecretKind::Argon2Legacy),
+        FieldDef::text("us_up_id"),
+        FieldDef::text("us_role"),
+        FieldDef::flag("us_disabled"),
+        FieldDef::managed("us_created_at"),
+        FieldDef::managed("us_updated_at"),
+    ],
+    filterable: &["us_username", "us_role"],
+};
+
+/// Roles, as stored in `us_role`.
+pub const ROLES: [&str; 3] = ["admin", "operator", "viewer"];
+
+/// Shortest password accepted for a user.
+const MIN_PASSWORD_LEN: usize = 8;
+
+/// Rules of the user object.
+#[derive(Debug)]
+pub struct UserRules;
+
+impl ObjectRules for UserRules {
+    fn def(&self) -> &'static ObjectDef {
+        &USER
+    }
+
+    fn prepare(&self, ctx: &Prepare<'_>, changes: &mut Changes) -> ServiceResult<()> {
+        Username::parse(&effective_text(ctx, changes, "us_username"))?;
+        let password = ctx
+            .input
+            .get("us_password")
+            .and_then(|v| v.as_str())
+            .unwrap_or_default();
+        if ctx.current.is_none() && password.is_empty() {
+            return Err(ServiceError::invalid("us_password", "is required"));
+        }
+        if !password.is_empty() && password.chars().count() < MIN_PASSWORD_LEN {
+            return Err(ServiceError::invalid(
+                "us_password",
+                "must have at least 8 characters",
+            ));
+        }
+        let role = effective_text(ctx, changes, "us_role");
+        let role = if role.is_empty() {
+            "viewer".to_string()
+        } else {
+            role
+        };
+        if !ROLES.contains(&role.as_str()) {
+            return Err(ServiceError::invalid(
+                "us_role",
+                "must be admin, operator or viewer",
+            ));
+        }
+        set(changes, "us_role", Value::Text(role));
+        let now = crate::store::now_text();
+        if ctx.current.is_none() {
+            set(changes, "us_created_at", Value::Text(now.clone()));
+        }
+        set(changes, "us_updated_at", Value::Text(now));
+        Ok(())
+    }
+}
+
+/// Creates a user and, in the same transaction, links it to `tenant_codes`.
+pub async fn create(
+    core: &Core,
+    principal: &Principal,
+    input: &Input,
+    tenant_codes: &[String],
+) -> ServiceResult<Row> {
+    access::require_admin(principal)?;
+    objects::create_then(
+        core,
+        principal,
+        &UserRules,
+        None,
+        input,
+        async |conn, id| link_codes(conn, id, tenant_codes).await,
+    )
+    .await
+}
+
+/// Updates a user; when `tenant_codes` is given its links are replaced in the same transaction.
+pub async fn update(
+    core: &Core,
+    principal: &Principal,
+    id: i64,
+    input: &Input,
+    tenant_codes: Option<&[String]>,
+) -> ServiceResult<Row> {
+    objects::update_then(
+        core,
+        principal,
+        &UserRules,
+        None,
+        id,
+        input,
+        async |conn, id| match tenant_codes {
+            Some(codes) => link_codes(conn, id, codes).await,
+            None => Ok(()),
+        },
+    )
+    .await
+}
+
+async fn link_codes(conn: &mut AnyConnection, user_id: i64, codes: &[String]) -> ServiceResult<()> {
+    let mut ids = Vec::with_capacity(codes.len());
+    for code in codes {
+        ids.push(tenant_id_by_code(conn, code).await?.ok_or_else(|| {
+            ServiceError::invalid("tenants", format!("unknown tenant {}", sanitize(code)))
+        })?);
+    }
+    user_tenants::replace(conn, user_id, &ids).await?;
+    Ok(())
+}
+
+fn sanitize(code: &str) -> String {
+    code.chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .take(32)
+        .collect()
+}
+
+async fn tenant_id_by_code(conn: &mut AnyConnection, code: &str) -> ServiceResult<Option<i64>> {
+    let query = store::ListQuery {
+        conditions: vec![Condition {
+            column: "te_code",
+            op: CondOp::Eq,
+            value: Value::Text(code.to_string()),
+        }],
+        limit: Some(1),
+        ..Default::default()
+    };
+    Ok(store::list(conn, &super::tenants::TENANT, &query)
+        .await?
+        .first()
+        .map(|row| row.id))
+}
+
+/// The `(te_id, te_code)` links of a user (admin only).
+pub async fn tenants(
+    core: &Core,
+    principal: &Principal,
+    user_id: i64,
+) -> ServiceResult<Vec<(i64, String)>> {
+    objects::get(core, principal, &UserRules, None, user_id).await?;
+    let mut conn = core.db().pool().acquire().await?;
+    Ok(user_tenants::list(&mut conn, user_id).await?)
+}
+
+/// Links a user to a tenant by tenant id (legacy `addtenant`).
+pub async fn add_tenant(
+    core: &Core,
+    principal: &Principal,
+    user_id: i64,
+    tenant_id: i64,
+) -> ServiceResult<()> {
+    objects::get(core, principal, &UserRules, None, user_id).await?;
+    objects::get(
+        core,
+        principal,
+        &super::tenants::TenantRules,
+        None,
+        tenant_id,
+    )
+    .await?;
+    let mut conn = core.db().pool().acquire().await?;
+    Ok(user_tenants::add(&mut conn, user_id, tenant_id).await?)
+}
+
+/// Unlinks a user from a tenant (legacy `deltenant`); a missing link is `NotFound`.
+pub async fn remove_tenant(
+    core: &Core,
+    principal: &Principal,
+    user_id: i64,
+    tenant_id: i64,
+) -> ServiceResult<()> {
+    objects::get(core, principal, &UserRules, None, user_id).await?;
+    let mut conn = core.db().pool().acquire().await?;
+    if user_tenants::remove(&mut conn, user_id, tenant_id).await? {
+        Ok(())
+    } else {
+        Err(ServiceError::NotFound("tenant link"))
+    }
+}
+
+/// Finds a user row by username (no authorization: used by login).
+pub async fn find_by_username(
+    conn: &mut AnyConnection,
+    username: &str,
+) -> ServiceResult<Option<Row>> {
+    let query = store::ListQuery {
+        conditions: vec![Condition {
+            column: "us_username",
+            op: CondOp::Eq,
+            value: Value::Text(username.to_string()),
+        }],
+        limit: Some(1),
+        ..Default::default()
+    };
+    Ok(store::list(conn, &USER, &query).await?.into_iter().next())
+}
+
+/// The principal of an enabled user, re-read on every request so role changes and disabling apply
+/// at once, whatever tokens are out there.
+pub async fn principal_for(core: &Core, user_id: i64) -> ServiceResult<Option<Principal>> {
+    let mut conn = core.db().pool().acquire().await?;
+    let Some(row) = store::get(&mut conn, &USER, None, user_id).await? else {
+        return Ok(None);
+    };
+    if row.flag("us_disabled") {
+        return Ok(None);
+    }
+    let subject = Subject::User { id: user_id };
+    let principal = match row.text("us_role") {
+        "admin" => Principal {
+            subject,
+            reach: Reach::Global,
+            read_only: false,
+        },
+        role => {
+            let ids = user_tenants::list(&mut conn, user_id)
+                .await?
+                .into_iter()
+                .map(|(id, _)| id)
+                .collect();
+            Principal {
+                subject,
+                reach: Reach::Tenants(ids),
+                read_only: role != "operator",
+            }
+        }
+    };
+    Ok(Some(principal))
+}
+
+/// All users, for views that need every page (legacy list).
+pub async fn list_all(core: &Core, principal: &Principal) -> ServiceResult<Vec<Row>> {
+    Ok(objects::list(
+        core,
+        principal,
+        &UserRules,
+        None,
+        Vec::new(),
+        PageRequest::ALL,
+    )
+    .await?
+    .items)
+}

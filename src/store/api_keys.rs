@@ -1,0 +1,158 @@
+//! API keys: rows hold the SHA-256 of the key, never the key.
+
+use sqlx::{AnyConnection, Row as _};
+
+use super::{StoreError, StoreResult};
+
+/// A stored API key (no secret material beyond its digest).
+#[derive(Debug, Clone)]
+pub struct ApiKeyRow {
+    /// Primary key.
+    pub id: i64,
+    /// Tenant the key belongs to; `None` for admin keys.
+    pub tenant_id: Option<i64>,
+    /// Tenant code, joined in.
+    pub tenant_code: Option<String>,
+    /// Free label.
+    pub name: String,
+    /// First characters of the key, for recognising it in lists.
+    pub prefix: String,
+    /// Hex SHA-256 of the key.
+    pub hash: String,
+    /// Reads only.
+    pub read_only: bool,
+    /// Creation time.
+    pub created_at: String,
+    /// Revocation time, if revoked.
+    pub revoked_at: Option<String>,
+}
+
+const SELECT: &str = "SELECT k.ak_id, k.ak_te_id, t.te_code, k.ak_name, k.ak_prefix, k.ak_hash, k.ak_read_only, \
+     k.ak_created_at, k.ak_revoked_at FROM ak_api_keys k LEFT JOIN te_tenants t ON t.te_id = k.ak_te_id";
+
+fn decode(row: &sqlx::any::AnyRow) -> StoreResult<ApiKeyRow> {
+    Ok(ApiKeyRow {
+        id: row.try_get(0)?,
+        tenant_id: row.try_get(1)?,
+        tenant_code: row.try_get(2)?,
+        name: row.try_get(3)?,
+        prefix: row.try_get(4)?,
+        hash: row.try_get(5)?,
+        read_only: row.try_get::<i64, _>(6)? != 0,
+        created_at: row.try_get(7)?,
+        revoked_at: row.try_get(8)?,
+    })
+}
+
+/// New key to store.
+#[derive(Debug, Clone)]
+pub struct NewApiKey<'a> {
+    /// Owning tenant, `None` for admin.
+    pub tenant_id: Option<i64>,
+    /// Label.
+    pub name: &'a str,
+    /// Recognisable prefix.
+    pub prefix: &'a str,
+    /// Hex SHA-256.
+    pub hash: &'a str,
+    /// Reads only.
+    pub read_only: bool,
+    /// Creation time.
+    pub created_at: &'a str,
+}
+
+/// Stores a key; a duplicate digest (the same key value twice) is `Duplicate`.
+pub async fn insert(conn: &mut AnyConnection, key: &NewApiKey<'_>) -> StoreResult<i64> {
+    let row = sqlx::query(
+        "INSERT INTO ak_api_keys (ak_te_id, ak_name, ak_prefix, ak_hash, ak_read_only, ak_created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING ak_id",
+    )
+    .bind(key.tenant_id)
+    .bind(key.name.to_string())
+    .bind(key.prefix.to_string())
+    .bind(key.hash.to_string())
+    .bind(i64::from(key.read_only))
+    .bind(key.created_at.to_string())
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(StoreError::classify)?;
+    Ok(row.try_get(0)?)
+}
+
+/// Finds an active (not revoked) key by digest.
+pub async fn find_active_by_hash(
+    conn: &mut AnyConnection,
+    hash: &str,
+) -> StoreResult<Option<ApiKeyRow>> {
+    let sql = format!("{SELECT} WHERE k.ak_hash = $1 AND k.ak_revoked_at IS NULL");
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(hash.to_string())
+        .fetch_optional(&mut *conn)
+        .await?;
+    row.as_ref().map(decode).transpose()
+}
+
+/// Lists a tenant's keys (or the admin keys when `tenant_id` is `None`), id order, keyset paginated.
+pub async fn list(
+    conn: &mut AnyConnection,
+    tenant_id: Option<i64>,
+    after_id: i64,
+    limit: i64,
+) -> StoreResult<Vec<ApiKeyRow>> {
+    let filter = if tenant_id.is_some() {
+        "k.ak_te_id = $1"
+    } else {
+        "k.ak_te_id IS NULL AND $1 IS NULL"
+    };
+    let sql = format!("{SELECT} WHERE {filter} AND k.ak_id > $2 ORDER BY k.ak_id LIMIT $3");
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(tenant_id)
+        .bind(after_id)
+        .bind(limit)
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.iter().map(decode).collect()
+}
+
+/// Loads one key of a tenant by id.
+pub async fn get(
+    conn: &mut AnyConnection,
+    tenant_id: i64,
+    id: i64,
+) -> StoreResult<Option<ApiKeyRow>> {
+    let sql = format!("{SELECT} WHERE k.ak_id = $1 AND k.ak_te_id = $2");
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(id)
+        .bind(tenant_id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    row.as_ref().map(decode).transpose()
+}
+
+/// Revokes a tenant's key; returns whether an active key was revoked.
+pub async fn revoke(
+    conn: &mut AnyConnection,
+    tenant_id: i64,
+    id: i64,
+    at: &str,
+) -> StoreResult<bool> {
+    let result = sqlx::query(
+        "UPDATE ak_api_keys SET ak_revoked_at = $1 WHERE ak_id = $2 AND ak_te_id = $3 AND ak_revoked_at IS NULL",
+    )
+    .bind(at.to_string())
+    .bind(id)
+    .bind(tenant_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(result.rows_affected() > 0)
+}
+
+/// Whether any active admin key exists (first-start bootstrap).
+pub async fn admin_key_exists(conn: &mut AnyConnection) -> StoreResult<bool> {
+    let row = sqlx::query(
+        "SELECT COUNT(*) FROM ak_api_keys WHERE ak_te_id IS NULL AND ak_revoked_at IS NULL",
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(row.try_get::<i64, _>(0)? > 0)
+}

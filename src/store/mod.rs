@@ -1,0 +1,204 @@
+//! Persistence. One SQL text serves SQLite and PostgreSQL: queries use `$N` placeholders, columns are
+//! TEXT or BIGINT only (booleans as 0/1, times as `YYYY-MM-DD HH:MM:SS` UTC text), inserts use
+//! `RETURNING`. That discipline lets one `sqlx::AnyPool` drive both backends, so no query is
+//! written twice; only the DDL differs (`migrations/sqlite`, `migrations/postgres`).
+
+pub mod api_keys;
+pub mod auth_tokens;
+pub mod login_failures;
+pub mod objects;
+pub mod settings;
+pub mod user_tenants;
+
+use std::borrow::Cow;
+use std::str::FromStr;
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::migrate::{Migration, MigrationType, Migrator};
+use sqlx::{AnyPool, ConnectOptions, SqlStr};
+
+/// Which database engine sits behind the pool (only migrations and connection setup care).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// Embedded SQLite file (the default).
+    Sqlite,
+    /// PostgreSQL server.
+    Postgres,
+}
+
+impl Backend {
+    /// Derives the backend from a database URL's scheme.
+    pub fn from_url(url: &str) -> anyhow::Result<Backend> {
+        if url.starts_with("sqlite:") {
+            Ok(Backend::Sqlite)
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Ok(Backend::Postgres)
+        } else {
+            anyhow::bail!("unsupported DATABASE_URL scheme (use sqlite:// or postgres://)")
+        }
+    }
+}
+
+/// The connection pool plus the knowledge of which backend it talks to.
+#[derive(Debug, Clone)]
+pub struct Db {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+/// Errors of the persistence layer that callers act on; everything else is `Other`.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// A UNIQUE constraint refused the write.
+    #[error("unique constraint violated")]
+    Duplicate,
+    /// A FOREIGN KEY constraint refused the write (the row is still referenced, or references nothing).
+    #[error("foreign key constraint violated")]
+    Referenced,
+    /// Anything else: connection loss, bugs. Logged, never shown to clients.
+    #[error(transparent)]
+    Other(#[from] sqlx::Error),
+}
+
+impl StoreError {
+    /// Classifies a sqlx error by the database's constraint error kind.
+    pub fn classify(err: sqlx::Error) -> StoreError {
+        if let sqlx::Error::Database(db) = &err {
+            match db.kind() {
+                sqlx::error::ErrorKind::UniqueViolation => return StoreError::Duplicate,
+                sqlx::error::ErrorKind::ForeignKeyViolation => return StoreError::Referenced,
+                _ => {}
+            }
+        }
+        StoreError::Other(err)
+    }
+}
+
+/// Shorthand for store results.
+pub type StoreResult<T> = Result<T, StoreError>;
+
+impl From<sqlx::migrate::MigrateError> for StoreError {
+    fn from(err: sqlx::migrate::MigrateError) -> Self {
+        StoreError::Other(sqlx::Error::Migrate(Box::new(err)))
+    }
+}
+
+impl Db {
+    /// Connects (creating the SQLite file and its folder when missing). Does not migrate.
+    pub async fn connect(url: &str) -> anyhow::Result<Db> {
+        sqlx::any::install_default_drivers();
+        let backend = Backend::from_url(url)?;
+        let url = match backend {
+            Backend::Sqlite => prepare_sqlite_url(url)?,
+            Backend::Postgres => url.to_string(),
+        };
+        let options = AnyConnectOptions::from_str(&url)?.disable_statement_logging();
+        let max = match backend {
+            // SQLite has one writer; a small pool avoids lock convoys.
+            Backend::Sqlite => 4,
+            Backend::Postgres => 10,
+        };
+        let pool = AnyPoolOptions::new()
+            .max_connections(max)
+            .acquire_timeout(std::time::Duration::from_secs(10))
+            .connect_with(options)
+            .await?;
+        Ok(Db { pool, backend })
+    }
+
+    /// Applies the embedded migrations of this backend.
+    pub async fn migrate(&self) -> StoreResult<()> {
+        migrator(self.backend).run(&self.pool).await?;
+        Ok(())
+    }
+
+    /// The pool, for queries.
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    /// Which engine this is.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Starts a transaction; every write of the service layer runs in one.
+    pub async fn begin(&self) -> StoreResult<sqlx::Transaction<'static, sqlx::Any>> {
+        Ok(self.pool.begin().await?)
+    }
+
+    /// `SELECT 1`, for the health check.
+    pub async fn ping(&self) -> StoreResult<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Closes every connection (at shutdown).
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// Adds `mode=rwc` (create if missing) and creates the file's folder.
+fn prepare_sqlite_url(url: &str) -> anyhow::Result<String> {
+    let path = url
+        .trim_start_matches("sqlite://")
+        .trim_start_matches("sqlite:")
+        .split('?')
+        .next()
+        .unwrap_or_default();
+    if path != ":memory:"
+        && !path.is_empty()
+        && let Some(parent) = std::path::Path::new(path).parent()
+        && !parent.as_os_str().is_empty()
+    {
+        std::fs::create_dir_all(parent)?;
+    }
+    Ok(if url.contains("mode=") {
+        url.to_string()
+    } else if url.contains('?') {
+        format!("{url}&mode=rwc")
+    } else {
+        format!("{url}?mode=rwc")
+    })
+}
+
+/// The embedded migrations of one backend (built by hand so the `sqlx` macros stay out of the build).
+fn migrator(backend: Backend) -> Migrator {
+    let sources: &[(i64, &str, &'static str)] = match backend {
+        Backend::Sqlite => &[(
+            1,
+            "foundation",
+            include_str!("../../migrations/sqlite/0001_foundation.sql"),
+        )],
+        Backend::Postgres => &[(
+            1,
+            "foundation",
+            include_str!("../../migrations/postgres/0001_foundation.sql"),
+        )],
+    };
+    let migrations = sources
+        .iter()
+        .map(|(version, description, sql)| {
+            Migration::new(
+                *version,
+                Cow::Borrowed(*description),
+                MigrationType::Simple,
+                SqlStr::from_static(sql),
+                false,
+            )
+        })
+        .collect::<Vec<_>>();
+    Migrator {
+        migrations: Cow::Owned(migrations),
+        ..Migrator::DEFAULT
+    }
+}
+
+/// Current UTC time in the storage format (`YYYY-MM-DD HH:MM:SS`), which sorts as text.
+pub fn now_text() -> String {
+    chrono::Utc::now().format(TIME_FORMAT).to_string()
+}
+
+/// The storage time format.
+pub const TIME_FORMAT: &str = "%Y-%m-%d %H:%M:%S";

@@ -1,0 +1,360 @@
+//! Generic persistence of declared objects (`domain::object::ObjectDef`). SQL text is assembled only
+//! from the declaration's static table and column names; every value is a bound parameter.
+
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, AssertSqlSafe, Row as _};
+
+use super::{StoreError, StoreResult};
+use crate::domain::object::{FieldKind, ObjectDef};
+
+/// A stored value: the portable column discipline has only these.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Value {
+    /// SQL NULL.
+    Null,
+    /// TEXT.
+    Text(String),
+    /// BIGINT (also flags as 0/1).
+    Int(i64),
+}
+
+impl Value {
+    /// Text view (`Null` → empty, ints formatted).
+    pub fn to_text(&self) -> String {
+        match self {
+            Value::Null => String::new(),
+            Value::Text(s) => s.clone(),
+            Value::Int(i) => i.to_string(),
+        }
+    }
+}
+
+/// A loaded row of a declared object.
+#[derive(Debug, Clone)]
+pub struct Row {
+    /// The declaration the row belongs to.
+    pub def: &'static ObjectDef,
+    /// Primary key.
+    pub id: i64,
+    /// Owning tenant (tenant-scoped objects).
+    pub tenant_id: Option<i64>,
+    /// Owning tenant's code, joined in for usernames and legacy records.
+    pub tenant_code: Option<String>,
+    values: Vec<Value>,
+}
+
+impl Row {
+    /// The value of column `name` (`None` if the object has no such column).
+    pub fn get(&self, name: &str) -> Option<&Value> {
+        self.def.field(name).map(|(i, _)| &self.values[i])
+    }
+
+    /// Text value of column `name`; empty when NULL or unknown.
+    pub fn text(&self, name: &str) -> &str {
+        match self.get(name) {
+            Some(Value::Text(s)) => s,
+            _ => "",
+        }
+    }
+
+    /// Optional text value (NULL → `None`).
+    pub fn opt_text(&self, name: &str) -> Option<&str> {
+        match self.get(name) {
+            Some(Value::Text(s)) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// Flag value of column `name`.
+    pub fn flag(&self, name: &str) -> bool {
+        matches!(self.get(name), Some(Value::Int(v)) if *v != 0)
+    }
+
+    /// Columns with their values, in declaration order.
+    pub fn columns(
+        &self,
+    ) -> impl Iterator<Item = (&'static crate::domain::object::FieldDef, &Value)> {
+        self.def.fields.iter().zip(self.values.iter())
+    }
+}
+
+/// Column assignments for an insert or update (declared column names only).
+pub type Changes = Vec<(&'static str, Value)>;
+
+/// Comparison of a list condition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CondOp {
+    /// `=`
+    Eq,
+    /// `<>`
+    Ne,
+    /// `LIKE` (`%` and `_` wildcards)
+    Like,
+}
+
+/// One `column op value` condition of a list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Condition {
+    /// Declared column name.
+    pub column: &'static str,
+    /// Operator.
+    pub op: CondOp,
+    /// Bound value.
+    pub value: Value,
+}
+
+/// What to list: tenant restriction, conditions, keyset cursor and page size.
+#[derive(Debug, Clone, Default)]
+pub struct ListQuery {
+    /// Only rows of this tenant (tenant-scoped objects); `None` = all tenants.
+    pub tenant_id: Option<i64>,
+    /// ANDed conditions.
+    pub conditions: Vec<Condition>,
+    /// Only rows with an id greater than this (keyset pagination).
+    pub after_id: Option<i64>,
+    /// At most this many rows.
+    pub limit: Option<i64>,
+}
+
+fn select_sql(def: &ObjectDef) -> String {
+    let mut sql = format!("SELECT o.{}", def.id_column);
+    match def.tenant_column() {
+        Some(col) => sql.push_str(&format!(", o.{col}, lt.te_code")),
+        None => sql.push_str(", NULL, NULL"),
+    }
+    for field in def.fields {
+        sql.push_str(", o.");
+        sql.push_str(field.name);
+    }
+    sql.push_str(&format!(" FROM {} o", def.table));
+    if let Some(col) = def.tenant_column() {
+        sql.push_str(&format!(" LEFT JOIN te_tenants lt ON lt.te_id = o.{col}"));
+    }
+    sql
+}
+
+fn decode(def: &'static ObjectDef, row: &AnyRow) -> StoreResult<Row> {
+    let id: i64 = row.try_get(0)?;
+    let (tenant_id, tenant_code) = if def.tenant_column().is_some() {
+        (
+            row.try_get::<Option<i64>, _>(1)?,
+            row.try_get::<Option<String>, _>(2)?,
+        )
+    } else {
+        (None, None)
+    };
+    let mut values = Vec::with_capacity(def.fields.len());
+    for (i, field) in def.fields.iter().enumerate() {
+        let value = match field.kind {
+            FieldKind::Flag => Value::Int(row.try_get::<Option<i64>, _>(i + 3)?.unwrap_or(0)),
+            FieldKind::Text | FieldKind::NullableText => {
+                match row.try_get::<Option<String>, _>(i + 3)? {
+                    Some(s) => Value::Text(s),
+                    None => Value::Null,
+                }
+            }
+        };
+        values.push(value);
+    }
+    Ok(Row {
+        def,
+        id,
+        tenant_id,
+        tenant_code,
+        values,
+    })
+}
+
+type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>;
+
+fn bind<'q>(query: AnyQuery<'q>, value: &Value) -> AnyQuery<'q> {
+    match value {
+        Value::Null => query.bind(None::<String>),
+        Value::Text(s) => query.bind(s.clone()),
+        Value::Int(i) => query.bind(*i),
+    }
+}
+
+/// Loads one row by id, restricted to a tenant when given.
+pub async fn get(
+    conn: &mut AnyConnection,
+    def: &'static ObjectDef,
+    tenant_id: Option<i64>,
+    id: i64,
+) -> StoreResult<Option<Row>> {
+    let mut sql = select_sql(def);
+    sql.push_str(&format!(" WHERE o.{} = $1", def.id_column));
+    let tenant = tenant_filter(def, tenant_id);
+    if let Some((col, _)) = tenant {
+        sql.push_str(&format!(" AND o.{col} = $2"));
+    }
+    let mut query = sqlx::query(AssertSqlSafe(sql)).bind(id);
+    if let Some((_, tid)) = tenant {
+        query = query.bind(tid);
+    }
+    let row = query.fetch_optional(&mut *conn).await?;
+    row.map(|r| decode(def, &r)).transpose()
+}
+
+/// Lists rows in id order.
+pub async fn list(
+    conn: &mut AnyConnection,
+    def: &'static ObjectDef,
+    q: &ListQuery,
+) -> StoreResult<Vec<Row>> {
+    let mut sql = select_sql(def);
+    let mut clauses = Vec::new();
+    let mut binds: Vec<Value> = Vec::new();
+    if let Some((col, tid)) = tenant_filter(def, q.tenant_id) {
+        binds.push(Value::Int(tid));
+        clauses.push(format!("o.{col} = ${}", binds.len()));
+    }
+    for cond in &q.conditions {
+        binds.push(cond.value.clone());
+        let op = match cond.op {
+            CondOp::Eq => "=",
+            CondOp::Ne => "<>",
+            CondOp::Like => "LIKE",
+        };
+        clauses.push(format!("o.{} {op} ${}", cond.column, binds.len()));
+    }
+    if let Some(after) = q.after_id {
+        binds.push(Value::Int(after));
+        clauses.push(format!("o.{} > ${}", def.id_column, binds.len()));
+    }
+    if !clauses.is_empty() {
+        sql.push_str(" WHERE ");
+        sql.push_str(&clauses.join(" AND "));
+    }
+    sql.push_str(&format!(" ORDER BY o.{}", def.id_column));
+    if let Some(limit) = q.limit {
+        binds.push(Value::Int(limit));
+        sql.push_str(&format!(" LIMIT ${}", binds.len()));
+    }
+    let mut query = sqlx::query(AssertSqlSafe(sql));
+    for value in &binds {
+        query = bind(query, value);
+    }
+    let rows = query.fetch_all(&mut *conn).await?;
+    rows.iter().map(|r| decode(def, r)).collect()
+}
+
+/// Inserts a row and returns its new id.
+pub async fn insert(
+    conn: &mut AnyConnection,
+    def: &'static ObjectDef,
+    tenant_id: Option<i64>,
+    changes: &Changes,
+) -> StoreResult<i64> {
+    let mut columns: Vec<&str> = Vec::new();
+    let mut binds: Vec<Value> = Vec::new();
+    if let Some(col) = def.tenant_column() {
+        columns.push(col);
+        binds.push(tenant_id.map_or(Value::Null, Value::Int));
+    }
+    for (column, value) in changes {
+        columns.push(column);
+        binds.push(value.clone());
+    }
+    let placeholders: Vec<String> = (1..=binds.len()).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "INSERT INTO {} ({}) VALUES ({}) RETURNING {}",
+        def.table,
+        columns.join(", "),
+        placeholders.join(", "),
+        def.id_column
+    );
+    let mut query = sqlx::query(AssertSqlSafe(sql));
+    for value in &binds {
+        query = bind(query, value);
+    }
+    let row = query
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(StoreError::classify)?;
+    Ok(row.try_get(0)?)
+}
+
+/// Updates a row; returns whether it existed (within the tenant when given).
+pub async fn update(
+    conn: &mut AnyConnection,
+    def: &'static ObjectDef,
+    tenant_id: Option<i64>,
+    id: i64,
+    changes: &Changes,
+) -> StoreResult<bool> {
+    if changes.is_empty() {
+        return Ok(get(conn, def, tenant_id, id).await?.is_some());
+    }
+    let mut binds: Vec<Value> = Vec::new();
+    let mut sets = Vec::new();
+    for (column, value) in changes {
+        binds.push(value.clone());
+        sets.push(format!("{column} = ${}", binds.len()));
+    }
+    binds.push(Value::Int(id));
+    let mut sql = format!(
+        "UPDATE {} SET {} WHERE {} = ${}",
+        def.table,
+        sets.join(", "),
+        def.id_column,
+        binds.len()
+    );
+    if let Some((col, tid)) = tenant_filter(def, tenant_id) {
+        binds.push(Value::Int(tid));
+        sql.push_str(&format!(" AND {col} = ${}", binds.len()));
+    }
+    let mut query = sqlx::query(AssertSqlSafe(sql));
+    for value in &binds {
+        query = bind(query, value);
+    }
+    let result = query
+        .execute(&mut *conn)
+        .await
+        .map_err(StoreError::classify)?;
+    Ok(result.rows_affected() > 0)
+}
+
+/// Deletes a row; returns whether it existed (within the tenant when given).
+pub async fn delete(
+    conn: &mut AnyConnection,
+    def: &'static ObjectDef,
+    tenant_id: Option<i64>,
+    id: i64,
+) -> StoreResult<bool> {
+    let mut sql = format!("DELETE FROM {} WHERE {} = $1", def.table, def.id_column);
+    let tenant = tenant_filter(def, tenant_id);
+    if let Some((col, _)) = tenant {
+        sql.push_str(&format!(" AND {col} = $2"));
+    }
+    let mut query = sqlx::query(AssertSqlSafe(sql)).bind(id);
+    if let Some((_, tid)) = tenant {
+        query = query.bind(tid);
+    }
+    let result = query
+        .execute(&mut *conn)
+        .await
+        .map_err(StoreError::classify)?;
+    Ok(result.rows_affected() > 0)
+}
+
+/// Counts the rows of `def` that belong to a tenant (to refuse deleting a non-empty tenant).
+pub async fn count_in_tenant(
+    conn: &mut AnyConnection,
+    def: &'static ObjectDef,
+    tenant_id: i64,
+) -> StoreResult<i64> {
+    let Some(col) = def.tenant_column() else {
+        return Ok(0);
+    };
+    let sql = format!("SELECT COUNT(*) FROM {} WHERE {col} = $1", def.table);
+    let row = sqlx::query(AssertSqlSafe(sql))
+        .bind(tenant_id)
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok(row.try_get(0)?)
+}
+
+fn tenant_filter(def: &ObjectDef, tenant_id: Option<i64>) -> Option<(&'static str, i64)> {
+    Some((def.tenant_column()?, tenant_id?))
+}

@@ -1,0 +1,58 @@
+//! The tenants a user may act on.
+
+use sqlx::{AnyConnection, Row as _};
+
+use super::{StoreError, StoreResult};
+
+/// `(te_id, te_code)` pairs of a user's tenants, by tenant id.
+pub async fn list(conn: &mut AnyConnection, user_id: i64) -> StoreResult<Vec<(i64, String)>> {
+    let rows = sqlx::query(
+        "SELECT t.te_id, t.te_code FROM ut_user_tenants u JOIN te_tenants t ON t.te_id = u.ut_te_id \
+         WHERE u.ut_us_id = $1 ORDER BY t.te_id",
+    )
+    .bind(user_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+        .collect()
+}
+
+/// Links a user to a tenant (idempotent).
+pub async fn add(conn: &mut AnyConnection, user_id: i64, tenant_id: i64) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO ut_user_tenants (ut_us_id, ut_te_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+    )
+    .bind(user_id)
+    .bind(tenant_id)
+    .execute(&mut *conn)
+    .await
+    .map_err(StoreError::classify)?;
+    Ok(())
+}
+
+/// Unlinks a user from a tenant; returns whether a link existed.
+pub async fn remove(conn: &mut AnyConnection, user_id: i64, tenant_id: i64) -> StoreResult<bool> {
+    let result = sqlx::query("DELETE FROM ut_user_tenants WHERE ut_us_id = $1 AND ut_te_id = $2")
+        .bind(user_id)
+        .bind(tenant_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(result.rows_affected() > 0)
+}
+
+/// Replaces all links of a user.
+pub async fn replace(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    tenant_ids: &[i64],
+) -> StoreResult<()> {
+    sqlx::query("DELETE FROM ut_user_tenants WHERE ut_us_id = $1")
+        .bind(user_id)
+        .execute(&mut *conn)
+        .await?;
+    for tenant_id in tenant_ids {
+        add(conn, user_id, *tenant_id).await?;
+    }
+    Ok(())
+}
