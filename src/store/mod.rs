@@ -94,6 +94,8 @@ impl Db {
         };
         let options = AnyConnectOptions::from_str(&url)?.disable_statement_logging();
         let max = match backend {
+            // Every connection to `sqlite::memory:` is its own empty database: keep exactly one.
+            Backend::Sqlite if url.contains(":memory:") => 1,
             // SQLite has one writer; a small pool avoids lock convoys.
             Backend::Sqlite => 4,
             Backend::Postgres => 10,
