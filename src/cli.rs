@@ -90,13 +90,12 @@ pub enum KeysCommand {
 
 /// Admin key, or a tenant's key.
 #[derive(Debug, Args)]
-#[group(required = true, multiple = false, id = "owner_kind")]
 pub struct KeyOwner {
     /// An admin (global) key.
-    #[arg(long, group = "owner_kind")]
+    #[arg(long, conflicts_with = "tenant", required_unless_present = "tenant")]
     pub admin: bool,
     /// A key of this tenant.
-    #[arg(long, group = "owner_kind")]
+    #[arg(long, required_unless_present = "admin")]
     pub tenant: Option<String>,
     /// Read-only (tenant keys only).
     #[arg(long, requires = "tenant")]

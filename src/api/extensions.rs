@@ -75,7 +75,6 @@ pub struct Extension {
     pub number: String,
     /// Display name.
     pub name: String,
-    /// Channel driver.
     pub tech: Tech,
     /// SIP username: `<number>-<TENANT>`.
     pub username: String,
@@ -134,7 +133,6 @@ pub struct ExtensionWrite {
     /// Display name.
     #[oai(validator(max_length = 200))]
     pub name: Option<String>,
-    /// Channel driver (default `PJSIP`).
     pub tech: Option<Tech>,
     /// SIP secret, 8-128 characters (write-only; stored only as the SIP digest).
     #[oai(write_only, validator(min_length = 8, max_length = 128))]

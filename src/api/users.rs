@@ -70,7 +70,6 @@ pub struct User {
     pub id: i64,
     /// Login name.
     pub username: String,
-    /// Role.
     pub role: Role,
     /// Legacy user profile id (`us_up_id`), kept for legacy clients.
     pub profile_id: String,
@@ -116,7 +115,6 @@ pub struct UserCreate {
     /// Password, at least 8 characters (write-only; stored as argon2id).
     #[oai(write_only, validator(min_length = 8, max_length = 1024))]
     pub password: String,
-    /// Role (default `viewer`).
     pub role: Option<Role>,
     /// Legacy user profile id.
     pub profile_id: Option<String>,
@@ -135,7 +133,6 @@ pub struct UserPatch {
     /// New password (write-only).
     #[oai(write_only, validator(min_length = 8, max_length = 1024))]
     pub password: Option<String>,
-    /// Role.
     pub role: Option<Role>,
     /// Legacy user profile id.
     pub profile_id: Option<String>,

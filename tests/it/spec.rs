@@ -39,3 +39,15 @@ async fn spec_documents_problem_errors_and_write_only_credentials() {
     );
     assert!(schemas["User"]["properties"].get("password").is_none());
 }
+
+/// poem-openapi wraps a documented field of an enum or object type in `allOf: [$ref, {description}]`,
+/// which openapi-python-client rejects ("Cannot take allOf a non-object") and then drops whole
+/// schemas and endpoints. Such fields stay undocumented; their type carries the description.
+#[tokio::test]
+async fn spec_has_no_allof_wrappers_that_break_client_generators() {
+    let yaml = pbx_gateway::api::spec_yaml().await.unwrap();
+    assert!(
+        !yaml.contains("allOf"),
+        "a documented enum/object field crept in: remove its doc comment"
+    );
+}

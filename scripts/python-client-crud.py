@@ -1,0 +1,28 @@
+import sys
+sys.path.insert(0, "/tmp/pyclient/client")
+from pbx_gateway_client import AuthenticatedClient
+from pbx_gateway_client.api.tenants import create_tenant, get_tenant, list_tenants, update_tenant, delete_tenant
+from pbx_gateway_client.api.extensions import create_extension, get_extension, list_extensions, update_extension, delete_extension
+from pbx_gateway_client.models import TenantCreate, TenantPatch, ExtensionWrite, Tech, Problem
+
+key = open(sys.argv[1]).read().strip()
+c = AuthenticatedClient(base_url="http://127.0.0.1:18081", token=key)
+t = create_tenant.sync(client=c, body=TenantCreate(code="PYT", name="Python tenant", parking_start=700, parking_end=710))
+assert t.code == "PYT", t
+assert get_tenant.sync(client=c, code="PYT").name == "Python tenant"
+assert update_tenant.sync(client=c, code="PYT", body=TenantPatch(name="Renamed")).name == "Renamed"
+assert any(x.code == "PYT" for x in list_tenants.sync(client=c).items)
+e = create_extension.sync(client=c, code="PYT", body=ExtensionWrite(number="100", name="Desk", tech=Tech.PJSIP, secret="s3cret-pass"))
+assert e.username == "100-PYT", e
+assert get_extension.sync(client=c, code="PYT", id=e.id).number == "100"
+assert update_extension.sync(client=c, code="PYT", id=e.id, body=ExtensionWrite(name="Front")).name == "Front"
+page = list_extensions.sync(client=c, code="PYT", number="100")
+assert [x.id for x in page.items] == [e.id]
+dup = create_extension.sync(client=c, code="PYT", body=ExtensionWrite(number="100"))
+assert isinstance(dup, Problem) and dup.code == "conflict", dup
+r = delete_extension.sync_detailed(client=c, code="PYT", id=e.id)
+assert r.status_code == 204, r
+missing = get_extension.sync(client=c, code="PYT", id=e.id)
+assert isinstance(missing, Problem) and missing.code == "not_found", missing
+assert delete_tenant.sync_detailed(client=c, code="PYT").status_code == 204
+print("generated python client: tenant and extension CRUD OK")
