@@ -34,11 +34,7 @@ pub fn build(core: Core) -> impl Endpoint<Output = Response> + 'static {
         .map_to_response()
 }
 
-async fn request_context<E: Endpoint>(
-    ep: E,
-    mut req: Request,
-    max_body: usize,
-) -> poem::Result<Response> {
+async fn request_context<E: Endpoint>(ep: E, mut req: Request, max_body: usize) -> poem::Result<Response> {
     let request_id = incoming_request_id(&req).unwrap_or_else(new_request_id);
     let started = Instant::now();
     // The path only: legacy query strings carry keys and must never reach a log line.
@@ -54,11 +50,7 @@ async fn request_context<E: Endpoint>(
         if let Ok(value) = HeaderValue::from_str(&request_id) {
             resp.headers_mut().insert(REQUEST_ID, value);
         }
-        tracing::info!(
-            status = resp.status().as_u16(),
-            latency_ms = started.elapsed().as_millis() as u64,
-            "served"
-        );
+        tracing::info!(status = resp.status().as_u16(), latency_ms = started.elapsed().as_millis() as u64, "served");
         Ok(resp)
     }
     .instrument(span)
@@ -70,9 +62,7 @@ fn incoming_request_id(req: &Request) -> Option<String> {
     let value = req.headers().get(REQUEST_ID)?.to_str().ok()?;
     let ok = !value.is_empty()
         && value.len() <= 64
-        && value
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
+        && value.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
     ok.then(|| value.to_string())
 }
 
@@ -83,11 +73,8 @@ fn new_request_id() -> String {
 /// Reads the body into memory up to `max` bytes. poem's own limit trusts Content-Length and misses
 /// chunked bodies; counting the bytes catches both.
 async fn limit_body(req: &mut Request, max: usize) -> Result<(), Response> {
-    let declared = req
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
+    let declared =
+        req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
     if declared.is_some_and(|len| len > max as u64) {
         return Err(too_large(max));
     }
@@ -98,11 +85,7 @@ async fn limit_body(req: &mut Request, max: usize) -> Result<(), Response> {
     use tokio::io::AsyncReadExt as _;
     if let Err(err) = (&mut reader).take(limit).read_to_end(&mut buffer).await {
         tracing::info!(error = %err, "request body unreadable");
-        return Err(problem(
-            StatusCode::BAD_REQUEST,
-            "invalid_request",
-            Some("request body could not be read".into()),
-        ));
+        return Err(problem(StatusCode::BAD_REQUEST, "invalid_request", Some("request body could not be read".into())));
     }
     if buffer.len() > max {
         return Err(too_large(max));
@@ -135,10 +118,9 @@ fn problem_from_error(err: poem::Error) -> Response {
     }
     let (code, detail) = match status {
         StatusCode::BAD_REQUEST => ("invalid_request", Some(message)),
-        StatusCode::UNAUTHORIZED => (
-            "invalid_api_key",
-            Some("send Authorization: Bearer <token or key> or X-API-Key".into()),
-        ),
+        StatusCode::UNAUTHORIZED => {
+            ("invalid_api_key", Some("send Authorization: Bearer <token or key> or X-API-Key".into()))
+        }
         StatusCode::NOT_FOUND => ("not_found", Some("no such resource".into())),
         StatusCode::METHOD_NOT_ALLOWED => ("method_not_allowed", None),
         StatusCode::PAYLOAD_TOO_LARGE => ("payload_too_large", None),
@@ -154,23 +136,14 @@ fn problem_from_error(err: poem::Error) -> Response {
 
 fn with_auth_challenge(mut resp: Response) -> Response {
     if resp.status() == StatusCode::UNAUTHORIZED {
-        resp.headers_mut().insert(
-            header::WWW_AUTHENTICATE,
-            HeaderValue::from_static("Bearer realm=\"pbx-gateway\""),
-        );
+        resp.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer realm=\"pbx-gateway\""));
     }
     resp
 }
 
 fn problem(status: StatusCode, code: &str, detail: Option<String>) -> Response {
-    let mut resp = PoemJson(serde_json::json!(
-        Problem::new(status, code, detail).to_value()
-    ))
-    .into_response();
+    let mut resp = PoemJson(serde_json::json!(Problem::new(status, code, detail).to_value())).into_response();
     resp.set_status(status);
-    resp.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/problem+json"),
-    );
+    resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
     resp
 }

@@ -57,11 +57,7 @@ pub struct ServeArgs {
     #[arg(long, env = "PBXGW_BOOTSTRAP_ADMIN_KEY", hide_env_values = true)]
     pub bootstrap_admin_key: Option<String>,
     /// Where a generated first admin key is written (mode 0600).
-    #[arg(
-        long,
-        env = "PBXGW_ADMIN_KEY_FILE",
-        default_value = "data/admin-key.txt"
-    )]
+    #[arg(long, env = "PBXGW_ADMIN_KEY_FILE", default_value = "data/admin-key.txt")]
     pub admin_key_file: PathBuf,
 }
 
@@ -120,24 +116,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let system = crate::auth::Principal::system();
             let issued = match &keys {
                 KeysCommand::Create { owner, name } => {
-                    api_keys::create(
-                        &core,
-                        &system,
-                        owner.tenant.as_deref(),
-                        owner.read_only,
-                        name,
-                    )
-                    .await?
+                    api_keys::create(&core, &system, owner.tenant.as_deref(), owner.read_only, name).await?
                 }
                 KeysCommand::Import { owner, value } => {
-                    api_keys::import(
-                        &core,
-                        &system,
-                        owner.tenant.as_deref(),
-                        owner.read_only,
-                        value,
-                    )
-                    .await?
+                    api_keys::import(&core, &system, owner.tenant.as_deref(), owner.read_only, value).await?
                 }
             };
             core.db().close().await;
@@ -163,16 +145,10 @@ async fn serve(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
         access_token_ttl_secs: args.access_token_ttl_secs,
     };
     let core = Core::start(config.clone()).await?;
-    let bootstrap = args
-        .bootstrap_admin_key
-        .as_deref()
-        .filter(|k| !k.is_empty());
+    let bootstrap = args.bootstrap_admin_key.as_deref().filter(|k| !k.is_empty());
     if let Some(issued) = api_keys::ensure_admin_key(&core, bootstrap).await? {
         if bootstrap.is_some() {
-            tracing::info!(
-                key_id = issued.row.id,
-                "PBXGW_BOOTSTRAP_ADMIN_KEY installed as the admin key"
-            );
+            tracing::info!(key_id = issued.row.id, "PBXGW_BOOTSTRAP_ADMIN_KEY installed as the admin key");
         } else {
             write_secret_file(&args.admin_key_file, &issued.value)?;
             tracing::warn!(path = %args.admin_key_file.display(), "first start: admin key written to this file (owner-only); move it somewhere safe");
@@ -183,11 +159,7 @@ async fn serve(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
     let acceptor = poem::listener::TcpAcceptor::from_tokio(listener)?;
     let app = crate::app::build(core.clone());
     poem::Server::new_with_acceptor(acceptor)
-        .run_with_graceful_shutdown(
-            app,
-            shutdown_signal(),
-            Some(std::time::Duration::from_secs(10)),
-        )
+        .run_with_graceful_shutdown(app, shutdown_signal(), Some(std::time::Duration::from_secs(10)))
         .await?;
     core.db().close().await;
     tracing::info!("stopped");

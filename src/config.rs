@@ -38,9 +38,7 @@ impl Config {
     /// A configuration for the given database with every other value at its default.
     pub fn for_database(database_url: impl Into<String>) -> Self {
         Config {
-            listen: defaults::LISTEN
-                .parse()
-                .unwrap_or(SocketAddr::from(([127, 0, 0, 1], 8080))),
+            listen: defaults::LISTEN.parse().unwrap_or(SocketAddr::from(([127, 0, 0, 1], 8080))),
             database_url: database_url.into(),
             jwt_secret: None,
             sip_realm: defaults::SIP_REALM.to_string(),

@@ -30,24 +30,19 @@ impl Drop for TelemetryGuard {
             let _ = done_tx.send(());
         });
         if done_rx.recv_timeout(SHUTDOWN_WAIT).is_err() {
-            eprintln!(
-                "telemetry: collector did not answer within {SHUTDOWN_WAIT:?}; pending spans dropped"
-            );
+            eprintln!("telemetry: collector did not answer within {SHUTDOWN_WAIT:?}; pending spans dropped");
         }
     }
 }
 
 /// Installs the global subscriber. Call once, at process start.
 pub fn init() -> TelemetryGuard {
-    let filter =
-        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
     let fmt = tracing_subscriber::fmt::layer()
         .with_writer(std::io::stderr)
         .with_ansi(std::io::stderr().is_terminal())
         .with_target(false);
-    let endpoint = std::env::var("OTEL_EXPORTER_OTLP_ENDPOINT")
-        .ok()
-        .filter(|v| !v.trim().is_empty());
+    let endpoint = std::env::var("OTEL_EXPORTER_OTLP_ENDPOINT").ok().filter(|v| !v.trim().is_empty());
     let provider = endpoint.and_then(|_| match otlp_provider() {
         Ok(provider) => Some(provider),
         Err(err) => {
@@ -60,24 +55,14 @@ pub fn init() -> TelemetryGuard {
             .with_tracer(p.tracer("pbx-gateway"))
             .with_filter(EnvFilter::new("info,sqlx=warn"))
     });
-    let _ = tracing_subscriber::registry()
-        .with(filter.and_then(fmt))
-        .with(otel_layer)
-        .try_init();
+    let _ = tracing_subscriber::registry().with(filter.and_then(fmt)).with(otel_layer).try_init();
     TelemetryGuard { provider }
 }
 
 fn otlp_provider() -> anyhow::Result<SdkTracerProvider> {
     // Endpoint, headers and timeout come from the standard OTEL_EXPORTER_OTLP_* variables.
-    let exporter = opentelemetry_otlp::SpanExporter::builder()
-        .with_http()
-        .build()?;
+    let exporter = opentelemetry_otlp::SpanExporter::builder().with_http().build()?;
     let service_name = std::env::var("OTEL_SERVICE_NAME").unwrap_or_else(|_| "pbx-gateway".into());
-    let resource = opentelemetry_sdk::Resource::builder()
-        .with_service_name(service_name)
-        .build();
-    Ok(SdkTracerProvider::builder()
-        .with_batch_exporter(exporter)
-        .with_resource(resource)
-        .build())
+    let resource = opentelemetry_sdk::Resource::builder().with_service_name(service_name).build();
+    Ok(SdkTracerProvider::builder().with_batch_exporter(exporter).with_resource(resource).build())
 }

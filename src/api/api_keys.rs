@@ -82,11 +82,7 @@ pub struct ApiKeysApi {
 #[OpenApi(tag = "ApiTags::ApiKeys")]
 impl ApiKeysApi {
     /// List a tenant's API keys (metadata only, revoked ones included).
-    #[oai(
-        path = "/v1/tenants/:code/api-keys",
-        method = "get",
-        operation_id = "list_api_keys"
-    )]
+    #[oai(path = "/v1/tenants/:code/api-keys", method = "get", operation_id = "list_api_keys")]
     async fn list(
         &self,
         auth: Auth,
@@ -107,11 +103,7 @@ impl ApiKeysApi {
     }
 
     /// Issue an API key for the tenant. The answer shows the key once.
-    #[oai(
-        path = "/v1/tenants/:code/api-keys",
-        method = "post",
-        operation_id = "create_api_key"
-    )]
+    #[oai(path = "/v1/tenants/:code/api-keys", method = "post", operation_id = "create_api_key")]
     async fn create(
         &self,
         auth: Auth,
@@ -120,43 +112,21 @@ impl ApiKeysApi {
     ) -> ApiResult<Created<IssuedApiKey>> {
         let principal = auth.principal(&self.core).await?;
         let name = body.0.name.unwrap_or_default();
-        let issued = api_keys::create(
-            &self.core,
-            &principal,
-            Some(&code),
-            body.0.read_only.unwrap_or(false),
-            &name,
-        )
-        .await?;
+        let issued =
+            api_keys::create(&self.core, &principal, Some(&code), body.0.read_only.unwrap_or(false), &name).await?;
         let location = format!("/v1/tenants/{}/api-keys/{}", code.0, issued.row.id);
-        Ok(Created::Created(
-            Json(IssuedApiKey {
-                meta: ApiKey::from(&issued.row),
-                key: issued.value,
-            }),
-            location,
-        ))
+        Ok(Created::Created(Json(IssuedApiKey { meta: ApiKey::from(&issued.row), key: issued.value }), location))
     }
 
     /// Get one key's metadata.
-    #[oai(
-        path = "/v1/tenants/:code/api-keys/:id",
-        method = "get",
-        operation_id = "get_api_key"
-    )]
+    #[oai(path = "/v1/tenants/:code/api-keys/:id", method = "get", operation_id = "get_api_key")]
     async fn get(&self, auth: Auth, code: Path<String>, id: Path<i64>) -> ApiResult<Json<ApiKey>> {
         let principal = auth.principal(&self.core).await?;
-        Ok(Json(ApiKey::from(
-            &api_keys::get(&self.core, &principal, &code, id.0).await?,
-        )))
+        Ok(Json(ApiKey::from(&api_keys::get(&self.core, &principal, &code, id.0).await?)))
     }
 
     /// Revoke a key; it stops working at once.
-    #[oai(
-        path = "/v1/tenants/:code/api-keys/:id",
-        method = "delete",
-        operation_id = "revoke_api_key"
-    )]
+    #[oai(path = "/v1/tenants/:code/api-keys/:id", method = "delete", operation_id = "revoke_api_key")]
     async fn revoke(&self, auth: Auth, code: Path<String>, id: Path<i64>) -> ApiResult<Deleted> {
         let principal = auth.principal(&self.core).await?;
         api_keys::revoke(&self.core, &principal, &code, id.0).await?;

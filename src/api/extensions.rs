@@ -51,11 +51,7 @@ pub enum Tech {
 
 impl Tech {
     fn parse(stored: &str) -> Tech {
-        if stored.eq_ignore_ascii_case("SIP") {
-            Tech::Sip
-        } else {
-            Tech::Pjsip
-        }
+        if stored.eq_ignore_ascii_case("SIP") { Tech::Sip } else { Tech::Pjsip }
     }
 
     fn as_str(self) -> &'static str {
@@ -105,10 +101,7 @@ impl From<&Row> for Extension {
             number: row.text("ex_number").into(),
             name: row.text("ex_name").into(),
             tech: Tech::parse(row.text("ex_tech")),
-            username: username(
-                row.text("ex_number"),
-                row.tenant_code.as_deref().unwrap_or_default(),
-            ),
+            username: username(row.text("ex_number"), row.tenant_code.as_deref().unwrap_or_default()),
             caller_id_number: row.text("ex_cidnum").into(),
             caller_id_name: row.text("ex_cidname").into(),
             call_group: row.text("ex_callgroup").into(),
@@ -194,11 +187,7 @@ pub struct ExtensionsApi {
 #[OpenApi(tag = "ApiTags::Extensions")]
 impl ExtensionsApi {
     /// List a tenant's extensions.
-    #[oai(
-        path = "/v1/tenants/:code/extensions",
-        method = "get",
-        operation_id = "list_extensions"
-    )]
+    #[oai(path = "/v1/tenants/:code/extensions", method = "get", operation_id = "list_extensions")]
     async fn list(
         &self,
         auth: Auth,
@@ -215,24 +204,10 @@ impl ExtensionsApi {
         let page = page_request(limit.0, cursor.0.as_deref())?;
         let conditions = number
             .0
-            .map(|n| {
-                vec![Condition {
-                    column: "ex_number",
-                    op: CondOp::Eq,
-                    value: Value::Text(n),
-                }]
-            })
+            .map(|n| vec![Condition { column: "ex_number", op: CondOp::Eq, value: Value::Text(n) }])
             .unwrap_or_default();
-        let rows = objects::list(
-            &self.core,
-            &principal,
-            &ExtensionRules,
-            Some(&code),
-            conditions,
-            page,
-        )
-        .await
-        .map_err(err)?;
+        let rows =
+            objects::list(&self.core, &principal, &ExtensionRules, Some(&code), conditions, page).await.map_err(err)?;
         Ok(Json(ExtensionPage {
             items: rows.items.iter().map(Extension::from).collect(),
             next_cursor: next_cursor(rows.next_after),
@@ -240,11 +215,7 @@ impl ExtensionsApi {
     }
 
     /// Create an extension. `number` is required.
-    #[oai(
-        path = "/v1/tenants/:code/extensions",
-        method = "post",
-        operation_id = "create_extension"
-    )]
+    #[oai(path = "/v1/tenants/:code/extensions", method = "post", operation_id = "create_extension")]
     async fn create(
         &self,
         auth: Auth,
@@ -256,39 +227,22 @@ impl ExtensionsApi {
             return Err(ApiError::invalid("number", "number: is required"));
         }
         let input = body.0.into_input();
-        let row = objects::create(&self.core, &principal, &ExtensionRules, Some(&code), &input)
-            .await
-            .map_err(err)?;
+        let row = objects::create(&self.core, &principal, &ExtensionRules, Some(&code), &input).await.map_err(err)?;
         let extension = Extension::from(&row);
         let location = format!("/v1/tenants/{}/extensions/{}", code.0, extension.id);
         Ok(Created::Created(Json(extension), location))
     }
 
     /// Get an extension.
-    #[oai(
-        path = "/v1/tenants/:code/extensions/:id",
-        method = "get",
-        operation_id = "get_extension"
-    )]
-    async fn get(
-        &self,
-        auth: Auth,
-        code: Path<String>,
-        id: Path<i64>,
-    ) -> ApiResult<Json<Extension>> {
+    #[oai(path = "/v1/tenants/:code/extensions/:id", method = "get", operation_id = "get_extension")]
+    async fn get(&self, auth: Auth, code: Path<String>, id: Path<i64>) -> ApiResult<Json<Extension>> {
         let principal = auth.principal(&self.core).await?;
-        let row = objects::get(&self.core, &principal, &ExtensionRules, Some(&code), id.0)
-            .await
-            .map_err(err)?;
+        let row = objects::get(&self.core, &principal, &ExtensionRules, Some(&code), id.0).await.map_err(err)?;
         Ok(Json(Extension::from(&row)))
     }
 
     /// Change an extension; only the members sent change.
-    #[oai(
-        path = "/v1/tenants/:code/extensions/:id",
-        method = "patch",
-        operation_id = "update_extension"
-    )]
+    #[oai(path = "/v1/tenants/:code/extensions/:id", method = "patch", operation_id = "update_extension")]
     async fn update(
         &self,
         auth: Auth,
@@ -298,30 +252,16 @@ impl ExtensionsApi {
     ) -> ApiResult<Json<Extension>> {
         let principal = auth.principal(&self.core).await?;
         let input = body.0.into_input();
-        let row = objects::update(
-            &self.core,
-            &principal,
-            &ExtensionRules,
-            Some(&code),
-            id.0,
-            &input,
-        )
-        .await
-        .map_err(err)?;
+        let row =
+            objects::update(&self.core, &principal, &ExtensionRules, Some(&code), id.0, &input).await.map_err(err)?;
         Ok(Json(Extension::from(&row)))
     }
 
     /// Delete an extension.
-    #[oai(
-        path = "/v1/tenants/:code/extensions/:id",
-        method = "delete",
-        operation_id = "delete_extension"
-    )]
+    #[oai(path = "/v1/tenants/:code/extensions/:id", method = "delete", operation_id = "delete_extension")]
     async fn delete(&self, auth: Auth, code: Path<String>, id: Path<i64>) -> ApiResult<Deleted> {
         let principal = auth.principal(&self.core).await?;
-        objects::delete(&self.core, &principal, &ExtensionRules, Some(&code), id.0)
-            .await
-            .map_err(err)?;
+        objects::delete(&self.core, &principal, &ExtensionRules, Some(&code), id.0).await.map_err(err)?;
         Ok(Deleted::Deleted)
     }
 }

@@ -27,9 +27,7 @@ impl HealthApi {
     #[oai(path = "/health", method = "get", operation_id = "health")]
     async fn health(&self) -> ApiResult<Json<Health>> {
         match self.core.health().await {
-            Ok(()) => Ok(Json(Health {
-                status: "ok".into(),
-            })),
+            Ok(()) => Ok(Json(Health { status: "ok".into() })),
             Err(err) => {
                 tracing::warn!(error = %err, "health check failed");
                 Err(ApiError::new(

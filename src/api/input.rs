@@ -33,7 +33,5 @@ impl InputBuilder {
 
 /// Parses a stored time (`YYYY-MM-DD HH:MM:SS`, UTC) for REST (RFC 3339).
 pub fn time(stored: &str) -> Option<DateTime<Utc>> {
-    NaiveDateTime::parse_from_str(stored, TIME_FORMAT)
-        .ok()
-        .map(|t| t.and_utc())
+    NaiveDateTime::parse_from_str(stored, TIME_FORMAT).ok().map(|t| t.and_utc())
 }

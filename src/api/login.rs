@@ -43,10 +43,6 @@ impl LoginApi {
     #[oai(path = "/v1/auth/login", method = "post", operation_id = "login")]
     async fn login(&self, body: Json<LoginRequest>) -> ApiResult<Json<AccessToken>> {
         let token = login::login(&self.core, &body.username, &body.password).await?;
-        Ok(Json(AccessToken {
-            access_token: token.token,
-            token_type: "Bearer".into(),
-            expires_in: token.expires_in,
-        }))
+        Ok(Json(AccessToken { access_token: token.token, token_type: "Bearer".into(), expires_in: token.expires_in }))
     }
 }

@@ -53,11 +53,7 @@ pub enum Deleted {
 
 /// The REST name of a legacy field, from a resource's `(rest, legacy)` name table.
 pub fn rest_name<'a>(names: &[(&'static str, &'static str)], legacy: &'a str) -> &'a str {
-    names
-        .iter()
-        .find(|(_, l)| *l == legacy)
-        .map(|(r, _)| *r)
-        .unwrap_or(legacy)
+    names.iter().find(|(_, l)| *l == legacy).map(|(r, _)| *r).unwrap_or(legacy)
 }
 
 /// The OpenAPI service: every REST operation, with the spec and Swagger UI derived from it.
@@ -83,12 +79,11 @@ pub fn service(core: Core) -> RestService {
         api_keys::ApiKeysApi { core: core.clone() },
         users::UsersApi { core },
     );
-    OpenApiService::new(apis, "pbx-gateway", env!("CARGO_PKG_VERSION"))
-        .description(
-            "REST API of a multi-tenant Asterisk PBX. Errors are application/problem+json with a stable `code`. \
+    OpenApiService::new(apis, "pbx-gateway", env!("CARGO_PKG_VERSION")).description(
+        "REST API of a multi-tenant Asterisk PBX. Errors are application/problem+json with a stable `code`. \
              Lists take `limit` and an opaque `cursor` and answer `{items, next_cursor}`. \
              The legacy MiRTA `proxyapi.php` protocol is served on the same core at /proxyapi.php.",
-        )
+    )
 }
 
 /// The spec as YAML, exactly as `/openapi.yaml` serves it and `api-spec/openapi.yaml` stores it.

@@ -84,11 +84,7 @@ impl ApiError {
 
     /// A 422 about one field.
     pub fn invalid(field: &str, detail: impl Into<String>) -> ApiError {
-        let mut problem = Problem::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "validation_failed",
-            Some(detail.into()),
-        );
+        let mut problem = Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed", Some(detail.into()));
         problem.field = Some(field.to_string());
         ApiError::from_problem(problem)
     }
@@ -117,12 +113,8 @@ pub fn from_service(err: ServiceError, rest_field: fn(&str) -> &str) -> ApiError
     let detail = Some(err.to_string());
     match err {
         ServiceError::InvalidApiKey => ApiError::new(S::UNAUTHORIZED, "invalid_api_key", detail),
-        ServiceError::InvalidCredentials => {
-            ApiError::new(S::UNAUTHORIZED, "invalid_credentials", detail)
-        }
-        ServiceError::TooManyAttempts => {
-            ApiError::new(S::TOO_MANY_REQUESTS, "too_many_attempts", detail)
-        }
+        ServiceError::InvalidCredentials => ApiError::new(S::UNAUTHORIZED, "invalid_credentials", detail),
+        ServiceError::TooManyAttempts => ApiError::new(S::TOO_MANY_REQUESTS, "too_many_attempts", detail),
         ServiceError::AdminRequired => ApiError::new(S::FORBIDDEN, "admin_required", detail),
         ServiceError::ReadOnly => ApiError::new(S::FORBIDDEN, "read_only_api_key", detail),
         ServiceError::TenantNotFound => ApiError::new(S::NOT_FOUND, "tenant_not_found", detail),

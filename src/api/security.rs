@@ -30,9 +30,7 @@ impl Auth {
     /// Resolves the caller.
     pub async fn principal(&self, core: &Core) -> Result<Principal, ApiError> {
         let result = match self {
-            Auth::Bearer(BearerAuth(bearer)) => {
-                access::authenticate_bearer(core, &bearer.token).await
-            }
+            Auth::Bearer(BearerAuth(bearer)) => access::authenticate_bearer(core, &bearer.token).await,
             Auth::ApiKey(HeaderKeyAuth(key)) => access::authenticate_key(core, &key.key).await,
         };
         result.map_err(ApiError::from)

@@ -81,38 +81,9 @@ impl From<&Row> for Tenant {
     }
 }
 
-/// A new tenant.
+/// Settings shared by create and patch; absent members stay as they are.
 #[derive(Debug, Object)]
-pub struct TenantCreate {
-    /// Unique code: 1-32 characters of A-Z, a-z, 0-9, `_`; cannot be changed later.
-    #[oai(validator(min_length = 1, max_length = 32, pattern = "^[A-Za-z0-9_]+$"))]
-    pub code: String,
-    /// Display name.
-    #[oai(validator(min_length = 1, max_length = 200))]
-    pub name: String,
-    /// Start disabled.
-    pub disabled: Option<bool>,
-    /// Billing reference.
-    pub billing_code: Option<String>,
-    /// Host receiving call recordings.
-    pub recording_host: Option<String>,
-    /// User on the recording host.
-    pub recording_user: Option<String>,
-    /// Password on the recording host (write-only).
-    #[oai(write_only)]
-    pub recording_password: Option<String>,
-    /// First parking slot.
-    pub parking_start: Option<u32>,
-    /// Last parking slot.
-    pub parking_end: Option<u32>,
-}
-
-/// Changes to a tenant; absent members stay as they are.
-#[derive(Debug, Object)]
-pub struct TenantPatch {
-    /// Display name.
-    #[oai(validator(min_length = 1, max_length = 200))]
-    pub name: Option<String>,
+pub struct TenantSettings {
     /// Disabled.
     pub disabled: Option<bool>,
     /// Billing reference.
@@ -130,23 +101,41 @@ pub struct TenantPatch {
     pub parking_end: Option<u32>,
 }
 
-fn common(
-    b: InputBuilder,
-    disabled: Option<bool>,
-    billing: Option<String>,
-    host: Option<String>,
-    user: Option<String>,
-    password: Option<String>,
-    parking: (Option<u32>, Option<u32>),
-) -> Input {
-    b.set("te_disabled", disabled)
-        .set("te_billingcode", billing)
-        .set("te_recordinghost", host)
-        .set("te_recordinguser", user)
-        .set("te_recordingpassword", password)
-        .set("pk_start", parking.0.map(|v| v.to_string()))
-        .set("pk_end", parking.1.map(|v| v.to_string()))
-        .build()
+impl TenantSettings {
+    fn into_input(self, builder: InputBuilder) -> Input {
+        builder
+            .set("te_disabled", self.disabled)
+            .set("te_billingcode", self.billing_code)
+            .set("te_recordinghost", self.recording_host)
+            .set("te_recordinguser", self.recording_user)
+            .set("te_recordingpassword", self.recording_password)
+            .set("pk_start", self.parking_start.map(|v| v.to_string()))
+            .set("pk_end", self.parking_end.map(|v| v.to_string()))
+            .build()
+    }
+}
+
+/// A new tenant.
+#[derive(Debug, Object)]
+pub struct TenantCreate {
+    /// Unique code: 1-32 characters of A-Z, a-z, 0-9, `_`; cannot be changed later.
+    #[oai(validator(min_length = 1, max_length = 32, pattern = "^[A-Za-z0-9_]+$"))]
+    pub code: String,
+    /// Display name.
+    #[oai(validator(min_length = 1, max_length = 200))]
+    pub name: String,
+    #[oai(flatten)]
+    pub settings: TenantSettings,
+}
+
+/// Changes to a tenant; absent members stay as they are. The code cannot change.
+#[derive(Debug, Object)]
+pub struct TenantPatch {
+    /// Display name.
+    #[oai(validator(min_length = 1, max_length = 200))]
+    pub name: Option<String>,
+    #[oai(flatten)]
+    pub settings: TenantSettings,
 }
 
 /// A page of tenants.
@@ -183,17 +172,9 @@ impl TenantsApi {
         let page = page_request(limit.0, cursor.0.as_deref())?;
         let conditions = code
             .0
-            .map(|c| {
-                vec![Condition {
-                    column: "te_code",
-                    op: CondOp::Eq,
-                    value: Value::Text(c),
-                }]
-            })
+            .map(|c| vec![Condition { column: "te_code", op: CondOp::Eq, value: Value::Text(c) }])
             .unwrap_or_default();
-        let rows = objects::list(&self.core, &principal, &TenantRules, None, conditions, page)
-            .await
-            .map_err(err)?;
+        let rows = objects::list(&self.core, &principal, &TenantRules, None, conditions, page).await.map_err(err)?;
         Ok(Json(TenantPage {
             items: rows.items.iter().map(Tenant::from).collect(),
             next_cursor: next_cursor(rows.next_after),
@@ -205,89 +186,40 @@ impl TenantsApi {
     async fn create(&self, auth: Auth, body: Json<TenantCreate>) -> ApiResult<Created<Tenant>> {
         let principal = auth.principal(&self.core).await?;
         let b = body.0;
-        let input = common(
-            InputBuilder::new()
-                .set("te_code", Some(b.code))
-                .set("te_name", Some(b.name)),
-            b.disabled,
-            b.billing_code,
-            b.recording_host,
-            b.recording_user,
-            b.recording_password,
-            (b.parking_start, b.parking_end),
-        );
-        let row = objects::create(&self.core, &principal, &TenantRules, None, &input)
-            .await
-            .map_err(err)?;
+        let input = b.settings.into_input(InputBuilder::new().set("te_code", Some(b.code)).set("te_name", Some(b.name)));
+        let row = objects::create(&self.core, &principal, &TenantRules, None, &input).await.map_err(err)?;
         let tenant = Tenant::from(&row);
         let location = format!("/v1/tenants/{}", tenant.code);
         Ok(Created::Created(Json(tenant), location))
     }
 
     /// Get a tenant by code (admin).
-    #[oai(
-        path = "/v1/tenants/:code",
-        method = "get",
-        operation_id = "get_tenant"
-    )]
+    #[oai(path = "/v1/tenants/:code", method = "get", operation_id = "get_tenant")]
     async fn get(&self, auth: Auth, code: Path<String>) -> ApiResult<Json<Tenant>> {
         let principal = auth.principal(&self.core).await?;
-        let id = service::id_by_code(&self.core, &principal, &code)
-            .await
-            .map_err(err)?;
-        let row = objects::get(&self.core, &principal, &TenantRules, None, id)
-            .await
-            .map_err(err)?;
+        let id = service::id_by_code(&self.core, &principal, &code).await.map_err(err)?;
+        let row = objects::get(&self.core, &principal, &TenantRules, None, id).await.map_err(err)?;
         Ok(Json(Tenant::from(&row)))
     }
 
     /// Change a tenant (admin); only the members sent change. The code cannot change.
-    #[oai(
-        path = "/v1/tenants/:code",
-        method = "patch",
-        operation_id = "update_tenant"
-    )]
-    async fn update(
-        &self,
-        auth: Auth,
-        code: Path<String>,
-        body: Json<TenantPatch>,
-    ) -> ApiResult<Json<Tenant>> {
+    #[oai(path = "/v1/tenants/:code", method = "patch", operation_id = "update_tenant")]
+    async fn update(&self, auth: Auth, code: Path<String>, body: Json<TenantPatch>) -> ApiResult<Json<Tenant>> {
         let principal = auth.principal(&self.core).await?;
-        let id = service::id_by_code(&self.core, &principal, &code)
-            .await
-            .map_err(err)?;
+        let id = service::id_by_code(&self.core, &principal, &code).await.map_err(err)?;
         let b = body.0;
-        let input = common(
-            InputBuilder::new().set("te_name", b.name),
-            b.disabled,
-            b.billing_code,
-            b.recording_host,
-            b.recording_user,
-            b.recording_password,
-            (b.parking_start, b.parking_end),
-        );
-        let row = objects::update(&self.core, &principal, &TenantRules, None, id, &input)
-            .await
-            .map_err(err)?;
+        let input = b.settings.into_input(InputBuilder::new().set("te_name", b.name));
+        let row = objects::update(&self.core, &principal, &TenantRules, None, id, &input).await.map_err(err)?;
         Ok(Json(Tenant::from(&row)))
     }
 
     /// Delete a tenant (admin). Refused with `tenant_not_empty` while it owns extensions; its API
     /// keys and user links go with it.
-    #[oai(
-        path = "/v1/tenants/:code",
-        method = "delete",
-        operation_id = "delete_tenant"
-    )]
+    #[oai(path = "/v1/tenants/:code", method = "delete", operation_id = "delete_tenant")]
     async fn delete(&self, auth: Auth, code: Path<String>) -> ApiResult<Deleted> {
         let principal = auth.principal(&self.core).await?;
-        let id = service::id_by_code(&self.core, &principal, &code)
-            .await
-            .map_err(err)?;
-        objects::delete(&self.core, &principal, &TenantRules, None, id)
-            .await
-            .map_err(err)?;
+        let id = service::id_by_code(&self.core, &principal, &code).await.map_err(err)?;
+        objects::delete(&self.core, &principal, &TenantRules, None, id).await.map_err(err)?;
         Ok(Deleted::Deleted)
     }
 }

@@ -97,13 +97,8 @@ fn user(row: &Row, tenants: Vec<String>) -> User {
 }
 
 async fn with_tenants(core: &Core, principal: &Principal, row: &Row) -> ApiResult<User> {
-    let tenants = service::tenants(core, principal, row.id)
-        .await
-        .map_err(err)?;
-    Ok(user(
-        row,
-        tenants.into_iter().map(|(_, code)| code).collect(),
-    ))
+    let tenants = service::tenants(core, principal, row.id).await.map_err(err)?;
+    Ok(user(row, tenants.into_iter().map(|(_, code)| code).collect()))
 }
 
 /// A new user.
@@ -192,25 +187,14 @@ impl UsersApi {
         let page = page_request(limit.0, cursor.0.as_deref())?;
         let conditions = username
             .0
-            .map(|u| {
-                vec![Condition {
-                    column: "us_username",
-                    op: CondOp::Eq,
-                    value: Value::Text(u),
-                }]
-            })
+            .map(|u| vec![Condition { column: "us_username", op: CondOp::Eq, value: Value::Text(u) }])
             .unwrap_or_default();
-        let rows = objects::list(&self.core, &principal, &UserRules, None, conditions, page)
-            .await
-            .map_err(err)?;
+        let rows = objects::list(&self.core, &principal, &UserRules, None, conditions, page).await.map_err(err)?;
         let mut items = Vec::with_capacity(rows.items.len());
         for row in &rows.items {
             items.push(with_tenants(&self.core, &principal, row).await?);
         }
-        Ok(Json(UserPage {
-            items,
-            next_cursor: next_cursor(rows.next_after),
-        }))
+        Ok(Json(UserPage { items, next_cursor: next_cursor(rows.next_after) }))
     }
 
     /// Create a user (admin).
@@ -218,17 +202,9 @@ impl UsersApi {
     async fn create(&self, auth: Auth, body: Json<UserCreate>) -> ApiResult<Created<User>> {
         let principal = auth.principal(&self.core).await?;
         let b = body.0;
-        let input = input(
-            Some(b.username),
-            Some(b.password),
-            b.role,
-            b.profile_id,
-            b.disabled,
-        );
+        let input = input(Some(b.username), Some(b.password), b.role, b.profile_id, b.disabled);
         let tenants = b.tenants.unwrap_or_default();
-        let row = service::create(&self.core, &principal, &input, &tenants)
-            .await
-            .map_err(err)?;
+        let row = service::create(&self.core, &principal, &input, &tenants).await.map_err(err)?;
         let created = with_tenants(&self.core, &principal, &row).await?;
         let location = format!("/v1/users/{}", created.id);
         Ok(Created::Created(Json(created), location))
@@ -238,40 +214,25 @@ impl UsersApi {
     #[oai(path = "/v1/users/:id", method = "get", operation_id = "get_user")]
     async fn get(&self, auth: Auth, id: Path<i64>) -> ApiResult<Json<User>> {
         let principal = auth.principal(&self.core).await?;
-        let row = objects::get(&self.core, &principal, &UserRules, None, id.0)
-            .await
-            .map_err(err)?;
+        let row = objects::get(&self.core, &principal, &UserRules, None, id.0).await.map_err(err)?;
         Ok(Json(with_tenants(&self.core, &principal, &row).await?))
     }
 
     /// Change a user (admin); only the members sent change.
     #[oai(path = "/v1/users/:id", method = "patch", operation_id = "update_user")]
-    async fn update(
-        &self,
-        auth: Auth,
-        id: Path<i64>,
-        body: Json<UserPatch>,
-    ) -> ApiResult<Json<User>> {
+    async fn update(&self, auth: Auth, id: Path<i64>, body: Json<UserPatch>) -> ApiResult<Json<User>> {
         let principal = auth.principal(&self.core).await?;
         let b = body.0;
         let input = input(b.username, b.password, b.role, b.profile_id, b.disabled);
-        let row = service::update(&self.core, &principal, id.0, &input, b.tenants.as_deref())
-            .await
-            .map_err(err)?;
+        let row = service::update(&self.core, &principal, id.0, &input, b.tenants.as_deref()).await.map_err(err)?;
         Ok(Json(with_tenants(&self.core, &principal, &row).await?))
     }
 
     /// Delete a user (admin).
-    #[oai(
-        path = "/v1/users/:id",
-        method = "delete",
-        operation_id = "delete_user"
-    )]
+    #[oai(path = "/v1/users/:id", method = "delete", operation_id = "delete_user")]
     async fn delete(&self, auth: Auth, id: Path<i64>) -> ApiResult<Deleted> {
         let principal = auth.principal(&self.core).await?;
-        objects::delete(&self.core, &principal, &UserRules, None, id.0)
-            .await
-            .map_err(err)?;
+        objects::delete(&self.core, &principal, &UserRules, None, id.0).await.map_err(err)?;
         Ok(Deleted::Deleted)
     }
 }

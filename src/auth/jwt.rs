@@ -34,9 +34,7 @@ pub struct JwtKeys {
 
 impl std::fmt::Debug for JwtKeys {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("JwtKeys")
-            .field("kid", &self.kid)
-            .finish_non_exhaustive()
+        f.debug_struct("JwtKeys").field("kid", &self.kid).finish_non_exhaustive()
     }
 }
 
@@ -96,19 +94,13 @@ mod tests {
         let token = keys.issue(42, 60).unwrap_or_default();
         assert!(JwtKeys::looks_like_jwt(&token));
         assert_eq!(keys.verify(&token), Some(42));
-        assert_eq!(
-            JwtKeys::new("another secret entirely, long enough").verify(&token),
-            None
-        );
+        assert_eq!(JwtKeys::new("another secret entirely, long enough").verify(&token), None);
         let expired = keys.issue(42, -3600).unwrap_or_default();
         assert_eq!(keys.verify(&expired), None);
         // alg=none and tampered payloads are refused.
         let parts: Vec<&str> = token.split('.').collect();
         let none_header = "eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0";
         assert_eq!(keys.verify(&format!("{none_header}.{}.", parts[1])), None);
-        assert_eq!(
-            keys.verify(&format!("{}.{}x.{}", parts[0], parts[1], parts[2])),
-            None
-        );
+        assert_eq!(keys.verify(&format!("{}.{}x.{}", parts[0], parts[1], parts[2])), None);
     }
 }

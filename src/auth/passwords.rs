@@ -22,9 +22,7 @@ pub fn hash(password: &str) -> anyhow::Result<String> {
 }
 
 fn hash_bytes(input: &[u8]) -> anyhow::Result<String> {
-    let phc: PasswordHash = hasher()
-        .hash_password(input)
-        .map_err(|e| anyhow::anyhow!("argon2 hashing failed: {e}"))?;
+    let phc: PasswordHash = hasher().hash_password(input).map_err(|e| anyhow::anyhow!("argon2 hashing failed: {e}"))?;
     Ok(phc.to_string())
 }
 
@@ -32,10 +30,7 @@ fn hash_bytes(input: &[u8]) -> anyhow::Result<String> {
 /// (§6 Q8) and stored as argon2id over that digest; anything else is the password itself.
 pub fn hash_legacy(value: &str) -> anyhow::Result<String> {
     if value.len() == 64 && value.bytes().all(|b| b.is_ascii_hexdigit()) {
-        Ok(format!(
-            "{PREHASHED_MARK}{}",
-            hash_bytes(value.to_ascii_lowercase().as_bytes())?
-        ))
+        Ok(format!("{PREHASHED_MARK}{}", hash_bytes(value.to_ascii_lowercase().as_bytes())?))
     } else {
         hash(value)
     }
@@ -44,10 +39,7 @@ pub fn hash_legacy(value: &str) -> anyhow::Result<String> {
 /// Checks a password against a stored hash; a malformed stored hash never verifies.
 pub fn verify(password: &str, stored: &str) -> bool {
     let (input, phc) = match stored.strip_prefix(PREHASHED_MARK) {
-        Some(phc) => (
-            hex::encode(Sha256::digest(password.as_bytes())).into_bytes(),
-            phc,
-        ),
+        Some(phc) => (hex::encode(Sha256::digest(password.as_bytes())).into_bytes(), phc),
         None => (password.as_bytes().to_vec(), stored),
     };
     hasher().verify_password(&input, phc).is_ok()
@@ -67,10 +59,7 @@ mod tests {
     #[test]
     fn hash_and_verify() {
         let stored = hash("correct horse").unwrap_or_default();
-        assert!(
-            stored.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
-            "{stored}"
-        );
+        assert!(stored.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{stored}");
         assert!(verify("correct horse", &stored));
         assert!(!verify("wrong", &stored));
         assert!(!verify("x", "not a hash"));
@@ -82,10 +71,7 @@ mod tests {
         let stored = hash_legacy(&digest.to_uppercase()).unwrap_or_default();
         assert!(stored.starts_with(PREHASHED_MARK));
         assert!(verify("change-me", &stored));
-        assert!(
-            !verify(&digest, &stored),
-            "the digest itself is not the password"
-        );
+        assert!(!verify(&digest, &stored), "the digest itself is not the password");
         let plain = hash_legacy("sha256(change-me)").unwrap_or_default();
         assert!(verify("sha256(change-me)", &plain));
     }

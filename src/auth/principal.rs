@@ -40,11 +40,7 @@ pub struct Principal {
 impl Principal {
     /// The command-line operator: global read-write.
     pub fn system() -> Principal {
-        Principal {
-            subject: Subject::System,
-            reach: Reach::Global,
-            read_only: false,
-        }
+        Principal { subject: Subject::System, reach: Reach::Global, read_only: false }
     }
 
     /// Global read-write: may do everything.
@@ -75,26 +71,12 @@ mod tests {
 
     #[test]
     fn reach_and_admin() {
-        let admin = Principal {
-            subject: Subject::ApiKey { id: 1 },
-            reach: Reach::Global,
-            read_only: false,
-        };
-        let tenant = Principal {
-            subject: Subject::ApiKey { id: 2 },
-            reach: Reach::Tenants(vec![7]),
-            read_only: false,
-        };
-        let global_ro = Principal {
-            read_only: true,
-            ..admin.clone()
-        };
+        let admin = Principal { subject: Subject::ApiKey { id: 1 }, reach: Reach::Global, read_only: false };
+        let tenant = Principal { subject: Subject::ApiKey { id: 2 }, reach: Reach::Tenants(vec![7]), read_only: false };
+        let global_ro = Principal { read_only: true, ..admin.clone() };
         assert!(admin.is_admin() && admin.reaches(99));
         assert!(!tenant.is_admin() && tenant.reaches(7) && !tenant.reaches(8));
         assert_eq!(tenant.single_tenant(), Some(7));
-        assert!(
-            !global_ro.is_admin(),
-            "a read-only global principal is not an admin"
-        );
+        assert!(!global_ro.is_admin(), "a read-only global principal is not an admin");
     }
 }

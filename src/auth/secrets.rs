@@ -45,10 +45,7 @@ mod tests {
         let (a, b) = (new_api_key(), new_api_key());
         assert_ne!(a, b);
         assert!(a.starts_with(API_KEY_PREFIX) && a.len() == API_KEY_PREFIX.len() + 43);
-        assert_eq!(
-            digest("abc"),
-            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
-        );
+        assert_eq!(digest("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
         assert!(digests_match(&digest(&a), &digest(&a)));
         assert!(!digests_match(&digest(&a), &digest(&b)));
         assert!(!digests_match("ab", "abc"));

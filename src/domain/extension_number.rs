@@ -38,10 +38,7 @@ mod tests {
 
     #[test]
     fn digits_only() {
-        assert_eq!(
-            ExtensionNumber::parse(" 1100 ").map(|n| n.to_string()),
-            Ok("1100".into())
-        );
+        assert_eq!(ExtensionNumber::parse(" 1100 ").map(|n| n.to_string()), Ok("1100".into()));
         for bad in ["", "12a", "1-2", "*97", "123456789012345678901", "１２"] {
             assert!(ExtensionNumber::parse(bad).is_err(), "{bad}");
         }

@@ -23,9 +23,6 @@ pub struct InvalidValue {
 impl InvalidValue {
     /// Builds the error for `field`.
     pub fn new(field: &'static str, message: impl Into<String>) -> Self {
-        InvalidValue {
-            field,
-            message: message.into(),
-        }
+        InvalidValue { field, message: message.into() }
     }
 }

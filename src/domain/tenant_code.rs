@@ -12,16 +12,11 @@ pub struct TenantCode(String);
 impl TenantCode {
     /// Validates a tenant code.
     pub fn parse(raw: &str) -> Result<TenantCode, InvalidValue> {
-        let ok = !raw.is_empty()
-            && raw.len() <= 32
-            && raw.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        let ok = !raw.is_empty() && raw.len() <= 32 && raw.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
         if ok {
             Ok(TenantCode(raw.to_string()))
         } else {
-            Err(InvalidValue::new(
-                "te_code",
-                "must be 1-32 characters of A-Z, a-z, 0-9 or _",
-            ))
+            Err(InvalidValue::new("te_code", "must be 1-32 characters of A-Z, a-z, 0-9 or _"))
         }
     }
 

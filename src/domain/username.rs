@@ -13,16 +13,11 @@ impl Username {
     pub fn parse(raw: &str) -> Result<Username, InvalidValue> {
         let ok = !raw.is_empty()
             && raw.len() <= 64
-            && raw
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '@' | '-'));
+            && raw.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '@' | '-'));
         if ok {
             Ok(Username(raw.to_string()))
         } else {
-            Err(InvalidValue::new(
-                "us_username",
-                "must be 1-64 characters of A-Z, a-z, 0-9, '.', '_', '@' or '-'",
-            ))
+            Err(InvalidValue::new("us_username", "must be 1-64 characters of A-Z, a-z, 0-9, '.', '_', '@' or '-'"))
         }
     }
 

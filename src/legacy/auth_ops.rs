@@ -9,12 +9,7 @@ use super::dispatch::{Call, error_text};
 use crate::service::{Core, ServiceError, login};
 
 /// CHECKAUTH: `OK|<us_id>|<us_up_id>|<tenants or *>|` or `KO|Invalid credentials|`.
-pub async fn check_auth(
-    core: &Core,
-    call: &Call<'_>,
-    username: Option<&str>,
-    password: Option<&str>,
-) -> Rendered {
+pub async fn check_auth(core: &Core, call: &Call<'_>, username: Option<&str>, password: Option<&str>) -> Rendered {
     let json = call.output.format == Format::Json;
     let ko = |reason: &str| {
         if json {
@@ -29,10 +24,7 @@ pub async fn check_auth(
     match login::check_credentials(core, &call.principal, username, password).await {
         Ok(Some(user)) => {
             let tenants = user.tenants.unwrap_or_else(|| vec!["*".to_string()]);
-            let (id, up_id) = (
-                user.row.id.to_string(),
-                user.row.text("us_up_id").to_string(),
-            );
+            let (id, up_id) = (user.row.id.to_string(), user.row.text("us_up_id").to_string());
             if json {
                 Rendered::json(
                     &call.output,
@@ -45,10 +37,7 @@ pub async fn check_auth(
                     }),
                 )
             } else {
-                Rendered::text(
-                    &call.output,
-                    plain::result_line(&["OK", &id, &up_id, &tenants.join(",")]),
-                )
+                Rendered::text(&call.output, plain::result_line(&["OK", &id, &up_id, &tenants.join(",")]))
             }
         }
         Ok(None) => ko("Invalid credentials"),

@@ -29,11 +29,7 @@ pub async fn answer(core: &Core, request: &LegacyRequest) -> Rendered {
         // MANAGEDB answers JSON whatever `format` says (CONTRACT §2.1, Q-13); JSONP still applies.
         Command::ManageDb(_) => {
             let asked = OutputOptions::from_request(request);
-            if asked.format == Format::Json {
-                asked
-            } else {
-                OutputOptions::json()
-            }
+            if asked.format == Format::Json { asked } else { OutputOptions::json() }
         }
         _ => OutputOptions::from_request(request),
     };
@@ -50,19 +46,11 @@ pub async fn answer(core: &Core, request: &LegacyRequest) -> Rendered {
         let Some(code) = tenant else {
             return Rendered::text(&output, errors::KEY_ERROR);
         };
-        if access::tenant_scope(core, &principal, code, access::Intent::Read)
-            .await
-            .is_err()
-        {
+        if access::tenant_scope(core, &principal, code, access::Intent::Read).await.is_err() {
             return Rendered::text(&output, errors::KEY_ERROR);
         }
     }
-    let call = Call {
-        request,
-        output,
-        principal,
-        tenant,
-    };
+    let call = Call { request, output, principal, tenant };
     match command {
         Command::ManageDb(cmd) => super::managedb::answer(core, &call, &cmd).await,
         Command::Info(kind) => super::info::answer(core, &call, &kind).await,
@@ -78,15 +66,13 @@ pub async fn answer(core: &Core, request: &LegacyRequest) -> Rendered {
 
 async fn authenticate(core: &Core, request: &LegacyRequest) -> Result<Principal, &'static str> {
     let key = request.non_empty("key").ok_or(errors::KEY_ERROR)?;
-    access::authenticate_key(core, key)
-        .await
-        .map_err(|err| match err {
-            ServiceError::Internal(source) => {
-                tracing::error!(error = %source, "legacy authentication failed");
-                errors::KEY_ERROR
-            }
-            _ => errors::KEY_ERROR,
-        })
+    access::authenticate_key(core, key).await.map_err(|err| match err {
+        ServiceError::Internal(source) => {
+            tracing::error!(error = %source, "legacy authentication failed");
+            errors::KEY_ERROR
+        }
+        _ => errors::KEY_ERROR,
+    })
 }
 
 /// The protocol text for a service error. Authorization failures reuse the key error text;
@@ -107,10 +93,5 @@ pub fn error_text(err: ServiceError) -> String {
 }
 
 /// The reqtypes this build serves (for HELP).
-pub const SERVED: [ReqType; 5] = [
-    ReqType::ManageDb,
-    ReqType::Info,
-    ReqType::CheckAuth,
-    ReqType::AuthToken,
-    ReqType::Help,
-];
+pub const SERVED: [ReqType; 5] =
+    [ReqType::ManageDb, ReqType::Info, ReqType::CheckAuth, ReqType::AuthToken, ReqType::Help];

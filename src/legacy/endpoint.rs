@@ -46,19 +46,12 @@ pub async fn proxyapi(req: &Request, body: Body, Data(core): Data<&Core>) -> Res
         .status(StatusCode::OK)
         .content_type(rendered.content_type)
         .header(header::CACHE_CONTROL, "no-store");
-    if method == Method::HEAD {
-        builder.finish()
-    } else {
-        builder.body(rendered.body)
-    }
+    if method == Method::HEAD { builder.finish() } else { builder.body(rendered.body) }
 }
 
 /// Body parameters and uploads, by content type. Other content types (e.g. a raw JSON body) are not
 /// a parameter source (CONTRACT §0.1).
-async fn read_body(
-    req: &Request,
-    body: Body,
-) -> poem::Result<(Vec<(String, String)>, Vec<Upload>)> {
+async fn read_body(req: &Request, body: Body) -> poem::Result<(Vec<(String, String)>, Vec<Upload>)> {
     let content_type = req.content_type().unwrap_or_default().to_ascii_lowercase();
     if content_type.starts_with("application/x-www-form-urlencoded") {
         let bytes = body.into_bytes().await?;
@@ -73,12 +66,7 @@ async fn read_body(
             if field.file_name().is_some() {
                 let file_name = field.file_name().map(str::to_string);
                 let content_type = field.content_type().map(str::to_string);
-                uploads.push(Upload {
-                    field: name,
-                    file_name,
-                    content_type,
-                    bytes: field.bytes().await?,
-                });
+                uploads.push(Upload { field: name, file_name, content_type, bytes: field.bytes().await? });
             } else {
                 let bytes = field.bytes().await?;
                 form.push((name, String::from_utf8_lossy(&bytes).into_owned()));

@@ -11,20 +11,9 @@ pub fn page() -> Rendered {
     body.push_str("<i>reqtype=MANAGEDB</i> object=OBJECT action=ACTION [objectid=ID] [jsondata=JSON] [filter=EXPR]\n");
     for rules in objects::registry() {
         let def = rules.def();
-        let extra = if def.name == "user" {
-            ", listtenants, addtenant (tenantid), deltenant (tenantid)"
-        } else {
-            ""
-        };
-        let filter = if def.name == "tenant" {
-            " (list accepts filter=te_column='value' [AND ...])"
-        } else {
-            ""
-        };
-        body.push_str(&format!(
-            "    object={}: list, get, add, update, delete{extra}{filter}\n",
-            def.name
-        ));
+        let extra = if def.name == "user" { ", listtenants, addtenant (tenantid), deltenant (tenantid)" } else { "" };
+        let filter = if def.name == "tenant" { " (list accepts filter=te_column='value' [AND ...])" } else { "" };
+        body.push_str(&format!("    object={}: list, get, add, update, delete{extra}{filter}\n", def.name));
     }
     body.push_str("\n<i>reqtype=INFO</i> info=EXTENSIONS [id=EX_ID] [number=NUMBER]  (format plain or json)\n");
     body.push_str("\n<i>reqtype=CHECKAUTH</i> username=USER password=PASSWORD  (admin key)\n");

@@ -15,9 +15,7 @@ use crate::store::objects::{CondOp, Condition, Value};
 /// Answers `reqtype=INFO`.
 pub async fn answer(core: &Core, call: &Call<'_>, kind: &InfoKind) -> Rendered {
     match kind {
-        InfoKind::Extensions { id, number } => {
-            extensions(core, call, id.as_deref(), number.as_deref()).await
-        }
+        InfoKind::Extensions { id, number } => extensions(core, call, id.as_deref(), number.as_deref()).await,
         InfoKind::Other(_) | InfoKind::Missing => Rendered::empty(&call.output),
     }
 }
@@ -25,12 +23,7 @@ pub async fn answer(core: &Core, call: &Call<'_>, kind: &InfoKind) -> Rendered {
 /// Plain header of INFO extensions (CONTRACT §1 row 8).
 const EXTENSIONS_HEADER: [&str; 6] = ["Number", "Name", "Tech", "State", "Username", "Password"];
 
-async fn extensions(
-    core: &Core,
-    call: &Call<'_>,
-    id: Option<&str>,
-    number: Option<&str>,
-) -> Rendered {
+async fn extensions(core: &Core, call: &Call<'_>, id: Option<&str>, number: Option<&str>) -> Rendered {
     // xml and csv are not served for this call: empty body (OBSERVED A-40).
     if matches!(call.output.format, Format::Xml | Format::Csv) {
         return Rendered::empty(&call.output);
@@ -40,45 +33,22 @@ async fn extensions(
         let Ok(id) = id.parse::<i64>() else {
             return Rendered::empty(&call.output);
         };
-        conditions.push(Condition {
-            column: "ex_id",
-            op: CondOp::Eq,
-            value: Value::Int(id),
-        });
+        conditions.push(Condition { column: "ex_id", op: CondOp::Eq, value: Value::Int(id) });
     }
     if let Some(number) = number {
-        conditions.push(Condition {
-            column: "ex_number",
-            op: CondOp::Eq,
-            value: Value::Text(number.to_string()),
-        });
+        conditions.push(Condition { column: "ex_number", op: CondOp::Eq, value: Value::Text(number.to_string()) });
     }
     let tenant = call.tenant.filter(|t| *t != "%");
-    let rows = match objects::list(
-        core,
-        &call.principal,
-        &ExtensionRules,
-        tenant,
-        conditions,
-        PageRequest::ALL,
-    )
-    .await
-    {
+    let rows = match objects::list(core, &call.principal, &ExtensionRules, tenant, conditions, PageRequest::ALL).await {
         Ok(page) => page.items,
         Err(err) => return Rendered::text(&call.output, error_text(err)),
     };
     if rows.is_empty() {
         return Rendered::empty(&call.output);
     }
-    let records: Vec<_> = rows
-        .iter()
-        .map(|row| record(&ExtensionRules, row))
-        .collect();
+    let records: Vec<_> = rows.iter().map(|row| record(&ExtensionRules, row)).collect();
     match call.output.format {
-        Format::Json => Rendered::json(
-            &call.output,
-            &Json::Array(records.iter().map(|r| r.to_json()).collect()),
-        ),
+        Format::Json => Rendered::json(&call.output, &Json::Array(records.iter().map(|r| r.to_json()).collect())),
         _ => {
             let lines: Vec<Vec<String>> = records
                 .iter()

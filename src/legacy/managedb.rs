@@ -26,9 +26,7 @@ pub async fn answer(core: &Core, call: &Call<'_>, cmd: &ManageDbCommand) -> Rend
         "add" => add(core, call, rules, cmd).await,
         "update" => update(core, call, rules, cmd).await,
         "delete" => delete(core, call, rules, cmd).await,
-        "listtenants" | "addtenant" | "deltenant" if rules.def().name == "user" => {
-            user_links(core, call, cmd).await
-        }
+        "listtenants" | "addtenant" | "deltenant" if rules.def().name == "user" => user_links(core, call, cmd).await,
         _ => return text(call, errors::UNKNOWN_ACTION),
     };
     match out {
@@ -51,9 +49,7 @@ fn text(call: &Call<'_>, body: &str) -> Rendered {
 fn object_id(cmd: &ManageDbCommand) -> Result<i64, Answer> {
     match cmd.objectid.as_deref() {
         None => Err(Answer::Text(errors::NO_OBJECTID_SPECIFIED.into())),
-        Some(raw) => raw
-            .parse::<i64>()
-            .map_err(|_| Answer::Text(errors::NULL.into())),
+        Some(raw) => raw.parse::<i64>().map_err(|_| Answer::Text(errors::NULL.into())),
     }
 }
 
@@ -88,31 +84,14 @@ async fn list(
             None => return Ok(Answer::Text(errors::INVALID_FILTER.into())),
         },
     };
-    let rows = objects::list(
-        core,
-        &call.principal,
-        rules,
-        call.tenant,
-        conditions,
-        PageRequest::ALL,
-    )
-    .await?;
-    Ok(Answer::Json(keyed_object(
-        rows.items
-            .iter()
-            .map(|row| (row.id.to_string(), record(rules, row))),
-    )))
+    let rows = objects::list(core, &call.principal, rules, call.tenant, conditions, PageRequest::ALL).await?;
+    Ok(Answer::Json(keyed_object(rows.items.iter().map(|row| (row.id.to_string(), record(rules, row))))))
 }
 
 /// The safe `filter` grammar (CONTRACT §2.5) over the object's non-secret columns.
 fn conditions(rules: &dyn ObjectRules, filter: &str) -> Option<Vec<Condition>> {
     let def = rules.def();
-    let columns: Vec<&str> = def
-        .fields
-        .iter()
-        .filter(|f| f.secret.is_none())
-        .map(|f| f.name)
-        .collect();
+    let columns: Vec<&str> = def.fields.iter().filter(|f| f.secret.is_none()).map(|f| f.name).collect();
     let terms = parse_filter(filter, &columns).ok()?;
     terms
         .into_iter()
@@ -125,17 +104,12 @@ fn conditions(rules: &dyn ObjectRules, filter: &str) -> Option<Vec<Condition>> {
             };
             let value = match field.kind {
                 FieldKind::Flag if op == CondOp::Like => return None,
-                FieldKind::Flag => Value::Int(i64::from(matches!(
-                    term.value.to_ascii_lowercase().as_str(),
-                    "on" | "1" | "yes"
-                ))),
+                FieldKind::Flag => {
+                    Value::Int(i64::from(matches!(term.value.to_ascii_lowercase().as_str(), "on" | "1" | "yes")))
+                }
                 _ => Value::Text(term.value),
             };
-            Some(Condition {
-                column: field.name,
-                op,
-                value,
-            })
+            Some(Condition { column: field.name, op, value })
         })
         .collect()
 }
@@ -186,29 +160,15 @@ async fn delete(
 }
 
 /// `listtenants` → `{te_id: te_code}`; `addtenant` / `deltenant` take `tenantid` and answer OK.
-async fn user_links(
-    core: &Core,
-    call: &Call<'_>,
-    cmd: &ManageDbCommand,
-) -> Result<Answer, ServiceError> {
+async fn user_links(core: &Core, call: &Call<'_>, cmd: &ManageDbCommand) -> Result<Answer, ServiceError> {
     let user_id = try_answer!(object_id(cmd));
     if cmd.action == "listtenants" {
         let links = users::tenants(core, &call.principal, user_id).await?;
-        let map: serde_json::Map<String, Json> = links
-            .into_iter()
-            .map(|(id, code)| (id.to_string(), Json::String(code)))
-            .collect();
-        return Ok(Answer::Json(if map.is_empty() {
-            Json::Array(Vec::new())
-        } else {
-            Json::Object(map)
-        }));
+        let map: serde_json::Map<String, Json> =
+            links.into_iter().map(|(id, code)| (id.to_string(), Json::String(code))).collect();
+        return Ok(Answer::Json(if map.is_empty() { Json::Array(Vec::new()) } else { Json::Object(map) }));
     }
-    let Some(tenant_id) = call
-        .request
-        .non_empty("tenantid")
-        .and_then(|t| t.parse::<i64>().ok())
-    else {
+    let Some(tenant_id) = call.request.non_empty("tenantid").and_then(|t| t.parse::<i64>().ok()) else {
         return Ok(Answer::Text(errors::error_line("tenantid: is required")));
     };
     if cmd.action == "addtenant" {

@@ -42,22 +42,12 @@ pub fn record(rules: &dyn ObjectRules, row: &Row) -> LegacyRecord {
 
 fn shown(kind: FieldKind, value: &Value) -> LegacyValue {
     match (kind, value) {
-        (FieldKind::Flag, v) => {
-            LegacyValue::from(if v.to_text() == "0" || v.to_text().is_empty() {
-                ""
-            } else {
-                "on"
-            })
-        }
+        (FieldKind::Flag, v) => LegacyValue::from(if v.to_text() == "0" || v.to_text().is_empty() { "" } else { "on" }),
         (_, Value::Null) => LegacyValue::Null,
         (_, v) => LegacyValue::from(v.to_text()),
     }
 }
 
 fn blank(value: &Value) -> LegacyValue {
-    if *value == Value::Null {
-        LegacyValue::Null
-    } else {
-        LegacyValue::from("")
-    }
+    if *value == Value::Null { LegacyValue::Null } else { LegacyValue::from("") }
 }

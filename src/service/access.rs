@@ -31,9 +31,7 @@ pub async fn authenticate_key(core: &Core, key: &str) -> ServiceResult<Principal
     }
     let hash = secrets::digest(key);
     let mut conn = core.db().pool().acquire().await?;
-    let row = api_keys::find_active_by_hash(&mut conn, &hash)
-        .await?
-        .ok_or(ServiceError::InvalidApiKey)?;
+    let row = api_keys::find_active_by_hash(&mut conn, &hash).await?.ok_or(ServiceError::InvalidApiKey)?;
     // The lookup is by digest already; the constant-time comparison keeps the check honest even if
     // the database ever matched loosely (collation, trailing spaces).
     if !secrets::digests_match(&row.hash, &hash) {
@@ -43,43 +41,26 @@ pub async fn authenticate_key(core: &Core, key: &str) -> ServiceResult<Principal
         None => Reach::Global,
         Some(tenant_id) => Reach::Tenants(vec![tenant_id]),
     };
-    Ok(Principal {
-        subject: Subject::ApiKey { id: row.id },
-        reach,
-        read_only: row.read_only,
-    })
+    Ok(Principal { subject: Subject::ApiKey { id: row.id }, reach, read_only: row.read_only })
 }
 
 /// Authenticates a bearer credential: a JWT issued by `/v1/auth/login`, or an API key.
 pub async fn authenticate_bearer(core: &Core, credential: &str) -> ServiceResult<Principal> {
     if crate::auth::jwt::JwtKeys::looks_like_jwt(credential) {
-        let user_id = core
-            .jwt()
-            .verify(credential)
-            .ok_or(ServiceError::InvalidApiKey)?;
-        return super::users::principal_for(core, user_id)
-            .await?
-            .ok_or(ServiceError::InvalidApiKey);
+        let user_id = core.jwt().verify(credential).ok_or(ServiceError::InvalidApiKey)?;
+        return super::users::principal_for(core, user_id).await?.ok_or(ServiceError::InvalidApiKey);
     }
     authenticate_key(core, credential).await
 }
 
 /// Refuses anything but a global read-write principal.
 pub fn require_admin(principal: &Principal) -> ServiceResult<()> {
-    if principal.is_admin() {
-        Ok(())
-    } else {
-        Err(ServiceError::AdminRequired)
-    }
+    if principal.is_admin() { Ok(()) } else { Err(ServiceError::AdminRequired) }
 }
 
 /// Refuses writes by read-only principals.
 pub fn require_write(principal: &Principal) -> ServiceResult<()> {
-    if principal.read_only {
-        Err(ServiceError::ReadOnly)
-    } else {
-        Ok(())
-    }
+    if principal.read_only { Err(ServiceError::ReadOnly) } else { Ok(()) }
 }
 
 /// Resolves a tenant code for the caller. A tenant that does not exist and one the caller cannot
@@ -91,55 +72,27 @@ pub async fn tenant_scope(
     intent: Intent,
 ) -> ServiceResult<TenantScope> {
     let mut conn = core.db().pool().acquire().await?;
-    let query = objects::ListQuery {
-        conditions: vec![objects::Condition {
-            column: "te_code",
-            op: objects::CondOp::Eq,
-            value: objects::Value::Text(code.to_string()),
-        }],
-        limit: Some(1),
-        ..Default::default()
-    };
-    let row = objects::list(&mut conn, &super::tenants::TENANT, &query)
-        .await?
-        .into_iter()
-        .next();
-    let row = row
-        .filter(|r| principal.reaches(r.id))
-        .ok_or(ServiceError::TenantNotFound)?;
+    let row = objects::find_by(&mut conn, &super::tenants::TENANT, "te_code", code).await?;
+    let row = row.filter(|r| principal.reaches(r.id)).ok_or(ServiceError::TenantNotFound)?;
     if intent == Intent::Write {
         require_write(principal)?;
     }
-    Ok(TenantScope {
-        tenant_id: row.id,
-        code: row.text("te_code").to_string(),
-    })
+    Ok(TenantScope { tenant_id: row.id, code: row.text("te_code").to_string() })
 }
 
 /// The tenant codes a principal reaches (`None` = all), for CHECKAUTH and user views.
-pub async fn reachable_codes(
-    core: &Core,
-    principal: &Principal,
-) -> ServiceResult<Option<Vec<String>>> {
+pub async fn reachable_codes(core: &Core, principal: &Principal) -> ServiceResult<Option<Vec<String>>> {
     match (&principal.subject, &principal.reach) {
         (_, Reach::Global) => Ok(None),
         (Subject::User { id }, Reach::Tenants(_)) => {
             let mut conn = core.db().pool().acquire().await?;
-            Ok(Some(
-                user_tenants::list(&mut conn, *id)
-                    .await?
-                    .into_iter()
-                    .map(|(_, code)| code)
-                    .collect(),
-            ))
+            Ok(Some(user_tenants::list(&mut conn, *id).await?.into_iter().map(|(_, code)| code).collect()))
         }
         (Subject::ApiKey { .. } | Subject::System, Reach::Tenants(ids)) => {
             let mut conn = core.db().pool().acquire().await?;
             let mut codes = Vec::new();
             for id in ids {
-                if let Some(row) =
-                    objects::get(&mut conn, &super::tenants::TENANT, None, *id).await?
-                {
+                if let Some(row) = objects::get(&mut conn, &super::tenants::TENANT, None, *id).await? {
                     codes.push(row.text("te_code").to_string());
                 }
             }

@@ -39,15 +39,7 @@ pub async fn create(
     read_only: bool,
     name: &str,
 ) -> ServiceResult<IssuedKey> {
-    insert(
-        core,
-        principal,
-        tenant,
-        read_only,
-        name,
-        secrets::new_api_key(),
-    )
-    .await
+    insert(core, principal, tenant, read_only, name, secrets::new_api_key()).await
 }
 
 /// Stores an existing key value (keeping a deployment's legacy keys working).
@@ -58,24 +50,11 @@ pub async fn import(
     read_only: bool,
     value: &str,
 ) -> ServiceResult<IssuedKey> {
-    let ok = value.len() >= MIN_IMPORTED_LEN
-        && value.len() <= 512
-        && value.bytes().all(|b| b.is_ascii_graphic());
+    let ok = value.len() >= MIN_IMPORTED_LEN && value.len() <= 512 && value.bytes().all(|b| b.is_ascii_graphic());
     if !ok {
-        return Err(ServiceError::invalid(
-            "value",
-            "must be 16-512 printable characters without spaces",
-        ));
+        return Err(ServiceError::invalid("value", "must be 16-512 printable characters without spaces"));
     }
-    insert(
-        core,
-        principal,
-        tenant,
-        read_only,
-        "imported",
-        value.to_string(),
-    )
-    .await
+    insert(core, principal, tenant, read_only, "imported", value.to_string()).await
 }
 
 async fn insert(
@@ -87,24 +66,14 @@ async fn insert(
     value: String,
 ) -> ServiceResult<IssuedKey> {
     if name.len() > 200 || name.chars().any(char::is_control) {
-        return Err(ServiceError::invalid(
-            "name",
-            "must be at most 200 printable characters",
-        ));
+        return Err(ServiceError::invalid("name", "must be at most 200 printable characters"));
     }
     let tenant_id = match tenant {
-        Some(code) => Some(
-            access::tenant_scope(core, principal, code, Intent::Write)
-                .await?
-                .tenant_id,
-        ),
+        Some(code) => Some(access::tenant_scope(core, principal, code, Intent::Write).await?.tenant_id),
         None => {
             access::require_admin(principal)?;
             if read_only {
-                return Err(ServiceError::invalid(
-                    "read_only",
-                    "admin keys are read-write",
-                ));
+                return Err(ServiceError::invalid("read_only", "admin keys are read-write"));
             }
             None
         }
@@ -112,19 +81,10 @@ async fn insert(
     let hash = secrets::digest(&value);
     let prefix = secrets::display_prefix(&value);
     let now = crate::store::now_text();
-    let new = NewApiKey {
-        tenant_id,
-        name,
-        prefix: &prefix,
-        hash: &hash,
-        read_only,
-        created_at: &now,
-    };
+    let new = NewApiKey { tenant_id, name, prefix: &prefix, hash: &hash, read_only, created_at: &now };
     let mut tx = core.db().begin().await?;
     let id = store::insert(&mut tx, &new).await.map_err(|e| match e {
-        crate::store::StoreError::Duplicate => {
-            ServiceError::Conflict("this key value is already in use".into())
-        }
+        crate::store::StoreError::Duplicate => ServiceError::Conflict("this key value is already in use".into()),
         other => other.into(),
     })?;
     let row = store::find_active_by_hash(&mut tx, &hash)
@@ -145,43 +105,19 @@ pub async fn list(
     let scope = access::tenant_scope(core, principal, tenant, Intent::Read).await?;
     let mut conn = core.db().pool().acquire().await?;
     let limit = page.limit.clamp(1, 1000);
-    let mut items = store::list(
-        &mut conn,
-        Some(scope.tenant_id),
-        page.after_id.unwrap_or(0),
-        limit + 1,
-    )
-    .await?;
-    let next_after = if items.len() as i64 > limit {
-        items.truncate(limit as usize);
-        items.last().map(|k| k.id)
-    } else {
-        None
-    };
-    Ok(Page { items, next_after })
+    let items = store::list(&mut conn, Some(scope.tenant_id), page.after_id.unwrap_or(0), limit + 1).await?;
+    Ok(Page::from_overfetch(items, limit, |key| key.id))
 }
 
 /// One key of a tenant.
-pub async fn get(
-    core: &Core,
-    principal: &Principal,
-    tenant: &str,
-    id: i64,
-) -> ServiceResult<ApiKeyRow> {
+pub async fn get(core: &Core, principal: &Principal, tenant: &str, id: i64) -> ServiceResult<ApiKeyRow> {
     let scope = access::tenant_scope(core, principal, tenant, Intent::Read).await?;
     let mut conn = core.db().pool().acquire().await?;
-    store::get(&mut conn, scope.tenant_id, id)
-        .await?
-        .ok_or(ServiceError::NotFound("api key"))
+    store::get(&mut conn, scope.tenant_id, id).await?.ok_or(ServiceError::NotFound("api key"))
 }
 
 /// Revokes a key of a tenant; it stops working at once on every replica.
-pub async fn revoke(
-    core: &Core,
-    principal: &Principal,
-    tenant: &str,
-    id: i64,
-) -> ServiceResult<()> {
+pub async fn revoke(core: &Core, principal: &Principal, tenant: &str, id: i64) -> ServiceResult<()> {
     let scope = access::tenant_scope(core, principal, tenant, Intent::Write).await?;
     let mut tx = core.db().begin().await?;
     if !store::revoke(&mut tx, scope.tenant_id, id, &crate::store::now_text()).await? {
@@ -193,10 +129,7 @@ pub async fn revoke(
 
 /// On first start: makes `bootstrap` (or a new random value) the admin key if no admin key exists.
 /// Returns the issued key when one was created.
-pub async fn ensure_admin_key(
-    core: &Core,
-    bootstrap: Option<&str>,
-) -> ServiceResult<Option<IssuedKey>> {
+pub async fn ensure_admin_key(core: &Core, bootstrap: Option<&str>) -> ServiceResult<Option<IssuedKey>> {
     let mut conn = core.db().pool().acquire().await?;
     if store::admin_key_exists(&mut conn).await? {
         return Ok(None);

@@ -50,10 +50,7 @@ pub enum ServiceError {
 impl ServiceError {
     /// Shorthand for `Invalid`.
     pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
-        ServiceError::Invalid {
-            field: field.into(),
-            message: message.into(),
-        }
+        ServiceError::Invalid { field: field.into(), message: message.into() }
     }
 }
 
@@ -67,9 +64,7 @@ impl From<StoreError> for ServiceError {
     fn from(err: StoreError) -> Self {
         match err {
             StoreError::Duplicate => ServiceError::Conflict("already exists".into()),
-            StoreError::Referenced => {
-                ServiceError::Conflict("still referenced by other objects".into())
-            }
+            StoreError::Referenced => ServiceError::Conflict("still referenced by other objects".into()),
             StoreError::Other(e) => ServiceError::Internal(e.into()),
         }
     }

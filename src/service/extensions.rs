@@ -187,10 +187,7 @@ impl ObjectRules for ExtensionRules {
     fn prepare(&self, ctx: &Prepare<'_>, changes: &mut Changes) -> ServiceResult<()> {
         let number = ExtensionNumber::parse(&effective_text(ctx, changes, "ex_number"))?;
         set(changes, "ex_number", Value::Text(number.to_string()));
-        let tech = match effective_text(ctx, changes, "ex_tech")
-            .to_ascii_uppercase()
-            .as_str()
-        {
+        let tech = match effective_text(ctx, changes, "ex_tech").to_ascii_uppercase().as_str() {
             "" if ctx.mode == Mode::Create => "PJSIP",
             "SIP" => "SIP",
             "PJSIP" => "PJSIP",
@@ -199,15 +196,10 @@ impl ObjectRules for ExtensionRules {
         set(changes, "ex_tech", Value::Text(tech.to_string()));
 
         let tenant_code = ctx.tenant.map(|t| t.code.as_str()).unwrap_or_default();
-        let number_changed =
-            ctx.mode == Mode::Update && ctx.current_text("ex_number") != number.as_str();
+        let number_changed = ctx.mode == Mode::Update && ctx.current_text("ex_number") != number.as_str();
         match sip_secret(ctx.input)? {
             Some(secret) => {
-                let digest = sip_digest(
-                    &username(number.as_str(), tenant_code),
-                    &ctx.core.config().sip_realm,
-                    &secret,
-                );
+                let digest = sip_digest(&username(number.as_str(), tenant_code), &ctx.core.config().sip_realm, &secret);
                 set(changes, "ex_md5secret", Value::Text(digest));
             }
             // The digest covers the username, so a new number without the secret would lock the phone out.
@@ -229,13 +221,7 @@ impl ObjectRules for ExtensionRules {
     }
 
     fn derived(&self, row: &Row) -> Vec<(&'static str, String)> {
-        vec![(
-            "username",
-            username(
-                row.text("ex_number"),
-                row.tenant_code.as_deref().unwrap_or_default(),
-            ),
-        )]
+        vec![("username", username(row.text("ex_number"), row.tenant_code.as_deref().unwrap_or_default()))]
     }
 }
 
@@ -246,17 +232,12 @@ pub fn username(number: &str, tenant_code: &str) -> String {
 
 /// Asterisk's digest credential: hex `MD5(username:realm:secret)`.
 pub fn sip_digest(username: &str, realm: &str, secret: &str) -> String {
-    hex::encode(Md5::digest(
-        format!("{username}:{realm}:{secret}").as_bytes(),
-    ))
+    hex::encode(Md5::digest(format!("{username}:{realm}:{secret}").as_bytes()))
 }
 
 /// The SIP secret in the input, if any, checked for strength.
 fn sip_secret(input: &super::objects::Input) -> ServiceResult<Option<String>> {
-    let Some((name, value)) = SECRET_INPUTS
-        .iter()
-        .find_map(|name| input.get(*name).map(|v| (*name, v)))
-    else {
+    let Some((name, value)) = SECRET_INPUTS.iter().find_map(|name| input.get(*name).map(|v| (*name, v))) else {
         return Ok(None);
     };
     let secret = match value {
@@ -267,14 +248,8 @@ fn sip_secret(input: &super::objects::Input) -> ServiceResult<Option<String>> {
     if secret.is_empty() {
         return Ok(None);
     }
-    if secret.chars().count() < MIN_SECRET_LEN
-        || secret.len() > 128
-        || secret.chars().any(char::is_control)
-    {
-        return Err(ServiceError::invalid(
-            name,
-            "must be 8-128 printable characters",
-        ));
+    if secret.chars().count() < MIN_SECRET_LEN || secret.len() > 128 || secret.chars().any(char::is_control) {
+        return Err(ServiceError::invalid(name, "must be 8-128 printable characters"));
     }
     Ok(Some(secret))
 }
@@ -286,15 +261,9 @@ mod tests {
     #[test]
     fn digest_matches_asterisk_md5secret() {
         // echo -n "1100-ACME:asterisk:hackmeifyoucan" | md5sum
-        assert_eq!(
-            sip_digest("1100-ACME", "asterisk", "hackmeifyoucan"),
-            "33f02e1a7d733857c37e160747a6774e"
-        );
+        assert_eq!(sip_digest("1100-ACME", "asterisk", "hackmeifyoucan"), "33f02e1a7d733857c37e160747a6774e");
         assert_eq!(sip_digest("a", "b", "c").len(), 32);
-        assert_ne!(
-            sip_digest("1100-ACME", "asterisk", "x"),
-            sip_digest("1101-ACME", "asterisk", "x")
-        );
+        assert_ne!(sip_digest("1100-ACME", "asterisk", "x"), sip_digest("1101-ACME", "asterisk", "x"));
     }
 
     #[test]

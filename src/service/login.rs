@@ -40,14 +40,8 @@ pub struct CheckedUser {
 pub async fn login(core: &Core, username: &str, password: &str) -> ServiceResult<AccessToken> {
     let row = verified_user(core, username, password, true).await?;
     let ttl = core.config().access_token_ttl_secs;
-    let token = core
-        .jwt()
-        .issue(row.id, ttl)
-        .map_err(ServiceError::Internal)?;
-    Ok(AccessToken {
-        token,
-        expires_in: ttl,
-    })
+    let token = core.jwt().issue(row.id, ttl).map_err(ServiceError::Internal)?;
+    Ok(AccessToken { token, expires_in: ttl })
 }
 
 /// Checks a username and password (admin only; never consumes login tokens). `None` = invalid.
@@ -63,21 +57,14 @@ pub async fn check_credentials(
         Err(ServiceError::InvalidCredentials) => return Ok(None),
         Err(other) => return Err(other),
     };
-    let user_principal = super::users::principal_for(core, row.id)
-        .await?
-        .ok_or(ServiceError::InvalidCredentials)?;
+    let user_principal = super::users::principal_for(core, row.id).await?.ok_or(ServiceError::InvalidCredentials)?;
     let tenants = access::reachable_codes(core, &user_principal).await?;
     Ok(Some(CheckedUser { row, tenants }))
 }
 
 /// The user named `username` if `secret` is its password (or, with `accept_tokens`, one of its
 /// login tokens). Unknown users cost the same time as known ones.
-async fn verified_user(
-    core: &Core,
-    username: &str,
-    secret: &str,
-    accept_tokens: bool,
-) -> ServiceResult<Row> {
+async fn verified_user(core: &Core, username: &str, secret: &str, accept_tokens: bool) -> ServiceResult<Row> {
     if username.is_empty() || username.len() > 64 || secret.is_empty() || secret.len() > 1024 {
         return Err(ServiceError::InvalidCredentials);
     }
@@ -132,8 +119,8 @@ pub async fn generate_token(
     let (single_use, expires) = match validity {
         Validity::Once => (true, now + ONCE_TOKEN_LIFETIME),
         Validity::Until(until) => {
-            let expires = local_to_utc(until)
-                .ok_or_else(|| ServiceError::invalid("validity", "is not a valid time"))?;
+            let expires =
+                local_to_utc(until).ok_or_else(|| ServiceError::invalid("validity", "is not a valid time"))?;
             if expires <= now {
                 return Err(ServiceError::invalid("validity", "is in the past"));
             }
@@ -154,11 +141,7 @@ pub async fn generate_token(
 }
 
 /// Revokes every login token of a user (legacy AUTHTOKEN `reset`). `false` when the user is unknown.
-pub async fn reset_tokens(
-    core: &Core,
-    principal: &Principal,
-    username: &str,
-) -> ServiceResult<bool> {
+pub async fn reset_tokens(core: &Core, principal: &Principal, username: &str) -> ServiceResult<bool> {
     access::require_admin(principal)?;
     let mut conn = core.db().pool().acquire().await?;
     let Some(user) = super::users::find_by_username(&mut conn, username).await? else {
@@ -170,10 +153,6 @@ pub async fn reset_tokens(
 
 /// Legacy times are in the server's local time zone (CONTRACT §0.13).
 fn local_to_utc(t: &LegacyDateTime) -> Option<chrono::DateTime<Utc>> {
-    let naive =
-        NaiveDate::from_ymd_opt(t.year, t.month, t.day)?.and_hms_opt(t.hour, t.minute, t.second)?;
-    Local
-        .from_local_datetime(&naive)
-        .earliest()
-        .map(|dt| dt.with_timezone(&Utc))
+    let naive = NaiveDate::from_ymd_opt(t.year, t.month, t.day)?.and_hms_opt(t.hour, t.minute, t.second)?;
+    Local.from_local_datetime(&naive).earliest().map(|dt| dt.with_timezone(&Utc))
 }

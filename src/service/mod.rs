@@ -44,14 +44,11 @@ impl Core {
             None => {
                 let mut conn = db.pool().acquire().await?;
                 let candidate = crate::auth::secrets::random_token();
-                crate::store::settings::get_or_insert(&mut conn, JWT_SECRET_SETTING, &candidate)
-                    .await?
+                crate::store::settings::get_or_insert(&mut conn, JWT_SECRET_SETTING, &candidate).await?
             }
         };
         let jwt = JwtKeys::new(&secret);
-        Ok(Core {
-            inner: Arc::new(CoreInner { db, jwt, config }),
-        })
+        Ok(Core { inner: Arc::new(CoreInner { db, jwt, config }) })
     }
 
     /// The database.

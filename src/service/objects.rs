@@ -74,6 +74,20 @@ pub struct Page<T> {
     pub next_after: Option<i64>,
 }
 
+impl<T> Page<T> {
+    /// Builds a page from `limit + 1` fetched items: the extra one only proves a next page exists.
+    pub fn from_overfetch(mut items: Vec<T>, limit: i64, id: impl Fn(&T) -> i64) -> Page<T> {
+        let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+        let next_after = if items.len() > limit {
+            items.truncate(limit);
+            items.last().map(id)
+        } else {
+            None
+        };
+        Page { items, next_after }
+    }
+}
+
 /// Page size and start.
 #[derive(Debug, Clone, Copy)]
 pub struct PageRequest {
@@ -85,10 +99,7 @@ pub struct PageRequest {
 
 impl PageRequest {
     /// Everything (legacy lists are not paginated).
-    pub const ALL: PageRequest = PageRequest {
-        after_id: None,
-        limit: i64::MAX - 1,
-    };
+    pub const ALL: PageRequest = PageRequest { after_id: None, limit: i64::MAX - 1 };
 }
 
 /// Which tenant a call targets: resolves and authorizes. Global objects need an admin; tenant
@@ -105,9 +116,7 @@ async fn target(
             access::require_admin(principal)?;
             Ok(None)
         }
-        (Scope::Tenant { .. }, Some(code)) => Ok(Some(
-            access::tenant_scope(core, principal, code, intent).await?,
-        )),
+        (Scope::Tenant { .. }, Some(code)) => Ok(Some(access::tenant_scope(core, principal, code, intent).await?)),
         (Scope::Tenant { .. }, None) if principal.reach == Reach::Global => {
             if intent == Intent::Write {
                 access::require_write(principal)?;
@@ -136,15 +145,8 @@ pub async fn list(
         limit: Some(page.limit.saturating_add(1)),
     };
     let mut conn = core.db().pool().acquire().await?;
-    let mut items = store::list(&mut conn, def, &query).await?;
-    let limit = usize::try_from(page.limit).unwrap_or(usize::MAX);
-    let next_after = if items.len() > limit {
-        items.truncate(limit);
-        items.last().map(|row| row.id)
-    } else {
-        None
-    };
-    Ok(Page { items, next_after })
+    let items = store::list(&mut conn, def, &query).await?;
+    Ok(Page::from_overfetch(items, page.limit, |row| row.id))
 }
 
 /// Loads one row; another tenant's row is `NotFound`, exactly like a missing one.
@@ -158,9 +160,7 @@ pub async fn get(
     let def = rules.def();
     let scope = target(core, principal, def, tenant, Intent::Read).await?;
     let mut conn = core.db().pool().acquire().await?;
-    store::get(&mut conn, def, scope.map(|s| s.tenant_id), id)
-        .await?
-        .ok_or(ServiceError::NotFound(def.name))
+    store::get(&mut conn, def, scope.map(|s| s.tenant_id), id).await?.ok_or(ServiceError::NotFound(def.name))
 }
 
 /// Creates a row from input (legacy field names) and returns it as stored.
@@ -187,10 +187,7 @@ pub async fn create_then(
     let def = rules.def();
     let scope = target(core, principal, def, tenant, Intent::Write).await?;
     if def.tenant_column().is_some() && scope.is_none() {
-        return Err(ServiceError::invalid(
-            "tenant",
-            "a tenant is required to create this object",
-        ));
+        return Err(ServiceError::invalid("tenant", "a tenant is required to create this object"));
     }
     let changes = prepare_changes(core, rules, Mode::Create, input, None, scope.as_ref()).await?;
     let mut tx = core.db().begin().await?;
@@ -198,9 +195,7 @@ pub async fn create_then(
         .await
         .map_err(|e| conflict_on(def, e))?;
     then(&mut tx, id).await?;
-    let row = store::get(&mut tx, def, None, id)
-        .await?
-        .ok_or(ServiceError::NotFound(def.name))?;
+    let row = store::get(&mut tx, def, None, id).await?.ok_or(ServiceError::NotFound(def.name))?;
     tx.commit().await?;
     Ok(row)
 }
@@ -214,10 +209,7 @@ pub async fn update(
     id: i64,
     input: &Input,
 ) -> ServiceResult<Row> {
-    update_then(core, principal, rules, tenant, id, input, async |_, _| {
-        Ok(())
-    })
-    .await
+    update_then(core, principal, rules, tenant, id, input, async |_, _| Ok(())).await
 }
 
 /// `update`, then `then(conn, id)` in the same transaction.
@@ -234,33 +226,16 @@ pub async fn update_then(
     let scope = target(core, principal, def, tenant, Intent::Write).await?;
     let tenant_id = scope.as_ref().map(|s| s.tenant_id);
     let mut tx = core.db().begin().await?;
-    let current = store::get(&mut tx, def, tenant_id, id)
-        .await?
-        .ok_or(ServiceError::NotFound(def.name))?;
+    let current = store::get(&mut tx, def, tenant_id, id).await?.ok_or(ServiceError::NotFound(def.name))?;
     // An admin addressing a tenant object by id alone still needs its tenant for the rules.
     let row_scope = match (&scope, current.tenant_id, &current.tenant_code) {
-        (None, Some(tid), Some(code)) => Some(TenantScope {
-            tenant_id: tid,
-            code: code.clone(),
-        }),
+        (None, Some(tid), Some(code)) => Some(TenantScope { tenant_id: tid, code: code.clone() }),
         _ => scope.clone(),
     };
-    let changes = prepare_changes(
-        core,
-        rules,
-        Mode::Update,
-        input,
-        Some(&current),
-        row_scope.as_ref(),
-    )
-    .await?;
-    store::update(&mut tx, def, tenant_id, id, &changes)
-        .await
-        .map_err(|e| conflict_on(def, e))?;
+    let changes = prepare_changes(core, rules, Mode::Update, input, Some(&current), row_scope.as_ref()).await?;
+    store::update(&mut tx, def, tenant_id, id, &changes).await.map_err(|e| conflict_on(def, e))?;
     then(&mut tx, id).await?;
-    let row = store::get(&mut tx, def, None, id)
-        .await?
-        .ok_or(ServiceError::NotFound(def.name))?;
+    let row = store::get(&mut tx, def, None, id).await?.ok_or(ServiceError::NotFound(def.name))?;
     tx.commit().await?;
     Ok(row)
 }
@@ -282,10 +257,7 @@ pub async fn delete(
             return Err(ServiceError::TenantNotEmpty);
         }
     }
-    if !store::delete(&mut tx, def, tenant_id, id)
-        .await
-        .map_err(|e| conflict_on(def, e))?
-    {
+    if !store::delete(&mut tx, def, tenant_id, id).await.map_err(|e| conflict_on(def, e))? {
         return Err(ServiceError::NotFound(def.name));
     }
     tx.commit().await?;
@@ -323,23 +295,14 @@ async fn prepare_changes(
         let value = convert(field, raw)?;
         if field.writable == Writable::OnCreate && mode == Mode::Update {
             if current.and_then(|row| row.get(field.name)) != Some(&value) {
-                return Err(ServiceError::invalid(
-                    field.name,
-                    "cannot be changed after creation",
-                ));
+                return Err(ServiceError::invalid(field.name, "cannot be changed after creation"));
             }
             continue;
         }
         changes.push((field.name, value));
     }
     hash_secrets(&mut changes, def).await?;
-    let ctx = Prepare {
-        core,
-        mode,
-        input,
-        current,
-        tenant,
-    };
+    let ctx = Prepare { core, mode, input, current, tenant };
     rules.prepare(&ctx, &mut changes)?;
     Ok(changes)
 }
@@ -369,20 +332,14 @@ fn convert(field: &FieldDef, raw: &Json) -> ServiceResult<Value> {
                 Json::Null if field.kind == FieldKind::NullableText => return Ok(Value::Null),
                 Json::Null => String::new(),
                 _ => {
-                    return Err(ServiceError::invalid(
-                        field.name,
-                        "must be a string or a number",
-                    ));
+                    return Err(ServiceError::invalid(field.name, "must be a string or a number"));
                 }
             };
             if text.len() > MAX_TEXT {
                 return Err(ServiceError::invalid(field.name, "is too long"));
             }
             if text.chars().any(|c| c.is_control() && c != '\t') {
-                return Err(ServiceError::invalid(
-                    field.name,
-                    "must not contain control characters",
-                ));
+                return Err(ServiceError::invalid(field.name, "must not contain control characters"));
             }
             Ok(Value::Text(text))
         }
@@ -404,11 +361,7 @@ async fn hash_secrets(changes: &mut Changes, def: &ObjectDef) -> ServiceResult<(
             }
             let legacy = kind == Some(SecretKind::Argon2Legacy);
             let hashed = tokio::task::spawn_blocking(move || {
-                if legacy {
-                    passwords::hash_legacy(&plain)
-                } else {
-                    passwords::hash(&plain)
-                }
+                if legacy { passwords::hash_legacy(&plain) } else { passwords::hash(&plain) }
             })
             .await?
             .map_err(ServiceError::Internal)?;
@@ -437,16 +390,10 @@ pub fn effective_text<'a>(ctx: &'a Prepare<'_>, changes: &'a Changes, column: &s
 
 /// Every declared object, for the legacy door's `object=` dispatch.
 pub fn registry() -> [&'static dyn ObjectRules; 3] {
-    [
-        &super::tenants::TenantRules,
-        &super::users::UserRules,
-        &super::extensions::ExtensionRules,
-    ]
+    [&super::tenants::TenantRules, &super::users::UserRules, &super::extensions::ExtensionRules]
 }
 
 /// The rules of legacy object `name` (already canonicalised).
 pub fn find(name: &str) -> Option<&'static dyn ObjectRules> {
-    registry()
-        .into_iter()
-        .find(|rules| rules.def().name == name)
+    registry().into_iter().find(|rules| rules.def().name == name)
 }

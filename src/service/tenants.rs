@@ -49,10 +49,7 @@ impl ObjectRules for TenantRules {
             }
             set(changes, "te_created_at", Value::Text(now.clone()));
         }
-        if changes
-            .iter()
-            .any(|(name, value)| *name == "te_name" && value.to_text().trim().is_empty())
-        {
+        if changes.iter().any(|(name, value)| *name == "te_name" && value.to_text().trim().is_empty()) {
             return Err(ServiceError::invalid("te_name", "must not be empty"));
         }
         let start = parking_bound(&effective_text(ctx, changes, "pk_start"), "pk_start")?;
@@ -60,10 +57,7 @@ impl ObjectRules for TenantRules {
         if let (Some(start), Some(end)) = (start, end)
             && start > end
         {
-            return Err(ServiceError::invalid(
-                "pk_end",
-                "must not be below pk_start",
-            ));
+            return Err(ServiceError::invalid("pk_end", "must not be below pk_start"));
         }
         set(changes, "te_updated_at", Value::Text(now));
         Ok(())
@@ -92,15 +86,7 @@ pub fn code(row: &Row) -> &str {
 
 /// The id of the tenant with `code`, for admin operations that address tenants by code.
 /// Missing is `TenantNotFound`, like everywhere tenants are addressed.
-pub async fn id_by_code(
-    core: &super::Core,
-    principal: &crate::auth::Principal,
-    code: &str,
-) -> ServiceResult<i64> {
+pub async fn id_by_code(core: &super::Core, principal: &crate::auth::Principal, code: &str) -> ServiceResult<i64> {
     super::access::require_admin(principal)?;
-    Ok(
-        super::access::tenant_scope(core, principal, code, super::access::Intent::Read)
-            .await?
-            .tenant_id,
-    )
+    Ok(super::access::tenant_scope(core, principal, code, super::access::Intent::Read).await?.tenant_id)
 }

@@ -9,7 +9,7 @@ use super::{Core, ServiceError, ServiceResult, access};
 use crate::auth::{Principal, Reach, Subject};
 use crate::domain::Username;
 use crate::domain::object::{FieldDef, ObjectDef, Scope, SecretKind};
-use crate::store::objects::{self as store, Changes, CondOp, Condition, Row, Value};
+use crate::store::objects::{self as store, Changes, Row, Value};
 use crate::store::user_tenants;
 
 /// `us_users`, in legacy record order.
@@ -47,31 +47,17 @@ impl ObjectRules for UserRules {
 
     fn prepare(&self, ctx: &Prepare<'_>, changes: &mut Changes) -> ServiceResult<()> {
         Username::parse(&effective_text(ctx, changes, "us_username"))?;
-        let password = ctx
-            .input
-            .get("us_password")
-            .and_then(|v| v.as_str())
-            .unwrap_or_default();
+        let password = ctx.input.get("us_password").and_then(|v| v.as_str()).unwrap_or_default();
         if ctx.current.is_none() && password.is_empty() {
             return Err(ServiceError::invalid("us_password", "is required"));
         }
         if !password.is_empty() && password.chars().count() < MIN_PASSWORD_LEN {
-            return Err(ServiceError::invalid(
-                "us_password",
-                "must have at least 8 characters",
-            ));
+            return Err(ServiceError::invalid("us_password", "must have at least 8 characters"));
         }
         let role = effective_text(ctx, changes, "us_role");
-        let role = if role.is_empty() {
-            "viewer".to_string()
-        } else {
-            role
-        };
+        let role = if role.is_empty() { "viewer".to_string() } else { role };
         if !ROLES.contains(&role.as_str()) {
-            return Err(ServiceError::invalid(
-                "us_role",
-                "must be admin, operator or viewer",
-            ));
+            return Err(ServiceError::invalid("us_role", "must be admin, operator or viewer"));
         }
         set(changes, "us_role", Value::Text(role));
         let now = crate::store::now_text();
@@ -84,21 +70,11 @@ impl ObjectRules for UserRules {
 }
 
 /// Creates a user and, in the same transaction, links it to `tenant_codes`.
-pub async fn create(
-    core: &Core,
-    principal: &Principal,
-    input: &Input,
-    tenant_codes: &[String],
-) -> ServiceResult<Row> {
+pub async fn create(core: &Core, principal: &Principal, input: &Input, tenant_codes: &[String]) -> ServiceResult<Row> {
     access::require_admin(principal)?;
-    objects::create_then(
-        core,
-        principal,
-        &UserRules,
-        None,
-        input,
-        async |conn, id| link_codes(conn, id, tenant_codes).await,
-    )
+    objects::create_then(core, principal, &UserRules, None, input, async |conn, id| {
+        link_codes(conn, id, tenant_codes).await
+    })
     .await
 }
 
@@ -110,93 +86,51 @@ pub async fn update(
     input: &Input,
     tenant_codes: Option<&[String]>,
 ) -> ServiceResult<Row> {
-    objects::update_then(
-        core,
-        principal,
-        &UserRules,
-        None,
-        id,
-        input,
-        async |conn, id| match tenant_codes {
-            Some(codes) => link_codes(conn, id, codes).await,
-            None => Ok(()),
-        },
-    )
+    objects::update_then(core, principal, &UserRules, None, id, input, async |conn, id| match tenant_codes {
+        Some(codes) => link_codes(conn, id, codes).await,
+        None => Ok(()),
+    })
     .await
 }
 
 async fn link_codes(conn: &mut AnyConnection, user_id: i64, codes: &[String]) -> ServiceResult<()> {
     let mut ids = Vec::with_capacity(codes.len());
     for code in codes {
-        ids.push(tenant_id_by_code(conn, code).await?.ok_or_else(|| {
-            ServiceError::invalid("tenants", format!("unknown tenant {}", sanitize(code)))
-        })?);
+        ids.push(
+            tenant_id_by_code(conn, code)
+                .await?
+                .ok_or_else(|| ServiceError::invalid("tenants", format!("unknown tenant {}", sanitize(code))))?,
+        );
     }
     user_tenants::replace(conn, user_id, &ids).await?;
     Ok(())
 }
 
 fn sanitize(code: &str) -> String {
-    code.chars()
-        .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
-        .take(32)
-        .collect()
+    code.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '_').take(32).collect()
 }
 
 async fn tenant_id_by_code(conn: &mut AnyConnection, code: &str) -> ServiceResult<Option<i64>> {
-    let query = store::ListQuery {
-        conditions: vec![Condition {
-            column: "te_code",
-            op: CondOp::Eq,
-            value: Value::Text(code.to_string()),
-        }],
-        limit: Some(1),
-        ..Default::default()
-    };
-    Ok(store::list(conn, &super::tenants::TENANT, &query)
-        .await?
-        .first()
-        .map(|row| row.id))
+    Ok(store::find_by(conn, &super::tenants::TENANT, "te_code", code).await?.map(|row| row.id))
 }
 
 /// The `(te_id, te_code)` links of a user (admin only).
-pub async fn tenants(
-    core: &Core,
-    principal: &Principal,
-    user_id: i64,
-) -> ServiceResult<Vec<(i64, String)>> {
+pub async fn tenants(core: &Core, principal: &Principal, user_id: i64) -> ServiceResult<Vec<(i64, String)>> {
     objects::get(core, principal, &UserRules, None, user_id).await?;
     let mut conn = core.db().pool().acquire().await?;
     Ok(user_tenants::list(&mut conn, user_id).await?)
 }
 
 /// Links a user to a tenant by tenant id (legacy `addtenant`).
-pub async fn add_tenant(
-    core: &Core,
-    principal: &Principal,
-    user_id: i64,
-    tenant_id: i64,
-) -> ServiceResult<()> {
+pub async fn add_tenant(core: &Core, principal: &Principal, user_id: i64, tenant_id: i64) -> ServiceResult<()> {
     objects::get(core, principal, &UserRules, None, user_id).await?;
-    objects::get(
-        core,
-        principal,
-        &super::tenants::TenantRules,
-        None,
-        tenant_id,
-    )
-    .await?;
+    objects::get(core, principal, &super::tenants::TenantRules, None, tenant_id).await?;
     let mut conn = core.db().pool().acquire().await?;
     Ok(user_tenants::add(&mut conn, user_id, tenant_id).await?)
 }
 
 /// Unlinks a user from a tenant (legacy `deltenant`); a missing link is `NotFound`.
-pub async fn remove_tenant(
-    core: &Core,
-    principal: &Principal,
-    user_id: i64,
-    tenant_id: i64,
-) -> ServiceResult<()> {
+pub async fn remove_tenant(core: &Core, principal: &Principal, user_id: i64, tenant_id: i64) -> ServiceResult<()> {
     objects::get(core, principal, &UserRules, None, user_id).await?;
     let mut conn = core.db().pool().acquire().await?;
     if user_tenants::remove(&mut conn, user_id, tenant_id).await? {
@@ -207,20 +141,8 @@ pub async fn remove_tenant(
 }
 
 /// Finds a user row by username (no authorization: used by login).
-pub async fn find_by_username(
-    conn: &mut AnyConnection,
-    username: &str,
-) -> ServiceResult<Option<Row>> {
-    let query = store::ListQuery {
-        conditions: vec![Condition {
-            column: "us_username",
-            op: CondOp::Eq,
-            value: Value::Text(username.to_string()),
-        }],
-        limit: Some(1),
-        ..Default::default()
-    };
-    Ok(store::list(conn, &USER, &query).await?.into_iter().next())
+pub async fn find_by_username(conn: &mut AnyConnection, username: &str) -> ServiceResult<Option<Row>> {
+    Ok(store::find_by(conn, &USER, "us_username", username).await?)
 }
 
 /// The principal of an enabled user, re-read on every request so role changes and disabling apply
@@ -235,22 +157,10 @@ pub async fn principal_for(core: &Core, user_id: i64) -> ServiceResult<Option<Pr
     }
     let subject = Subject::User { id: user_id };
     let principal = match row.text("us_role") {
-        "admin" => Principal {
-            subject,
-            reach: Reach::Global,
-            read_only: false,
-        },
+        "admin" => Principal { subject, reach: Reach::Global, read_only: false },
         role => {
-            let ids = user_tenants::list(&mut conn, user_id)
-                .await?
-                .into_iter()
-                .map(|(id, _)| id)
-                .collect();
-            Principal {
-                subject,
-                reach: Reach::Tenants(ids),
-                read_only: role != "operator",
-            }
+            let ids = user_tenants::list(&mut conn, user_id).await?.into_iter().map(|(id, _)| id).collect();
+            Principal { subject, reach: Reach::Tenants(ids), read_only: role != "operator" }
         }
     };
     Ok(Some(principal))
@@ -258,14 +168,5 @@ pub async fn principal_for(core: &Core, user_id: i64) -> ServiceResult<Option<Pr
 
 /// All users, for views that need every page (legacy list).
 pub async fn list_all(core: &Core, principal: &Principal) -> ServiceResult<Vec<Row>> {
-    Ok(objects::list(
-        core,
-        principal,
-        &UserRules,
-        None,
-        Vec::new(),
-        PageRequest::ALL,
-    )
-    .await?
-    .items)
+    Ok(objects::list(core, principal, &UserRules, None, Vec::new(), PageRequest::ALL).await?.items)
 }

@@ -80,15 +80,9 @@ pub async fn insert(conn: &mut AnyConnection, key: &NewApiKey<'_>) -> StoreResul
 }
 
 /// Finds an active (not revoked) key by digest.
-pub async fn find_active_by_hash(
-    conn: &mut AnyConnection,
-    hash: &str,
-) -> StoreResult<Option<ApiKeyRow>> {
+pub async fn find_active_by_hash(conn: &mut AnyConnection, hash: &str) -> StoreResult<Option<ApiKeyRow>> {
     let sql = format!("{SELECT} WHERE k.ak_hash = $1 AND k.ak_revoked_at IS NULL");
-    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(hash.to_string())
-        .fetch_optional(&mut *conn)
-        .await?;
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(hash.to_string()).fetch_optional(&mut *conn).await?;
     row.as_ref().map(decode).transpose()
 }
 
@@ -99,43 +93,22 @@ pub async fn list(
     after_id: i64,
     limit: i64,
 ) -> StoreResult<Vec<ApiKeyRow>> {
-    let filter = if tenant_id.is_some() {
-        "k.ak_te_id = $1"
-    } else {
-        "k.ak_te_id IS NULL AND $1 IS NULL"
-    };
+    let filter = if tenant_id.is_some() { "k.ak_te_id = $1" } else { "k.ak_te_id IS NULL AND $1 IS NULL" };
     let sql = format!("{SELECT} WHERE {filter} AND k.ak_id > $2 ORDER BY k.ak_id LIMIT $3");
-    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(tenant_id)
-        .bind(after_id)
-        .bind(limit)
-        .fetch_all(&mut *conn)
-        .await?;
+    let rows =
+        sqlx::query(sqlx::AssertSqlSafe(sql)).bind(tenant_id).bind(after_id).bind(limit).fetch_all(&mut *conn).await?;
     rows.iter().map(decode).collect()
 }
 
 /// Loads one key of a tenant by id.
-pub async fn get(
-    conn: &mut AnyConnection,
-    tenant_id: i64,
-    id: i64,
-) -> StoreResult<Option<ApiKeyRow>> {
+pub async fn get(conn: &mut AnyConnection, tenant_id: i64, id: i64) -> StoreResult<Option<ApiKeyRow>> {
     let sql = format!("{SELECT} WHERE k.ak_id = $1 AND k.ak_te_id = $2");
-    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(id)
-        .bind(tenant_id)
-        .fetch_optional(&mut *conn)
-        .await?;
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).bind(tenant_id).fetch_optional(&mut *conn).await?;
     row.as_ref().map(decode).transpose()
 }
 
 /// Revokes a tenant's key; returns whether an active key was revoked.
-pub async fn revoke(
-    conn: &mut AnyConnection,
-    tenant_id: i64,
-    id: i64,
-    at: &str,
-) -> StoreResult<bool> {
+pub async fn revoke(conn: &mut AnyConnection, tenant_id: i64, id: i64, at: &str) -> StoreResult<bool> {
     let result = sqlx::query(
         "UPDATE ak_api_keys SET ak_revoked_at = $1 WHERE ak_id = $2 AND ak_te_id = $3 AND ak_revoked_at IS NULL",
     )
@@ -149,10 +122,8 @@ pub async fn revoke(
 
 /// Whether any active admin key exists (first-start bootstrap).
 pub async fn admin_key_exists(conn: &mut AnyConnection) -> StoreResult<bool> {
-    let row = sqlx::query(
-        "SELECT COUNT(*) FROM ak_api_keys WHERE ak_te_id IS NULL AND ak_revoked_at IS NULL",
-    )
-    .fetch_one(&mut *conn)
-    .await?;
+    let row = sqlx::query("SELECT COUNT(*) FROM ak_api_keys WHERE ak_te_id IS NULL AND ak_revoked_at IS NULL")
+        .fetch_one(&mut *conn)
+        .await?;
     Ok(row.try_get::<i64, _>(0)? > 0)
 }

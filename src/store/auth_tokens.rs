@@ -29,12 +29,7 @@ pub async fn insert(
 
 /// Redeems a token for `user_id`. A single-use token is marked used by the same statement that checks
 /// it, so two concurrent logins can never both succeed with it (on SQLite and PostgreSQL alike).
-pub async fn redeem(
-    conn: &mut AnyConnection,
-    user_id: i64,
-    hash: &str,
-    now: &str,
-) -> StoreResult<bool> {
+pub async fn redeem(conn: &mut AnyConnection, user_id: i64, hash: &str, now: &str) -> StoreResult<bool> {
     let consumed = sqlx::query(
         "UPDATE at_authtokens SET at_used_at = $1 \
          WHERE at_hash = $2 AND at_us_id = $3 AND at_single_use = 1 AND at_used_at IS NULL AND at_expires_at > $1",
@@ -61,9 +56,6 @@ pub async fn redeem(
 
 /// Deletes every token of a user (AUTHTOKEN reset); returns how many.
 pub async fn delete_for_user(conn: &mut AnyConnection, user_id: i64) -> StoreResult<u64> {
-    let result = sqlx::query("DELETE FROM at_authtokens WHERE at_us_id = $1")
-        .bind(user_id)
-        .execute(&mut *conn)
-        .await?;
+    let result = sqlx::query("DELETE FROM at_authtokens WHERE at_us_id = $1").bind(user_id).execute(&mut *conn).await?;
     Ok(result.rows_affected())
 }

@@ -143,12 +143,7 @@ impl Db {
 
 /// Adds `mode=rwc` (create if missing) and creates the file's folder.
 fn prepare_sqlite_url(url: &str) -> anyhow::Result<String> {
-    let path = url
-        .trim_start_matches("sqlite://")
-        .trim_start_matches("sqlite:")
-        .split('?')
-        .next()
-        .unwrap_or_default();
+    let path = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:").split('?').next().unwrap_or_default();
     if path != ":memory:"
         && !path.is_empty()
         && let Some(parent) = std::path::Path::new(path).parent()
@@ -168,16 +163,8 @@ fn prepare_sqlite_url(url: &str) -> anyhow::Result<String> {
 /// The embedded migrations of one backend (built by hand so the `sqlx` macros stay out of the build).
 fn migrator(backend: Backend) -> Migrator {
     let sources: &[(i64, &str, &'static str)] = match backend {
-        Backend::Sqlite => &[(
-            1,
-            "foundation",
-            include_str!("../../migrations/sqlite/0001_foundation.sql"),
-        )],
-        Backend::Postgres => &[(
-            1,
-            "foundation",
-            include_str!("../../migrations/postgres/0001_foundation.sql"),
-        )],
+        Backend::Sqlite => &[(1, "foundation", include_str!("../../migrations/sqlite/0001_foundation.sql"))],
+        Backend::Postgres => &[(1, "foundation", include_str!("../../migrations/postgres/0001_foundation.sql"))],
     };
     let migrations = sources
         .iter()
@@ -191,10 +178,7 @@ fn migrator(backend: Backend) -> Migrator {
             )
         })
         .collect::<Vec<_>>();
-    Migrator {
-        migrations: Cow::Owned(migrations),
-        ..Migrator::DEFAULT
-    }
+    Migrator { migrations: Cow::Owned(migrations), ..Migrator::DEFAULT }
 }
 
 /// Current UTC time in the storage format (`YYYY-MM-DD HH:MM:SS`), which sorts as text.

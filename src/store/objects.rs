@@ -71,9 +71,7 @@ impl Row {
     }
 
     /// Columns with their values, in declaration order.
-    pub fn columns(
-        &self,
-    ) -> impl Iterator<Item = (&'static crate::domain::object::FieldDef, &Value)> {
+    pub fn columns(&self) -> impl Iterator<Item = (&'static crate::domain::object::FieldDef, &Value)> {
         self.def.fields.iter().zip(self.values.iter())
     }
 }
@@ -136,10 +134,7 @@ fn select_sql(def: &ObjectDef) -> String {
 fn decode(def: &'static ObjectDef, row: &AnyRow) -> StoreResult<Row> {
     let id: i64 = row.try_get(0)?;
     let (tenant_id, tenant_code) = if def.tenant_column().is_some() {
-        (
-            row.try_get::<Option<i64>, _>(1)?,
-            row.try_get::<Option<String>, _>(2)?,
-        )
+        (row.try_get::<Option<i64>, _>(1)?, row.try_get::<Option<String>, _>(2)?)
     } else {
         (None, None)
     };
@@ -147,22 +142,14 @@ fn decode(def: &'static ObjectDef, row: &AnyRow) -> StoreResult<Row> {
     for (i, field) in def.fields.iter().enumerate() {
         let value = match field.kind {
             FieldKind::Flag => Value::Int(row.try_get::<Option<i64>, _>(i + 3)?.unwrap_or(0)),
-            FieldKind::Text | FieldKind::NullableText => {
-                match row.try_get::<Option<String>, _>(i + 3)? {
-                    Some(s) => Value::Text(s),
-                    None => Value::Null,
-                }
-            }
+            FieldKind::Text | FieldKind::NullableText => match row.try_get::<Option<String>, _>(i + 3)? {
+                Some(s) => Value::Text(s),
+                None => Value::Null,
+            },
         };
         values.push(value);
     }
-    Ok(Row {
-        def,
-        id,
-        tenant_id,
-        tenant_code,
-        values,
-    })
+    Ok(Row { def, id, tenant_id, tenant_code, values })
 }
 
 type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>;
@@ -197,11 +184,7 @@ pub async fn get(
 }
 
 /// Lists rows in id order.
-pub async fn list(
-    conn: &mut AnyConnection,
-    def: &'static ObjectDef,
-    q: &ListQuery,
-) -> StoreResult<Vec<Row>> {
+pub async fn list(conn: &mut AnyConnection, def: &'static ObjectDef, q: &ListQuery) -> StoreResult<Vec<Row>> {
     let mut sql = select_sql(def);
     let mut clauses = Vec::new();
     let mut binds: Vec<Value> = Vec::new();
@@ -268,10 +251,7 @@ pub async fn insert(
     for value in &binds {
         query = bind(query, value);
     }
-    let row = query
-        .fetch_one(&mut *conn)
-        .await
-        .map_err(StoreError::classify)?;
+    let row = query.fetch_one(&mut *conn).await.map_err(StoreError::classify)?;
     Ok(row.try_get(0)?)
 }
 
@@ -293,13 +273,7 @@ pub async fn update(
         sets.push(format!("{column} = ${}", binds.len()));
     }
     binds.push(Value::Int(id));
-    let mut sql = format!(
-        "UPDATE {} SET {} WHERE {} = ${}",
-        def.table,
-        sets.join(", "),
-        def.id_column,
-        binds.len()
-    );
+    let mut sql = format!("UPDATE {} SET {} WHERE {} = ${}", def.table, sets.join(", "), def.id_column, binds.len());
     if let Some((col, tid)) = tenant_filter(def, tenant_id) {
         binds.push(Value::Int(tid));
         sql.push_str(&format!(" AND {col} = ${}", binds.len()));
@@ -308,10 +282,7 @@ pub async fn update(
     for value in &binds {
         query = bind(query, value);
     }
-    let result = query
-        .execute(&mut *conn)
-        .await
-        .map_err(StoreError::classify)?;
+    let result = query.execute(&mut *conn).await.map_err(StoreError::classify)?;
     Ok(result.rows_affected() > 0)
 }
 
@@ -331,27 +302,33 @@ pub async fn delete(
     if let Some((_, tid)) = tenant {
         query = query.bind(tid);
     }
-    let result = query
-        .execute(&mut *conn)
-        .await
-        .map_err(StoreError::classify)?;
+    let result = query.execute(&mut *conn).await.map_err(StoreError::classify)?;
     Ok(result.rows_affected() > 0)
 }
 
-/// Counts the rows of `def` that belong to a tenant (to refuse deleting a non-empty tenant).
-pub async fn count_in_tenant(
+/// The first row (by id) whose `column` equals `value`, in any tenant: for lookups by a unique
+/// natural key (tenant code, username).
+pub async fn find_by(
     conn: &mut AnyConnection,
     def: &'static ObjectDef,
-    tenant_id: i64,
-) -> StoreResult<i64> {
+    column: &'static str,
+    value: &str,
+) -> StoreResult<Option<Row>> {
+    let query = ListQuery {
+        conditions: vec![Condition { column, op: CondOp::Eq, value: Value::Text(value.to_string()) }],
+        limit: Some(1),
+        ..Default::default()
+    };
+    Ok(list(conn, def, &query).await?.into_iter().next())
+}
+
+/// Counts the rows of `def` that belong to a tenant (to refuse deleting a non-empty tenant).
+pub async fn count_in_tenant(conn: &mut AnyConnection, def: &'static ObjectDef, tenant_id: i64) -> StoreResult<i64> {
     let Some(col) = def.tenant_column() else {
         return Ok(0);
     };
     let sql = format!("SELECT COUNT(*) FROM {} WHERE {col} = $1", def.table);
-    let row = sqlx::query(AssertSqlSafe(sql))
-        .bind(tenant_id)
-        .fetch_one(&mut *conn)
-        .await?;
+    let row = sqlx::query(AssertSqlSafe(sql)).bind(tenant_id).fetch_one(&mut *conn).await?;
     Ok(row.try_get(0)?)
 }
 

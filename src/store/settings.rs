@@ -15,11 +15,7 @@ pub async fn get(conn: &mut AnyConnection, name: &str) -> StoreResult<Option<Str
 
 /// Stores `value` unless a value exists already, and returns the value that is stored afterwards.
 /// Two replicas starting at once therefore agree on the first writer's value.
-pub async fn get_or_insert(
-    conn: &mut AnyConnection,
-    name: &str,
-    value: &str,
-) -> StoreResult<String> {
+pub async fn get_or_insert(conn: &mut AnyConnection, name: &str, value: &str) -> StoreResult<String> {
     sqlx::query("INSERT INTO gw_settings (gw_name, gw_value) VALUES ($1, $2) ON CONFLICT (gw_name) DO NOTHING")
         .bind(name.to_string())
         .bind(value.to_string())

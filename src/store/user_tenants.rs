@@ -13,21 +13,17 @@ pub async fn list(conn: &mut AnyConnection, user_id: i64) -> StoreResult<Vec<(i6
     .bind(user_id)
     .fetch_all(&mut *conn)
     .await?;
-    rows.iter()
-        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
-        .collect()
+    rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect()
 }
 
 /// Links a user to a tenant (idempotent).
 pub async fn add(conn: &mut AnyConnection, user_id: i64, tenant_id: i64) -> StoreResult<()> {
-    sqlx::query(
-        "INSERT INTO ut_user_tenants (ut_us_id, ut_te_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-    )
-    .bind(user_id)
-    .bind(tenant_id)
-    .execute(&mut *conn)
-    .await
-    .map_err(StoreError::classify)?;
+    sqlx::query("INSERT INTO ut_user_tenants (ut_us_id, ut_te_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+        .bind(user_id)
+        .bind(tenant_id)
+        .execute(&mut *conn)
+        .await
+        .map_err(StoreError::classify)?;
     Ok(())
 }
 
@@ -42,15 +38,8 @@ pub async fn remove(conn: &mut AnyConnection, user_id: i64, tenant_id: i64) -> S
 }
 
 /// Replaces all links of a user.
-pub async fn replace(
-    conn: &mut AnyConnection,
-    user_id: i64,
-    tenant_ids: &[i64],
-) -> StoreResult<()> {
-    sqlx::query("DELETE FROM ut_user_tenants WHERE ut_us_id = $1")
-        .bind(user_id)
-        .execute(&mut *conn)
-        .await?;
+pub async fn replace(conn: &mut AnyConnection, user_id: i64, tenant_ids: &[i64]) -> StoreResult<()> {
+    sqlx::query("DELETE FROM ut_user_tenants WHERE ut_us_id = $1").bind(user_id).execute(&mut *conn).await?;
     for tenant_id in tenant_ids {
         add(conn, user_id, *tenant_id).await?;
     }
