@@ -100,11 +100,23 @@ impl Db {
             Backend::Sqlite => 4,
             Backend::Postgres => 10,
         };
-        let pool = AnyPoolOptions::new()
-            .max_connections(max)
-            .acquire_timeout(std::time::Duration::from_secs(10))
-            .connect_with(options)
-            .await?;
+        let mut pool_options =
+            AnyPoolOptions::new().max_connections(max).acquire_timeout(std::time::Duration::from_secs(10));
+        if backend == Backend::Sqlite {
+            pool_options = pool_options.after_connect(|conn, _| {
+                Box::pin(async move {
+                    // WAL lets readers run beside the writer; foreign keys carry the ON DELETE rules;
+                    // the busy timeout makes a second writer wait instead of failing.
+                    for pragma in
+                        ["PRAGMA journal_mode = WAL", "PRAGMA foreign_keys = ON", "PRAGMA busy_timeout = 5000"]
+                    {
+                        sqlx::query(pragma).execute(&mut *conn).await?;
+                    }
+                    Ok(())
+                })
+            });
+        }
+        let pool = pool_options.connect_with(options).await?;
         Ok(Db { pool, backend })
     }
 
@@ -124,9 +136,14 @@ impl Db {
         self.backend
     }
 
-    /// Starts a transaction; every write of the service layer runs in one.
+    /// Starts a transaction; every write of the service layer runs in one. On SQLite it takes the
+    /// write lock at once (`BEGIN IMMEDIATE`): a deferred transaction that reads and then writes can
+    /// otherwise fail with SQLITE_BUSY when another writer got there in between.
     pub async fn begin(&self) -> StoreResult<sqlx::Transaction<'static, sqlx::Any>> {
-        Ok(self.pool.begin().await?)
+        Ok(match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        })
     }
 
     /// `SELECT 1`, for the health check.

@@ -11,14 +11,15 @@ async fn extension_crud_round_trip_with_write_only_secret() {
     app.tenant("ACME").await;
     let key = app.tenant_key("ACME", false).await;
     let created = app
-        .post("/v1/tenants/ACME/extensions", &key, json!({"number": "1100", "name": "Desk", "tech": "SIP", "secret": "hackmeifyoucan", "call_group": "1,7,9"}))
+        .post(
+            "/v1/tenants/ACME/extensions",
+            &key,
+            json!({"number": "1100", "name": "Desk", "tech": "SIP", "secret": "hackmeifyoucan", "call_group": "1,7,9"}),
+        )
         .await;
     assert_eq!(created.status, StatusCode::CREATED, "{:?}", created.body);
     let id = created.body["id"].as_i64().unwrap();
-    assert_eq!(
-        created.header("location"),
-        format!("/v1/tenants/ACME/extensions/{id}")
-    );
+    assert_eq!(created.header("location"), format!("/v1/tenants/ACME/extensions/{id}"));
     assert_eq!(created.body["username"], "1100-ACME");
     assert_eq!(created.body["tech"], "SIP");
     assert_eq!(created.body["call_group"], "1,7,9");
@@ -26,24 +27,14 @@ async fn extension_crud_round_trip_with_write_only_secret() {
     assert!(created.body.get("secret").is_none());
 
     let path = format!("/v1/tenants/ACME/extensions/{id}");
-    let patched = app
-        .patch(
-            &path,
-            &key,
-            json!({"name": "Front desk", "call_allowed": "all"}),
-        )
-        .await;
+    let patched = app.patch(&path, &key, json!({"name": "Front desk", "call_allowed": "all"})).await;
     assert_eq!(patched.status, StatusCode::OK);
     assert_eq!(patched.body["name"], "Front desk");
     assert_eq!(patched.body["number"], "1100", "PATCH keeps absent members");
 
-    let by_number = app
-        .get("/v1/tenants/ACME/extensions?number=1100", &key)
-        .await;
+    let by_number = app.get("/v1/tenants/ACME/extensions?number=1100", &key).await;
     assert_eq!(by_number.body["items"].as_array().map(Vec::len), Some(1));
-    let none = app
-        .get("/v1/tenants/ACME/extensions?number=9999", &key)
-        .await;
+    let none = app.get("/v1/tenants/ACME/extensions?number=9999", &key).await;
     assert_eq!(none.body["items"].as_array().map(Vec::len), Some(0));
 
     assert_eq!(app.delete(&path, &key).await.status, StatusCode::NO_CONTENT);
@@ -59,16 +50,10 @@ async fn the_sip_secret_is_stored_only_as_the_asterisk_digest() {
     app.tenant("ACME").await;
     let id = app.extension("ACME", &app.admin_key, "1100").await;
     let mut conn = app.core.db().pool().acquire().await.unwrap();
-    let rows = sqlx::query("SELECT * FROM ex_extensions")
-        .fetch_all(&mut *conn)
-        .await
-        .unwrap();
+    let rows = sqlx::query("SELECT * FROM ex_extensions").fetch_all(&mut *conn).await.unwrap();
     assert_eq!(rows.len(), 1);
     let digest: String = sqlx::Row::try_get(&rows[0], "ex_md5secret").unwrap();
-    assert_eq!(
-        digest,
-        pbx_gateway::service::extensions::sip_digest("1100-ACME", "asterisk", "s3cret-pass")
-    );
+    assert_eq!(digest, pbx_gateway::service::extensions::sip_digest("1100-ACME", "asterisk", "s3cret-pass"));
     // No column anywhere holds the secret itself.
     let dump = format!(
         "{:?}",
@@ -80,13 +65,7 @@ async fn the_sip_secret_is_stored_only_as_the_asterisk_digest() {
     );
     assert!(!dump.contains("s3cret-pass"));
     // Renumbering without the secret would break registration: refused, nothing changes.
-    let resp = app
-        .patch(
-            &format!("/v1/tenants/ACME/extensions/{id}"),
-            &app.admin_key,
-            json!({"number": "1200"}),
-        )
-        .await;
+    let resp = app.patch(&format!("/v1/tenants/ACME/extensions/{id}"), &app.admin_key, json!({"number": "1200"})).await;
     assert_eq!(resp.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(resp.body["field"], "secret");
     let resp = app
@@ -106,13 +85,7 @@ async fn numbers_are_unique_per_tenant_only() {
     app.tenant("AAA").await;
     app.tenant("BBB").await;
     app.extension("AAA", &app.admin_key, "100").await;
-    let dup = app
-        .post(
-            "/v1/tenants/AAA/extensions",
-            &app.admin_key,
-            json!({"number": "100"}),
-        )
-        .await;
+    let dup = app.post("/v1/tenants/AAA/extensions", &app.admin_key, json!({"number": "100"})).await;
     assert_eq!(dup.status, StatusCode::CONFLICT);
     assert_eq!(dup.code(), "conflict");
     app.extension("BBB", &app.admin_key, "100").await;
@@ -131,12 +104,9 @@ async fn invalid_extensions_are_refused_and_nothing_is_written() {
         (json!({"number": "100", "name": "line\nbreak"}), "name"),
     ];
     for (body, field) in cases {
-        let resp = app
-            .post("/v1/tenants/ACME/extensions", key, body.clone())
-            .await;
+        let resp = app.post("/v1/tenants/ACME/extensions", key, body.clone()).await;
         assert!(
-            resp.status == StatusCode::UNPROCESSABLE_ENTITY
-                || resp.status == StatusCode::BAD_REQUEST,
+            resp.status == StatusCode::UNPROCESSABLE_ENTITY || resp.status == StatusCode::BAD_REQUEST,
             "{body}: {} {:?}",
             resp.status,
             resp.body
@@ -146,12 +116,7 @@ async fn invalid_extensions_are_refused_and_nothing_is_written() {
             assert_eq!(resp.body["field"], field, "{body}");
         }
     }
-    assert_eq!(
-        app.get("/v1/tenants/ACME/extensions", key).await.body["items"]
-            .as_array()
-            .map(Vec::len),
-        Some(0)
-    );
+    assert_eq!(app.get("/v1/tenants/ACME/extensions", key).await.body["items"].as_array().map(Vec::len), Some(0));
     let missing = app.get("/v1/tenants/NOPE/extensions", key).await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
     assert_eq!(missing.code(), "tenant_not_found");
@@ -163,14 +128,10 @@ async fn read_only_keys_read_but_never_write() {
     app.tenant("ACME").await;
     let id = app.extension("ACME", &app.admin_key, "100").await;
     let ro = app.tenant_key("ACME", true).await;
-    assert_eq!(
-        app.get("/v1/tenants/ACME/extensions", &ro).await.status,
-        StatusCode::OK
-    );
+    assert_eq!(app.get("/v1/tenants/ACME/extensions", &ro).await.status, StatusCode::OK);
     let path = format!("/v1/tenants/ACME/extensions/{id}");
     for resp in [
-        app.post("/v1/tenants/ACME/extensions", &ro, json!({"number": "101"}))
-            .await,
+        app.post("/v1/tenants/ACME/extensions", &ro, json!({"number": "101"})).await,
         app.patch(&path, &ro, json!({"name": "changed"})).await,
         app.delete(&path, &ro).await,
     ] {
@@ -179,4 +140,24 @@ async fn read_only_keys_read_but_never_write() {
     }
     let after = app.get(&path, &ro).await;
     assert_eq!(after.body["name"], "Ext 100");
+}
+
+#[tokio::test]
+async fn concurrent_writes_never_fail_and_duplicates_have_exactly_one_winner() {
+    let app = TestApp::spawn().await;
+    app.tenant("ACME").await;
+    let key = app.tenant_key("ACME", false).await;
+    // 12 distinct numbers and 8 racers for the same number, all at once.
+    let mut bodies: Vec<serde_json::Value> = (0..12).map(|i| json!({"number": format!("{}", 200 + i)})).collect();
+    bodies.extend((0..8).map(|_| json!({"number": "555"})));
+    let requests = bodies.into_iter().map(|body| {
+        let request = app.request(reqwest::Method::POST, "/v1/tenants/ACME/extensions", &key).json(&body);
+        app.send(request)
+    });
+    let answers = futures_util::future::join_all(requests).await;
+    let statuses: Vec<StatusCode> = answers.iter().map(|a| a.status).collect();
+    assert!(statuses.iter().all(|s| *s == StatusCode::CREATED || *s == StatusCode::CONFLICT), "{statuses:?}");
+    assert_eq!(statuses.iter().filter(|s| **s == StatusCode::CREATED).count(), 13, "{statuses:?}");
+    let list = app.get("/v1/tenants/ACME/extensions?limit=500", &key).await;
+    assert_eq!(list.body["items"].as_array().map(Vec::len), Some(13));
 }

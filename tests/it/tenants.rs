@@ -16,35 +16,20 @@ async fn tenant_crud_round_trip() {
     assert_eq!(created.header("location"), "/v1/tenants/ACME");
     assert_eq!(created.body["code"], "ACME");
     assert_eq!(created.body["parking_start"], 800);
-    assert!(
-        created.body.get("recording_password").is_none(),
-        "write-only"
-    );
+    assert!(created.body.get("recording_password").is_none(), "write-only");
     assert!(!created.body.to_string().contains("hunter22"));
 
     let got = app.get("/v1/tenants/ACME", key).await;
     assert_eq!(got.status, StatusCode::OK);
     assert_eq!(got.body["name"], "Acme");
 
-    let patched = app
-        .patch(
-            "/v1/tenants/ACME",
-            key,
-            json!({"name": "Acme Inc", "disabled": true}),
-        )
-        .await;
+    let patched = app.patch("/v1/tenants/ACME", key, json!({"name": "Acme Inc", "disabled": true})).await;
     assert_eq!(patched.status, StatusCode::OK);
     assert_eq!(patched.body["name"], "Acme Inc");
     assert_eq!(patched.body["disabled"], true);
-    assert_eq!(
-        patched.body["parking_end"], 810,
-        "PATCH keeps absent members"
-    );
+    assert_eq!(patched.body["parking_end"], 810, "PATCH keeps absent members");
 
-    assert_eq!(
-        app.delete("/v1/tenants/ACME", key).await.status,
-        StatusCode::NO_CONTENT
-    );
+    assert_eq!(app.delete("/v1/tenants/ACME", key).await.status, StatusCode::NO_CONTENT);
     let gone = app.get("/v1/tenants/ACME", key).await;
     assert_eq!(gone.status, StatusCode::NOT_FOUND);
     assert_eq!(gone.code(), "tenant_not_found");
@@ -62,33 +47,21 @@ async fn bad_tenant_input_is_refused_with_a_stable_code_and_changes_nothing() {
     ] {
         let resp = app.post("/v1/tenants", key, body.clone()).await;
         assert!(
-            resp.status == StatusCode::UNPROCESSABLE_ENTITY
-                || resp.status == StatusCode::BAD_REQUEST,
+            resp.status == StatusCode::UNPROCESSABLE_ENTITY || resp.status == StatusCode::BAD_REQUEST,
             "{body}: {:?}",
             resp.body
         );
         assert_eq!(resp.header("content-type"), "application/problem+json");
     }
     let resp = app
-        .post(
-            "/v1/tenants",
-            key,
-            json!({"code": "OK3", "name": "x", "parking_start": 900, "parking_end": 800}),
-        )
+        .post("/v1/tenants", key, json!({"code": "OK3", "name": "x", "parking_start": 900, "parking_end": 800}))
         .await;
     assert_eq!(resp.code(), "validation_failed");
     assert_eq!(resp.body["field"], "parking_end");
-    assert_eq!(
-        app.get("/v1/tenants", key).await.body["items"]
-            .as_array()
-            .map(Vec::len),
-        Some(0)
-    );
+    assert_eq!(app.get("/v1/tenants", key).await.body["items"].as_array().map(Vec::len), Some(0));
 
     app.tenant("DUP").await;
-    let dup = app
-        .post("/v1/tenants", key, json!({"code": "DUP", "name": "again"}))
-        .await;
+    let dup = app.post("/v1/tenants", key, json!({"code": "DUP", "name": "again"})).await;
     assert_eq!(dup.status, StatusCode::CONFLICT);
     assert_eq!(dup.code(), "conflict");
 }
@@ -102,11 +75,7 @@ async fn tenant_with_extensions_cannot_be_deleted_and_stays_intact() {
     assert_eq!(resp.status, StatusCode::CONFLICT);
     assert_eq!(resp.code(), "tenant_not_empty");
     assert_eq!(
-        app.get("/v1/tenants/FULL/extensions", &app.admin_key)
-            .await
-            .body["items"]
-            .as_array()
-            .map(Vec::len),
+        app.get("/v1/tenants/FULL/extensions", &app.admin_key).await.body["items"].as_array().map(Vec::len),
         Some(1)
     );
 }
@@ -152,25 +121,41 @@ async fn tenants_are_admin_only() {
     for resp in [
         app.get("/v1/tenants", &key).await,
         app.get("/v1/tenants/ACME", &key).await,
-        app.post("/v1/tenants", &key, json!({"code": "NEW", "name": "x"}))
-            .await,
-        app.patch("/v1/tenants/ACME", &key, json!({"name": "mine"}))
-            .await,
+        app.post("/v1/tenants", &key, json!({"code": "NEW", "name": "x"})).await,
+        app.patch("/v1/tenants/ACME", &key, json!({"name": "mine"})).await,
         app.delete("/v1/tenants/ACME", &key).await,
     ] {
         assert_eq!(resp.status, StatusCode::FORBIDDEN, "{:?}", resp.body);
         assert_eq!(resp.code(), "admin_required");
     }
-    assert_eq!(
-        app.get("/v1/tenants/ACME", &app.admin_key).await.body["name"],
-        "ACME Ltd"
-    );
+    assert_eq!(app.get("/v1/tenants/ACME", &app.admin_key).await.body["name"], "ACME Ltd");
     let none = app.get("/v1/tenants", "").await;
     assert_eq!(none.status, StatusCode::UNAUTHORIZED);
     assert_eq!(none.code(), "invalid_api_key");
-    let wrong = app
-        .get("/v1/tenants", "pgw_not-a-real-key-at-all-xxxxxxxxxxxx")
-        .await;
+    let wrong = app.get("/v1/tenants", "pgw_not-a-real-key-at-all-xxxxxxxxxxxx").await;
     assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
     assert_eq!(wrong.code(), "invalid_api_key");
+}
+
+#[tokio::test]
+async fn deleting_a_tenant_removes_its_keys_and_user_links() {
+    let app = TestApp::spawn().await;
+    app.tenant("GONE").await;
+    app.tenant("STAY").await;
+    let key = app.tenant_key("GONE", false).await;
+    let user = app
+        .post(
+            "/v1/users",
+            &app.admin_key,
+            json!({"username": "u", "password": "long enough", "tenants": ["GONE", "STAY"]}),
+        )
+        .await;
+    assert_eq!(app.delete("/v1/tenants/GONE", &app.admin_key).await.status, StatusCode::NO_CONTENT);
+    assert_eq!(app.get("/v1/tenants/GONE/extensions", &key).await.status, StatusCode::UNAUTHORIZED);
+    let mut conn = app.core.db().pool().acquire().await.unwrap();
+    let row =
+        sqlx::query("SELECT COUNT(*) FROM ak_api_keys WHERE ak_te_id IS NOT NULL").fetch_one(&mut *conn).await.unwrap();
+    assert_eq!(sqlx::Row::try_get::<i64, _>(&row, 0).unwrap(), 0, "the tenant's keys went with it");
+    let id = user.body["id"].as_i64().unwrap();
+    assert_eq!(app.get(&format!("/v1/users/{id}"), &app.admin_key).await.body["tenants"], json!(["STAY"]));
 }
