@@ -22,20 +22,8 @@ async fn world() -> World {
     let ext_b = app.extension("TB", &app.admin_key, "200").await;
     let key_a = app.tenant_key("TA", false).await;
     let ro_a = app.tenant_key("TA", true).await;
-    let issued = app
-        .post(
-            "/v1/tenants/TB/api-keys",
-            &app.admin_key,
-            json!({"name": "b"}),
-        )
-        .await;
-    World {
-        key_b_id: issued.body["id"].as_i64().unwrap(),
-        app,
-        key_a,
-        ro_a,
-        ext_b,
-    }
+    let issued = app.post("/v1/tenants/TB/api-keys", &app.admin_key, json!({"name": "b"})).await;
+    World { key_b_id: issued.body["id"].as_i64().unwrap(), app, key_a, ro_a, ext_b }
 }
 
 /// Sends the same request for a foreign target and for a missing one and requires identical answers.
@@ -50,17 +38,8 @@ async fn same_as_missing(w: &World, key: &str, method: Method, foreign: &str, mi
     };
     let a = send(foreign.to_string()).await;
     let b = send(missing.to_string()).await;
-    assert_eq!(
-        a.status,
-        StatusCode::NOT_FOUND,
-        "{method} {foreign}: {:?}",
-        a.body
-    );
-    assert_eq!(
-        (a.status, &a.body),
-        (b.status, &b.body),
-        "{method} {foreign} differs from {missing}"
-    );
+    assert_eq!(a.status, StatusCode::NOT_FOUND, "{method} {foreign}: {:?}", a.body);
+    assert_eq!((a.status, &a.body), (b.status, &b.body), "{method} {foreign} differs from {missing}");
 }
 
 #[tokio::test]
@@ -70,22 +49,9 @@ async fn rest_cross_tenant_matrix_finds_nothing() {
     let kb = w.key_b_id;
     for key in [&w.key_a, &w.ro_a] {
         for method in [Method::GET, Method::POST] {
-            same_as_missing(
-                &w,
-                key,
-                method.clone(),
-                "/v1/tenants/TB/extensions",
-                "/v1/tenants/NOSUCH/extensions",
-            )
-            .await;
-            same_as_missing(
-                &w,
-                key,
-                method,
-                "/v1/tenants/TB/api-keys",
-                "/v1/tenants/NOSUCH/api-keys",
-            )
-            .await;
+            same_as_missing(&w, key, method.clone(), "/v1/tenants/TB/extensions", "/v1/tenants/NOSUCH/extensions")
+                .await;
+            same_as_missing(&w, key, method, "/v1/tenants/TB/api-keys", "/v1/tenants/NOSUCH/api-keys").await;
         }
         for method in [Method::GET, Method::PATCH, Method::DELETE] {
             same_as_missing(
@@ -107,14 +73,8 @@ async fn rest_cross_tenant_matrix_finds_nothing() {
         )
         .await;
         for method in [Method::GET, Method::DELETE] {
-            same_as_missing(
-                &w,
-                key,
-                method,
-                &format!("/v1/tenants/TB/api-keys/{kb}"),
-                "/v1/tenants/NOSUCH/api-keys/1",
-            )
-            .await;
+            same_as_missing(&w, key, method, &format!("/v1/tenants/TB/api-keys/{kb}"), "/v1/tenants/NOSUCH/api-keys/1")
+                .await;
         }
     }
     // Writes to a foreign id via the own tenant: the read-write key gets not_found (the read-only key
@@ -154,13 +114,7 @@ async fn rest_cross_tenant_matrix_finds_nothing() {
 
     // Lists of A never contain B's rows.
     let list = w.app.get("/v1/tenants/TA/extensions", &w.key_a).await;
-    assert!(
-        list.body["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|e| e["id"] != eb)
-    );
+    assert!(list.body["items"].as_array().unwrap().iter().all(|e| e["id"] != eb));
     // Admin resources answer the same for own and foreign tenants.
     let own = w.app.get("/v1/tenants/TA", &w.key_a).await;
     let foreign = w.app.get("/v1/tenants/TB", &w.key_a).await;
@@ -193,15 +147,16 @@ async fn legacy_cross_tenant_matrix_finds_nothing() {
                 assert_eq!(resp.body, KEY_ERROR, "{action} tenant={tenant:?}");
                 assert_eq!(resp.status, StatusCode::OK);
             }
-            let mut params = vec![
-                ("key", key.as_str()),
-                ("reqtype", "INFO"),
-                ("info", "EXTENSIONS"),
-            ];
+            let mut params = vec![("key", key.as_str()), ("reqtype", "INFO"), ("info", "EXTENSIONS")];
             if let Some(t) = tenant {
                 params.push(("tenant", t));
             }
             assert_eq!(w.app.legacy(&params).await.body, KEY_ERROR);
+            let mut params = vec![("key", key.as_str()), ("reqtype", "HELP")];
+            if let Some(t) = tenant {
+                params.push(("tenant", t));
+            }
+            assert_eq!(w.app.legacy(&params).await.body, KEY_ERROR, "HELP tenant={tenant:?}");
         }
         // B's id through A's tenant: exactly what a missing id gives.
         for action in ["get", "update", "delete"] {
@@ -233,13 +188,7 @@ async fn legacy_cross_tenant_matrix_finds_nothing() {
         }
         let foreign = w
             .app
-            .legacy(&[
-                ("key", key),
-                ("reqtype", "INFO"),
-                ("info", "EXTENSIONS"),
-                ("tenant", "TA"),
-                ("id", &eb),
-            ])
+            .legacy(&[("key", key), ("reqtype", "INFO"), ("info", "EXTENSIONS"), ("tenant", "TA"), ("id", &eb)])
             .await;
         assert_eq!(foreign.body, "");
         // Global objects and admin reqtypes: key error.
@@ -258,24 +207,12 @@ async fn legacy_cross_tenant_matrix_finds_nothing() {
         }
         let resp = w
             .app
-            .legacy(&[
-                ("key", key),
-                ("reqtype", "CHECKAUTH"),
-                ("tenant", "TA"),
-                ("username", "x"),
-                ("password", "y"),
-            ])
+            .legacy(&[("key", key), ("reqtype", "CHECKAUTH"), ("tenant", "TA"), ("username", "x"), ("password", "y")])
             .await;
         assert_eq!(resp.body, KEY_ERROR);
         let resp = w
             .app
-            .legacy(&[
-                ("key", key),
-                ("reqtype", "AUTHTOKEN"),
-                ("tenant", "TA"),
-                ("action", "generate"),
-                ("user", "x"),
-            ])
+            .legacy(&[("key", key), ("reqtype", "AUTHTOKEN"), ("tenant", "TA"), ("action", "generate"), ("user", "x")])
             .await;
         assert_eq!(resp.body, KEY_ERROR);
     }
@@ -297,7 +234,13 @@ async fn legacy_cross_tenant_matrix_finds_nothing() {
 #[tokio::test]
 async fn user_tokens_are_confined_to_linked_tenants() {
     let w = world().await;
-    w.app.post("/v1/users", &w.app.admin_key, json!({"username": "opa", "password": "opa-password", "role": "operator", "tenants": ["TA"]})).await;
+    w.app
+        .post(
+            "/v1/users",
+            &w.app.admin_key,
+            json!({"username": "opa", "password": "opa-password", "role": "operator", "tenants": ["TA"]}),
+        )
+        .await;
     let token = w
         .app
         .post(
@@ -310,56 +253,18 @@ async fn user_tokens_are_confined_to_linked_tenants() {
         .as_str()
         .unwrap()
         .to_string();
-    let foreign = w
-        .app
-        .send(
-            w.app
-                .client
-                .get(w.app.url("/v1/tenants/TB/extensions"))
-                .bearer_auth(&token),
-        )
-        .await;
-    let missing = w
-        .app
-        .send(
-            w.app
-                .client
-                .get(w.app.url("/v1/tenants/NOSUCH/extensions"))
-                .bearer_auth(&token),
-        )
-        .await;
-    assert_eq!(
-        (foreign.status, foreign.body),
-        (missing.status, missing.body)
-    );
+    let foreign = w.app.send(w.app.client.get(w.app.url("/v1/tenants/TB/extensions")).bearer_auth(&token)).await;
+    let missing = w.app.send(w.app.client.get(w.app.url("/v1/tenants/NOSUCH/extensions")).bearer_auth(&token)).await;
+    assert_eq!((foreign.status, foreign.body), (missing.status, missing.body));
     assert_b_untouched(&w).await;
 }
 
 async fn assert_b_untouched(w: &World) {
-    let b = w
-        .app
-        .get(
-            &format!("/v1/tenants/TB/extensions/{}", w.ext_b),
-            &w.app.admin_key,
-        )
-        .await;
+    let b = w.app.get(&format!("/v1/tenants/TB/extensions/{}", w.ext_b), &w.app.admin_key).await;
     assert_eq!(b.status, StatusCode::OK);
     assert_eq!(b.body["name"], "Ext 200");
-    let all = w
-        .app
-        .get("/v1/tenants/TB/extensions", &w.app.admin_key)
-        .await;
-    assert_eq!(
-        all.body["items"].as_array().map(Vec::len),
-        Some(1),
-        "no extension was added to B"
-    );
-    let key = w
-        .app
-        .get(
-            &format!("/v1/tenants/TB/api-keys/{}", w.key_b_id),
-            &w.app.admin_key,
-        )
-        .await;
+    let all = w.app.get("/v1/tenants/TB/extensions", &w.app.admin_key).await;
+    assert_eq!(all.body["items"].as_array().map(Vec::len), Some(1), "no extension was added to B");
+    let key = w.app.get(&format!("/v1/tenants/TB/api-keys/{}", w.key_b_id), &w.app.admin_key).await;
     assert!(key.body["revoked_at"].is_null(), "B's key was not revoked");
 }
