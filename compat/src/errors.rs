@@ -91,9 +91,6 @@ mod tests {
     #[test]
     fn invalid_destination_names_the_tag() {
         assert_eq!(invalid_destination("EXT-99"), "Invalid destination: EXT-99");
-        assert_eq!(
-            invalid_destination("EXT\n-1"),
-            "Invalid destination: EXT -1"
-        );
+        assert_eq!(invalid_destination("EXT\n-1"), "Invalid destination: EXT -1");
     }
 }

@@ -45,9 +45,7 @@ impl std::error::Error for FilterError {}
 /// `known_columns` (matched after lower-casing the input) and the value is `'quoted'` (with `''`
 /// for a quote) or bare `[A-Za-z0-9_.@-]+`.
 pub fn parse_filter(input: &str, known_columns: &[&str]) -> Result<Vec<FilterTerm>, FilterError> {
-    let mut cursor = Cursor {
-        rest: input.trim_start_matches(is_space),
-    };
+    let mut cursor = Cursor { rest: input.trim_start_matches(is_space) };
     let mut terms = Vec::new();
     loop {
         if terms.len() == MAX_FILTER_TERMS {
@@ -81,10 +79,7 @@ impl<'a> Cursor<'a> {
     }
 
     fn take_while(&mut self, accept: impl Fn(char) -> bool) -> &'a str {
-        let end = self
-            .rest
-            .find(|c: char| !accept(c))
-            .unwrap_or(self.rest.len());
+        let end = self.rest.find(|c: char| !accept(c)).unwrap_or(self.rest.len());
         let (taken, rest) = self.rest.split_at(end);
         self.rest = rest;
         taken
@@ -102,14 +97,8 @@ impl<'a> Cursor<'a> {
     }
 
     fn term(&mut self, known_columns: &[&str]) -> Result<FilterTerm, FilterError> {
-        let column = self
-            .take_while(|c| c.is_ascii_alphanumeric() || c == '_')
-            .to_ascii_lowercase();
-        let column = known_columns
-            .iter()
-            .find(|known| **known == column)
-            .ok_or(FilterError)?
-            .to_string();
+        let column = self.take_while(|c| c.is_ascii_alphanumeric() || c == '_').to_ascii_lowercase();
+        let column = known_columns.iter().find(|known| **known == column).ok_or(FilterError)?.to_string();
         let spaced = self.skip_space();
         let op = self.op(spaced)?;
         self.skip_space();
@@ -168,49 +157,30 @@ mod tests {
     const TENANT: &[&str] = &["te_id", "te_code", "te_name", "te_disabled"];
 
     fn term(column: &str, op: FilterOp, value: &str) -> FilterTerm {
-        FilterTerm {
-            column: column.into(),
-            op,
-            value: value.into(),
-        }
+        FilterTerm { column: column.into(), op, value: value.into() }
     }
 
     #[test]
     fn parses_the_vendor_example() {
-        assert_eq!(
-            parse_filter("te_disabled='on'", TENANT),
-            Ok(vec![term("te_disabled", FilterOp::Eq, "on")])
-        );
+        assert_eq!(parse_filter("te_disabled='on'", TENANT), Ok(vec![term("te_disabled", FilterOp::Eq, "on")]));
     }
 
     #[test]
     fn parses_and_chains_ops_and_bare_values() {
         assert_eq!(
             parse_filter("  te_code = 'AB' and te_name LIKE '%x%'  ", TENANT),
-            Ok(vec![
-                term("te_code", FilterOp::Eq, "AB"),
-                term("te_name", FilterOp::Like, "%x%"),
-            ])
+            Ok(vec![term("te_code", FilterOp::Eq, "AB"), term("te_name", FilterOp::Like, "%x%"),])
         );
         assert_eq!(
-            parse_filter(
-                "TE_ID!=5 AND te_code<>a.b@c-d_e\tAnD te_name like x",
-                TENANT
-            ),
+            parse_filter("TE_ID!=5 AND te_code<>a.b@c-d_e\tAnD te_name like x", TENANT),
             Ok(vec![
                 term("te_id", FilterOp::Ne, "5"),
                 term("te_code", FilterOp::Ne, "a.b@c-d_e"),
                 term("te_name", FilterOp::Like, "x"),
             ])
         );
-        assert_eq!(
-            parse_filter("te_code='a'\r\nAND\tte_name='b'\n", TENANT).map(|t| t.len()),
-            Ok(2)
-        );
-        assert_eq!(
-            parse_filter("te_name=''", TENANT),
-            Ok(vec![term("te_name", FilterOp::Eq, "")])
-        );
+        assert_eq!(parse_filter("te_code='a'\r\nAND\tte_name='b'\n", TENANT).map(|t| t.len()), Ok(2));
+        assert_eq!(parse_filter("te_name=''", TENANT), Ok(vec![term("te_name", FilterOp::Eq, "")]));
     }
 
     #[test]
@@ -257,10 +227,7 @@ mod tests {
     #[test]
     fn caps_the_number_of_terms() {
         let at_cap = vec!["te_id=1"; MAX_FILTER_TERMS].join(" AND ");
-        assert_eq!(
-            parse_filter(&at_cap, TENANT).map(|t| t.len()),
-            Ok(MAX_FILTER_TERMS)
-        );
+        assert_eq!(parse_filter(&at_cap, TENANT).map(|t| t.len()), Ok(MAX_FILTER_TERMS));
         let over = vec!["te_id=1"; MAX_FILTER_TERMS + 1].join(" AND ");
         assert_eq!(parse_filter(&over, TENANT), Err(FilterError));
     }

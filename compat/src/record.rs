@@ -83,18 +83,14 @@ impl LegacyRecord {
 
     /// An empty row sized for wide legacy rows (the extension row has 148 members).
     pub fn with_capacity(capacity: usize) -> Self {
-        Self {
-            fields: Vec::with_capacity(capacity),
-            number_texts: Vec::new(),
-        }
+        Self { fields: Vec::with_capacity(capacity), number_texts: Vec::new() }
     }
 
     /// Appends a field; order of calls is order on the wire.
     pub fn push(&mut self, name: impl Into<String>, value: impl Into<LegacyValue>) {
         let value = value.into();
         if let LegacyValue::Num(number) = value {
-            self.number_texts
-                .push((self.fields.len(), number.to_string()));
+            self.number_texts.push((self.fields.len(), number.to_string()));
         }
         self.fields.push((name.into(), value));
     }
@@ -110,11 +106,7 @@ impl LegacyRecord {
         match &self.fields.get(index)?.1 {
             LegacyValue::Null => None,
             LegacyValue::Str(text) => Some(text),
-            LegacyValue::Num(_) => self
-                .number_texts
-                .iter()
-                .find(|(at, _)| *at == index)
-                .map(|(_, text)| text.as_str()),
+            LegacyValue::Num(_) => self.number_texts.iter().find(|(at, _)| *at == index).map(|(_, text)| text.as_str()),
         }
     }
 
@@ -142,8 +134,7 @@ impl LegacyRecord {
             }
         }
         let fields = &self.fields;
-        self.number_texts
-            .retain(|(at, _)| matches!(fields.get(*at), Some((_, LegacyValue::Num(_)))));
+        self.number_texts.retain(|(at, _)| matches!(fields.get(*at), Some((_, LegacyValue::Num(_)))));
     }
 
     /// The named-only JSON object (EXTENSIONS, MANAGEDB records).
@@ -168,10 +159,7 @@ impl LegacyRecord {
 
     /// The values as text cells, in order, for plain and CSV tables.
     pub fn values_as_text(&self) -> Vec<String> {
-        self.fields
-            .iter()
-            .map(|(_, value)| value.to_text())
-            .collect()
+        self.fields.iter().map(|(_, value)| value.to_text()).collect()
     }
 }
 
@@ -195,12 +183,7 @@ const CREDENTIAL_NAMES: &[&str] = &[
 ];
 
 /// Names that look like secrets but are harmless flags or dates (§2.2 allow-list).
-const NOT_CREDENTIALS: &[&str] = &[
-    "ex_token_validity",
-    "ex_passwordlocked",
-    "ex_pinlocked",
-    "ex_neverexpire",
-];
+const NOT_CREDENTIALS: &[&str] = &["ex_token_validity", "ex_passwordlocked", "ex_pinlocked", "ex_neverexpire"];
 
 /// Substrings of the §2.2 catch-all `(?i)(pass|secret|token|apikey|lockpin|2fa_param|^pin$|_pin$)`.
 const CREDENTIAL_MARKERS: &[&str] = &["pass", "secret", "token", "apikey", "lockpin", "2fa_param"];
@@ -213,9 +196,7 @@ pub fn is_credential_field(name: &str) -> bool {
         return false;
     }
     CREDENTIAL_NAMES.contains(&name.as_str())
-        || CREDENTIAL_MARKERS
-            .iter()
-            .any(|marker| name.contains(marker))
+        || CREDENTIAL_MARKERS.iter().any(|marker| name.contains(marker))
         || name == "pin"
         || name.ends_with("_pin")
         || (name.starts_with("cr_") && name.contains("pin"))
@@ -224,15 +205,8 @@ pub fn is_credential_field(name: &str) -> bool {
 /// The MANAGEDB `list` answer (§2.1, Q-13/Q-14): an object keyed by id even when ids look like
 /// array indexes, and `[]` when there are no rows, as PHP printed an empty array.
 pub fn keyed_object(entries: impl IntoIterator<Item = (String, LegacyRecord)>) -> Value {
-    let map: Map<String, Value> = entries
-        .into_iter()
-        .map(|(id, record)| (id, record.to_json()))
-        .collect();
-    if map.is_empty() {
-        Value::Array(Vec::new())
-    } else {
-        Value::Object(map)
-    }
+    let map: Map<String, Value> = entries.into_iter().map(|(id, record)| (id, record.to_json())).collect();
+    if map.is_empty() { Value::Array(Vec::new()) } else { Value::Object(map) }
 }
 
 #[cfg(test)]

@@ -5,15 +5,7 @@
 use crate::record::is_credential_field;
 
 /// Names whose values never reach a log line, besides every credential field name (§0.1 Transport).
-const REDACTED_NAMES: &[&str] = &[
-    "key",
-    "password",
-    "secret",
-    "jsondata",
-    "values",
-    "token",
-    "us_password",
-];
+const REDACTED_NAMES: &[&str] = &["key", "password", "secret", "jsondata", "values", "token", "us_password"];
 
 /// Decodes an `application/x-www-form-urlencoded` text without ever failing, because the legacy
 /// endpoint accepted whatever PHP accepted: a lone `%` stays literal, bad UTF-8 is replaced.
@@ -21,10 +13,7 @@ pub fn decode_urlencoded(raw: &[u8]) -> Vec<(String, String)> {
     raw.split(|&b| b == b'&')
         .filter(|segment| !segment.is_empty())
         .map(|segment| match segment.iter().position(|&b| b == b'=') {
-            Some(at) => (
-                decode_component(&segment[..at]),
-                decode_component(&segment[at + 1..]),
-            ),
+            Some(at) => (decode_component(&segment[..at]), decode_component(&segment[at + 1..])),
             None => (decode_component(segment), String::new()),
         })
         .collect()
@@ -36,9 +25,7 @@ pub fn encode_component(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for &byte in text.as_bytes() {
         match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'*' => {
-                out.push(char::from(byte))
-            }
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'*' => out.push(char::from(byte)),
             b' ' => out.push('+'),
             _ => out.push_str(&format!("%{byte:02X}")),
         }
@@ -68,9 +55,7 @@ fn decode_component(raw: &[u8]) -> String {
 
 fn hex_value(byte: Option<&u8>) -> Option<u8> {
     let byte = *byte?;
-    char::from(byte)
-        .to_digit(16)
-        .and_then(|digit| u8::try_from(digit).ok())
+    char::from(byte).to_digit(16).and_then(|digit| u8::try_from(digit).ok())
 }
 
 /// The merged parameters of one legacy call. Kept as two ordered lists rather than a map because
@@ -89,10 +74,7 @@ impl LegacyRequest {
 
     /// Builds a request from the raw query string and an urlencoded body, the common legacy case.
     pub fn from_raw(raw_query: &str, raw_form_body: &[u8]) -> Self {
-        Self::new(
-            decode_urlencoded(raw_query.as_bytes()),
-            decode_urlencoded(raw_form_body),
-        )
+        Self::new(decode_urlencoded(raw_query.as_bytes()), decode_urlencoded(raw_form_body))
     }
 
     /// The effective value of a parameter: body over query, last occurrence within a source (§0.2).
@@ -108,12 +90,7 @@ impl LegacyRequest {
 
     /// Every occurrence of a parameter, query first; DIAL applies each `var` instead of the last.
     pub fn get_all(&self, name: &str) -> Vec<&str> {
-        self.query
-            .iter()
-            .chain(self.body.iter())
-            .filter(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
-            .collect()
+        self.query.iter().chain(self.body.iter()).filter(|(n, _)| n == name).map(|(_, v)| v.as_str()).collect()
     }
 
     /// Presence test, independent of the value being empty.
@@ -149,18 +126,11 @@ impl LegacyRequest {
 }
 
 fn last_in<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    pairs
-        .iter()
-        .rev()
-        .find(|(n, _)| n == name)
-        .map(|(_, v)| v.as_str())
+    pairs.iter().rev().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
 }
 
 fn is_redacted(name: &str) -> bool {
-    REDACTED_NAMES
-        .iter()
-        .any(|redacted| redacted.eq_ignore_ascii_case(name))
-        || is_credential_field(name)
+    REDACTED_NAMES.iter().any(|redacted| redacted.eq_ignore_ascii_case(name)) || is_credential_field(name)
 }
 
 #[cfg(test)]
@@ -168,24 +138,13 @@ mod tests {
     use super::*;
 
     fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
-        list.iter()
-            .map(|(n, v)| (n.to_string(), v.to_string()))
-            .collect()
+        list.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect()
     }
 
     #[test]
     fn decodes_plus_percent_and_bare_names() {
         let decoded = decode_urlencoded(b"a=1+2&b=%41%2f&&c&d=&e=x=y");
-        assert_eq!(
-            decoded,
-            pairs(&[
-                ("a", "1 2"),
-                ("b", "A/"),
-                ("c", ""),
-                ("d", ""),
-                ("e", "x=y")
-            ])
-        );
+        assert_eq!(decoded, pairs(&[("a", "1 2"), ("b", "A/"), ("c", ""), ("d", ""), ("e", "x=y")]));
     }
 
     #[test]

@@ -14,45 +14,25 @@ struct Example {
 
 impl Example {
     fn param(&self, name: &str) -> Option<&str> {
-        self.params
-            .iter()
-            .rev()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
+        self.params.iter().rev().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
     }
 
     /// The two ways clients send a call: parameters in the query with `jsondata` in the body
     /// (vendor style), or everything in an urlencoded body (client style).
     fn variants(&self) -> [(&'static str, LegacyRequest); 2] {
         let encoded = encode_pairs(&self.params);
-        let json_field = self
-            .jsondata
-            .as_ref()
-            .map(|json| format!("jsondata={}", encode_component(&json.to_string())));
-        let body_only: Vec<String> = [encoded.clone()]
-            .into_iter()
-            .chain(json_field.clone())
-            .filter(|part| !part.is_empty())
-            .collect();
+        let json_field = self.jsondata.as_ref().map(|json| format!("jsondata={}", encode_component(&json.to_string())));
+        let body_only: Vec<String> =
+            [encoded.clone()].into_iter().chain(json_field.clone()).filter(|part| !part.is_empty()).collect();
         [
-            (
-                "query",
-                LegacyRequest::from_raw(&encoded, json_field.unwrap_or_default().as_bytes()),
-            ),
-            (
-                "body",
-                LegacyRequest::from_raw("", body_only.join("&").as_bytes()),
-            ),
+            ("query", LegacyRequest::from_raw(&encoded, json_field.unwrap_or_default().as_bytes())),
+            ("body", LegacyRequest::from_raw("", body_only.join("&").as_bytes())),
         ]
     }
 }
 
 fn encode_pairs(pairs: &[(String, String)]) -> String {
-    pairs
-        .iter()
-        .map(|(n, v)| format!("{}={}", encode_component(n), encode_component(v)))
-        .collect::<Vec<_>>()
-        .join("&")
+    pairs.iter().map(|(n, v)| format!("{}={}", encode_component(n), encode_component(v))).collect::<Vec<_>>().join("&")
 }
 
 fn load_examples() -> Vec<Example> {
@@ -73,11 +53,7 @@ fn load_examples() -> Vec<Example> {
                     (name, value)
                 })
                 .collect();
-            Example {
-                line: index + 1,
-                params,
-                jsondata: value.get("jsondata").cloned(),
-            }
+            Example { line: index + 1, params, jsondata: value.get("jsondata").cloned() }
         })
         .collect()
 }
@@ -95,10 +71,7 @@ fn canonical_object(raw: &str) -> String {
 fn the_example_file_is_the_expected_one() {
     let examples = load_examples();
     assert_eq!(examples.len(), 124);
-    let managedb = examples
-        .iter()
-        .filter(|e| e.param("reqtype") == Some("MANAGEDB"))
-        .count();
+    let managedb = examples.iter().filter(|e| e.param("reqtype") == Some("MANAGEDB")).count();
     assert_eq!(managedb, 74);
     assert_eq!(examples.iter().filter(|e| e.jsondata.is_some()).count(), 26);
 }
@@ -108,18 +81,9 @@ fn every_parameter_survives_both_transports() {
     for example in load_examples() {
         for (transport, req) in example.variants() {
             for (name, _) in &example.params {
-                assert_eq!(
-                    req.get(name),
-                    example.param(name),
-                    "line {} ({transport}): {name}",
-                    example.line
-                );
-                let all: Vec<&str> = example
-                    .params
-                    .iter()
-                    .filter(|(n, _)| n == name)
-                    .map(|(_, v)| v.as_str())
-                    .collect();
+                assert_eq!(req.get(name), example.param(name), "line {} ({transport}): {name}", example.line);
+                let all: Vec<&str> =
+                    example.params.iter().filter(|(n, _)| n == name).map(|(_, v)| v.as_str()).collect();
                 assert_eq!(req.get_all(name), all, "line {}", example.line);
             }
         }
@@ -129,9 +93,7 @@ fn every_parameter_survives_both_transports() {
 #[test]
 fn every_reqtype_is_known_and_recognised() {
     for example in load_examples() {
-        let raw = example
-            .param("reqtype")
-            .expect("every example has a reqtype");
+        let raw = example.param("reqtype").expect("every example has a reqtype");
         let reqtype = ReqType::parse(raw).unwrap_or_else(|| panic!("line {}: {raw}", example.line));
         assert_eq!(reqtype.as_str(), raw.to_uppercase());
         for (transport, req) in example.variants() {
@@ -164,17 +126,10 @@ fn managedb_examples_yield_object_action_and_jsondata() {
             assert_eq!(cmd.object, object, "line {}", example.line);
             let action = example.param("action").unwrap_or_default().to_lowercase();
             assert_eq!(cmd.action, action, "line {}", example.line);
-            assert_eq!(
-                cmd.objectid.as_deref(),
-                example.param("objectid"),
-                "line {}",
-                example.line
-            );
+            assert_eq!(cmd.objectid.as_deref(), example.param("objectid"), "line {}", example.line);
             assert_eq!(cmd.filter.as_deref(), example.param("filter"));
-            let parsed = cmd
-                .jsondata
-                .as_deref()
-                .map(|raw| serde_json::from_str::<Value>(raw).expect("jsondata parses"));
+            let parsed =
+                cmd.jsondata.as_deref().map(|raw| serde_json::from_str::<Value>(raw).expect("jsondata parses"));
             assert_eq!(parsed, example.jsondata, "line {}", example.line);
         }
     }
@@ -224,18 +179,13 @@ fn info_sub_types_are_upper_cased() {
         .find(|e| e.param("info") == Some("variable"))
         .expect("an example uses a lower-case info");
     let [(_, req), _] = variable.variants();
-    assert_eq!(
-        Command::parse(&req),
-        Command::Info(InfoKind::Other("VARIABLE".to_string()))
-    );
+    assert_eq!(Command::parse(&req), Command::Info(InfoKind::Other("VARIABLE".to_string())));
 }
 
 #[test]
 fn authtoken_example_generates_a_single_use_token() {
-    let examples: Vec<Example> = load_examples()
-        .into_iter()
-        .filter(|e| e.param("reqtype") == Some("AUTHTOKEN"))
-        .collect();
+    let examples: Vec<Example> =
+        load_examples().into_iter().filter(|e| e.param("reqtype") == Some("AUTHTOKEN")).collect();
     assert_eq!(examples.len(), 2);
     for example in examples {
         for (_, req) in example.variants() {
@@ -252,24 +202,14 @@ fn authtoken_example_generates_a_single_use_token() {
 
 #[test]
 fn raw_percent_tenant_means_all_tenants() {
-    let example = load_examples()
-        .into_iter()
-        .find(|e| e.param("tenant") == Some("%"))
-        .expect("the CSV example passes tenant=%");
-    let raw_query = example
-        .params
-        .iter()
-        .map(|(n, v)| format!("{n}={v}"))
-        .collect::<Vec<_>>()
-        .join("&");
+    let example =
+        load_examples().into_iter().find(|e| e.param("tenant") == Some("%")).expect("the CSV example passes tenant=%");
+    let raw_query = example.params.iter().map(|(n, v)| format!("{n}={v}")).collect::<Vec<_>>().join("&");
     assert!(raw_query.contains("tenant=%&"));
     let req = LegacyRequest::from_raw(&raw_query, b"");
     assert_eq!(req.get("tenant"), Some("%"));
     assert_eq!(req.get("format"), Some("csv"));
-    assert_eq!(
-        LegacyRequest::from_raw("tenant=%", b"").get("tenant"),
-        Some("%")
-    );
+    assert_eq!(LegacyRequest::from_raw("tenant=%", b"").get("tenant"), Some("%"));
 }
 
 #[test]
@@ -291,10 +231,7 @@ fn discriminator_values_ignore_case_but_names_do_not() {
     let Command::ManageDb(cmd) = Command::parse(&req) else {
         panic!("not MANAGEDB");
     };
-    assert_eq!(
-        (cmd.object.as_str(), cmd.action.as_str()),
-        ("tenant", "list")
-    );
+    assert_eq!((cmd.object.as_str(), cmd.action.as_str()), ("tenant", "list"));
     let upper_names = LegacyRequest::from_raw("REQTYPE=MANAGEDB&OBJECT=tenant", b"");
     assert_eq!(Command::parse(&upper_names), Command::Unknown);
 }

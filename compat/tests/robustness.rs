@@ -65,21 +65,12 @@ fn random_inputs_never_panic() {
 #[test]
 fn structured_reqtype_inputs_never_panic() {
     let mut rng = Rng(42);
-    let reqtypes = [
-        "MANAGEDB",
-        "info",
-        "AuthToken",
-        "CHECKAUTH",
-        "HELP",
-        "DIAL",
-        "x",
-    ];
+    let reqtypes = ["MANAGEDB", "info", "AuthToken", "CHECKAUTH", "HELP", "DIAL", "x"];
     for _ in 0..5_000 {
         let reqtype = reqtypes[(rng.next() % reqtypes.len() as u64) as usize];
         let noise = String::from_utf8_lossy(&rng.bytes(ALPHABET)).into_owned();
-        let query = format!(
-            "reqtype={reqtype}&info={noise}&object={noise}&action={noise}&validity={noise}&objectid={noise}"
-        );
+        let query =
+            format!("reqtype={reqtype}&info={noise}&object={noise}&action={noise}&validity={noise}&objectid={noise}");
         let _ = Command::parse(&LegacyRequest::from_raw(&query, noise.as_bytes()));
     }
 }

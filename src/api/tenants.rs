@@ -186,7 +186,8 @@ impl TenantsApi {
     async fn create(&self, auth: Auth, body: Json<TenantCreate>) -> ApiResult<Created<Tenant>> {
         let principal = auth.principal(&self.core).await?;
         let b = body.0;
-        let input = b.settings.into_input(InputBuilder::new().set("te_code", Some(b.code)).set("te_name", Some(b.name)));
+        let input =
+            b.settings.into_input(InputBuilder::new().set("te_code", Some(b.code)).set("te_name", Some(b.name)));
         let row = objects::create(&self.core, &principal, &TenantRules, None, &input).await.map_err(err)?;
         let tenant = Tenant::from(&row);
         let location = format!("/v1/tenants/{}", tenant.code);

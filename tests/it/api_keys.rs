@@ -9,70 +9,34 @@ use crate::helpers::{KEY_ERROR, TestApp};
 async fn keys_are_shown_once_listed_without_secrets_and_revocable() {
     let app = TestApp::spawn().await;
     app.tenant("ACME").await;
-    let created = app
-        .post(
-            "/v1/tenants/ACME/api-keys",
-            &app.admin_key,
-            json!({"name": "crm", "read_only": true}),
-        )
-        .await;
+    let created =
+        app.post("/v1/tenants/ACME/api-keys", &app.admin_key, json!({"name": "crm", "read_only": true})).await;
     assert_eq!(created.status, StatusCode::CREATED);
     let key = created.body["key"].as_str().unwrap().to_string();
     let id = created.body["id"].as_i64().unwrap();
     assert!(key.starts_with("pgw_") && key.len() >= 40);
     assert_eq!(created.body["read_only"], true);
     assert!(key.starts_with(created.body["prefix"].as_str().unwrap()));
-    assert_eq!(
-        created.header("location"),
-        format!("/v1/tenants/ACME/api-keys/{id}")
-    );
+    assert_eq!(created.header("location"), format!("/v1/tenants/ACME/api-keys/{id}"));
 
     let list = app.get("/v1/tenants/ACME/api-keys", &app.admin_key).await;
     assert_eq!(list.status, StatusCode::OK);
-    assert!(
-        !list.body.to_string().contains(&key),
-        "a list never shows key values"
-    );
-    assert!(
-        list.body["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|k| k.get("key").is_none())
-    );
+    assert!(!list.body.to_string().contains(&key), "a list never shows key values");
+    assert!(list.body["items"].as_array().unwrap().iter().all(|k| k.get("key").is_none()));
 
     // The key works, and a read-only key can list keys of its own tenant.
+    assert_eq!(app.get("/v1/tenants/ACME/api-keys", &key).await.status, StatusCode::OK);
     assert_eq!(
-        app.get("/v1/tenants/ACME/api-keys", &key).await.status,
-        StatusCode::OK
-    );
-    assert_eq!(
-        app.delete(&format!("/v1/tenants/ACME/api-keys/{id}"), &app.admin_key)
-            .await
-            .status,
+        app.delete(&format!("/v1/tenants/ACME/api-keys/{id}"), &app.admin_key).await.status,
         StatusCode::NO_CONTENT
     );
-    assert_eq!(
-        app.get("/v1/tenants/ACME/extensions", &key).await.status,
-        StatusCode::UNAUTHORIZED
-    );
-    let legacy = app
-        .legacy(&[
-            ("key", &key),
-            ("reqtype", "INFO"),
-            ("info", "EXTENSIONS"),
-            ("tenant", "ACME"),
-        ])
-        .await;
+    assert_eq!(app.get("/v1/tenants/ACME/extensions", &key).await.status, StatusCode::UNAUTHORIZED);
+    let legacy = app.legacy(&[("key", &key), ("reqtype", "INFO"), ("info", "EXTENSIONS"), ("tenant", "ACME")]).await;
     assert_eq!(legacy.body, KEY_ERROR);
-    let revoked = app
-        .get(&format!("/v1/tenants/ACME/api-keys/{id}"), &app.admin_key)
-        .await;
+    let revoked = app.get(&format!("/v1/tenants/ACME/api-keys/{id}"), &app.admin_key).await;
     assert!(revoked.body["revoked_at"].is_string());
     assert_eq!(
-        app.delete(&format!("/v1/tenants/ACME/api-keys/{id}"), &app.admin_key)
-            .await
-            .status,
+        app.delete(&format!("/v1/tenants/ACME/api-keys/{id}"), &app.admin_key).await.status,
         StatusCode::NOT_FOUND
     );
 }
@@ -83,10 +47,7 @@ async fn only_digests_are_stored() {
     app.tenant("ACME").await;
     let key = app.tenant_key("ACME", false).await;
     let mut conn = app.core.db().pool().acquire().await.unwrap();
-    let rows = sqlx::query("SELECT ak_hash, ak_prefix, ak_name FROM ak_api_keys")
-        .fetch_all(&mut *conn)
-        .await
-        .unwrap();
+    let rows = sqlx::query("SELECT ak_hash, ak_prefix, ak_name FROM ak_api_keys").fetch_all(&mut *conn).await.unwrap();
     let mut found = false;
     for row in rows {
         let hash: String = sqlx::Row::try_get(&row, 0).unwrap();
@@ -107,16 +68,12 @@ async fn read_only_and_foreign_keys_cannot_issue_or_revoke() {
     let resp = app.post("/v1/tenants/ACME/api-keys", &ro, json!({})).await;
     assert_eq!(resp.status, StatusCode::FORBIDDEN);
     assert_eq!(resp.code(), "read_only_api_key");
-    let resp = app
-        .post("/v1/tenants/ACME/api-keys", &other, json!({}))
-        .await;
+    let resp = app.post("/v1/tenants/ACME/api-keys", &other, json!({})).await;
     assert_eq!(resp.status, StatusCode::NOT_FOUND);
     assert_eq!(resp.code(), "tenant_not_found");
     // A read-write tenant key may issue keys for its own tenant.
     let rw = app.tenant_key("ACME", false).await;
-    let resp = app
-        .post("/v1/tenants/ACME/api-keys", &rw, json!({"name": "second"}))
-        .await;
+    let resp = app.post("/v1/tenants/ACME/api-keys", &rw, json!({"name": "second"})).await;
     assert_eq!(resp.status, StatusCode::CREATED);
 }
 
@@ -126,15 +83,8 @@ async fn imported_legacy_key_values_work_on_both_doors() {
     app.tenant("ACME").await;
     let system = pbx_gateway::auth::Principal::system();
     let legacy_value = "0123456789abcdef0123456789abcdef";
-    pbx_gateway::service::api_keys::import(&app.core, &system, Some("ACME"), false, legacy_value)
-        .await
-        .unwrap();
-    assert_eq!(
-        app.get("/v1/tenants/ACME/extensions", legacy_value)
-            .await
-            .status,
-        StatusCode::OK
-    );
+    pbx_gateway::service::api_keys::import(&app.core, &system, Some("ACME"), false, legacy_value).await.unwrap();
+    assert_eq!(app.get("/v1/tenants/ACME/extensions", legacy_value).await.status, StatusCode::OK);
     let legacy = app
         .legacy(&[
             ("key", legacy_value),
@@ -145,23 +95,8 @@ async fn imported_legacy_key_values_work_on_both_doors() {
         ])
         .await;
     assert_eq!(legacy.body, "[]");
-    let again = pbx_gateway::service::api_keys::import(
-        &app.core,
-        &system,
-        Some("ACME"),
-        false,
-        legacy_value,
-    )
-    .await;
-    assert!(matches!(
-        again,
-        Err(pbx_gateway::service::ServiceError::Conflict(_))
-    ));
-    let short =
-        pbx_gateway::service::api_keys::import(&app.core, &system, Some("ACME"), false, "short")
-            .await;
-    assert!(matches!(
-        short,
-        Err(pbx_gateway::service::ServiceError::Invalid { .. })
-    ));
+    let again = pbx_gateway::service::api_keys::import(&app.core, &system, Some("ACME"), false, legacy_value).await;
+    assert!(matches!(again, Err(pbx_gateway::service::ServiceError::Conflict(_))));
+    let short = pbx_gateway::service::api_keys::import(&app.core, &system, Some("ACME"), false, "short").await;
+    assert!(matches!(short, Err(pbx_gateway::service::ServiceError::Invalid { .. })));
 }

@@ -15,39 +15,15 @@ async fn health_is_public_and_answers_ok() {
 #[tokio::test]
 async fn swagger_ui_and_spec_are_served_from_the_binary() {
     let app = TestApp::spawn().await;
-    let html = app
-        .client
-        .get(app.url("/docs"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.client.get(app.url("/docs")).send().await.unwrap().text().await.unwrap();
     assert!(html.contains("swagger-ui"), "Swagger UI page");
     // Offline: the page must not load scripts or styles from elsewhere.
     for cdn in ["unpkg.com", "cdn.jsdelivr", "cdnjs", "<script src=\"http"] {
         assert!(!html.contains(cdn), "external asset {cdn}");
     }
-    let spec: serde_json::Value = app
-        .client
-        .get(app.url("/openapi.json"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let spec: serde_json::Value = app.client.get(app.url("/openapi.json")).send().await.unwrap().json().await.unwrap();
     assert!(spec["paths"]["/v1/tenants/{code}/extensions"].is_object());
-    let yaml = app
-        .client
-        .get(app.url("/openapi.yaml"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let yaml = app.client.get(app.url("/openapi.yaml")).send().await.unwrap().text().await.unwrap();
     assert!(yaml.starts_with("openapi: 3.0.0"));
 }
 
@@ -56,26 +32,12 @@ async fn every_response_carries_a_request_id_and_a_safe_incoming_one_is_kept() {
     let app = TestApp::spawn().await;
     let resp = app.get("/health", "").await;
     assert!(resp.header("x-request-id").len() >= 16);
-    let kept = app
-        .send(
-            app.request(reqwest::Method::GET, "/health", "")
-                .header("x-request-id", "trace-123.abc"),
-        )
-        .await;
+    let kept = app.send(app.request(reqwest::Method::GET, "/health", "").header("x-request-id", "trace-123.abc")).await;
     assert_eq!(kept.header("x-request-id"), "trace-123.abc");
-    let replaced = app
-        .send(
-            app.request(reqwest::Method::GET, "/health", "")
-                .header("x-request-id", "bad id<script>"),
-        )
-        .await;
+    let replaced =
+        app.send(app.request(reqwest::Method::GET, "/health", "").header("x-request-id", "bad id<script>")).await;
     assert_ne!(replaced.header("x-request-id"), "bad id<script>");
-    let legacy = app
-        .client
-        .get(app.url("/proxyapi.php"))
-        .send()
-        .await
-        .unwrap();
+    let legacy = app.client.get(app.url("/proxyapi.php")).send().await.unwrap();
     assert!(legacy.headers().contains_key("x-request-id"));
 }
 
@@ -93,12 +55,10 @@ async fn oversized_bodies_are_refused_with_413_also_when_chunked() {
     assert_eq!(resp.status, StatusCode::PAYLOAD_TOO_LARGE);
     assert_eq!(resp.code(), "payload_too_large");
     // A streamed body has no Content-Length: the limit must still hold.
-    let stream =
-        futures_util::stream::iter(vec![Ok::<_, std::io::Error>(big.clone().into_bytes())]);
+    let stream = futures_util::stream::iter(vec![Ok::<_, std::io::Error>(big.clone().into_bytes())]);
     let resp = app
         .send(
-            app.request(reqwest::Method::POST, "/v1/tenants", &app.admin_key)
-                .body(reqwest::Body::wrap_stream(stream)),
+            app.request(reqwest::Method::POST, "/v1/tenants", &app.admin_key).body(reqwest::Body::wrap_stream(stream)),
         )
         .await;
     assert_eq!(resp.status, StatusCode::PAYLOAD_TOO_LARGE);
@@ -121,13 +81,7 @@ async fn unknown_routes_and_malformed_json_are_problems_not_crashes() {
         .await;
     assert_eq!(resp.status, StatusCode::BAD_REQUEST);
     assert_eq!(resp.code(), "invalid_request");
-    let resp = app
-        .post(
-            "/v1/tenants",
-            &app.admin_key,
-            serde_json::json!({"code": 5, "name": []}),
-        )
-        .await;
+    let resp = app.post("/v1/tenants", &app.admin_key, serde_json::json!({"code": 5, "name": []})).await;
     assert_eq!(resp.status, StatusCode::BAD_REQUEST, "{:?}", resp.body);
     assert_eq!(resp.header("content-type"), "application/problem+json");
 }

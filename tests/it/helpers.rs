@@ -12,9 +12,7 @@ static COUNTER: AtomicUsize = AtomicUsize::new(0);
 
 /// Server-level PostgreSQL URL for the suite, if the suite runs on PostgreSQL.
 pub fn postgres_base_url() -> Option<String> {
-    std::env::var("PBXGW_TEST_DATABASE_URL")
-        .ok()
-        .filter(|v| !v.is_empty())
+    std::env::var("PBXGW_TEST_DATABASE_URL").ok().filter(|v| !v.is_empty())
 }
 
 /// A database that exists for one test and is removed afterwards.
@@ -35,16 +33,12 @@ impl TestDb {
             "{}_{}_{}",
             std::process::id(),
             n,
-            &pbx_gateway::auth::secrets::digest(&format!("{n}{:?}", std::time::Instant::now()))
-                [..8]
+            &pbx_gateway::auth::secrets::digest(&format!("{n}{:?}", std::time::Instant::now()))[..8]
         );
         match postgres_base_url() {
             None => {
                 let path = std::env::temp_dir().join(format!("pbxgw-it-{unique}.db"));
-                TestDb {
-                    url: format!("sqlite://{}", path.display()),
-                    cleanup: Cleanup::File(path),
-                }
+                TestDb { url: format!("sqlite://{}", path.display()), cleanup: Cleanup::File(path) }
             }
             Some(admin_url) => {
                 let name = format!("pbxgw_it_{unique}");
@@ -53,14 +47,9 @@ impl TestDb {
                     .execute(&mut conn)
                     .await
                     .expect("PostgreSQL must be reachable for the PostgreSQL run (make test-pg)");
-                let base = admin_url
-                    .rsplit_once('/')
-                    .map(|(server, _)| server.to_string())
-                    .expect("database URL has a path");
-                TestDb {
-                    url: format!("{base}/{name}"),
-                    cleanup: Cleanup::Postgres { admin_url, name },
-                }
+                let base =
+                    admin_url.rsplit_once('/').map(|(server, _)| server.to_string()).expect("database URL has a path");
+                TestDb { url: format!("{base}/{name}"), cleanup: Cleanup::Postgres { admin_url, name } }
             }
         }
     }
@@ -69,9 +58,7 @@ impl TestDb {
 async fn admin_connection(url: &str) -> sqlx::AnyConnection {
     use sqlx::Connection as _;
     sqlx::any::install_default_drivers();
-    sqlx::AnyConnection::connect(url)
-        .await
-        .expect("PostgreSQL must be reachable for the PostgreSQL run (make test-pg)")
+    sqlx::AnyConnection::connect(url).await.expect("PostgreSQL must be reachable for the PostgreSQL run (make test-pg)")
 }
 
 impl Drop for TestDb {
@@ -86,16 +73,11 @@ impl Drop for TestDb {
                 let (admin_url, name) = (admin_url.clone(), name.clone());
                 // Drop runs inside the test's runtime; a separate thread with its own runtime can block.
                 let _ = std::thread::spawn(move || {
-                    let rt = tokio::runtime::Builder::new_current_thread()
-                        .enable_all()
-                        .build()
-                        .expect("runtime");
+                    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
                     rt.block_on(async {
                         let mut conn = admin_connection(&admin_url).await;
                         let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
-                        let _ = sqlx::query(sqlx::AssertSqlSafe(sql))
-                            .execute(&mut conn)
-                            .await;
+                        let _ = sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut conn).await;
                     });
                 })
                 .join();
@@ -123,8 +105,7 @@ pub struct Legacy {
 
 impl Legacy {
     pub fn json(&self) -> Value {
-        serde_json::from_str(&self.body)
-            .unwrap_or_else(|e| panic!("not JSON ({e}): {:?}", self.body))
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {:?}", self.body))
     }
 }
 
@@ -143,10 +124,7 @@ impl Rest {
     }
 
     pub fn header(&self, name: &str) -> &str {
-        self.headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
+        self.headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or_default()
     }
 }
 
@@ -164,27 +142,15 @@ impl TestApp {
         config.jwt_secret = Some("test-secret-test-secret-test-secret".into());
         adjust(&mut config);
         let core = Core::start(config).await.expect("core starts");
-        let admin_key = api_keys::ensure_admin_key(&core, None)
-            .await
-            .expect("admin key")
-            .expect("first key")
-            .value;
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
+        let admin_key = api_keys::ensure_admin_key(&core, None).await.expect("admin key").expect("first key").value;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("addr");
         let acceptor = poem::listener::TcpAcceptor::from_tokio(listener).expect("acceptor");
         let app = pbx_gateway::app::build(core.clone());
         tokio::spawn(async move {
             let _ = poem::Server::new_with_acceptor(acceptor).run(app).await;
         });
-        TestApp {
-            base: format!("http://{addr}"),
-            client: Client::new(),
-            admin_key,
-            core,
-            _db: db,
-        }
+        TestApp { base: format!("http://{addr}"), client: Client::new(), admin_key, core, _db: db }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -194,11 +160,7 @@ impl TestApp {
     /// A REST request with an `X-API-Key` (or none when `key` is empty).
     pub fn request(&self, method: Method, path: &str, key: &str) -> RequestBuilder {
         let builder = self.client.request(method, self.url(path));
-        if key.is_empty() {
-            builder
-        } else {
-            builder.header("X-API-Key", key)
-        }
+        if key.is_empty() { builder } else { builder.header("X-API-Key", key) }
     }
 
     pub async fn send(&self, builder: RequestBuilder) -> Rest {
@@ -206,16 +168,9 @@ impl TestApp {
         let status = resp.status();
         let headers = resp.headers().clone();
         let text = resp.text().await.expect("body");
-        let body = if text.is_empty() {
-            Value::Null
-        } else {
-            serde_json::from_str(&text).unwrap_or(Value::String(text))
-        };
-        Rest {
-            status,
-            headers,
-            body,
-        }
+        let body =
+            if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap_or(Value::String(text)) };
+        Rest { status, headers, body }
     }
 
     pub async fn get(&self, path: &str, key: &str) -> Rest {
@@ -227,65 +182,38 @@ impl TestApp {
     }
 
     pub async fn post(&self, path: &str, key: &str, body: Value) -> Rest {
-        self.send(self.request(Method::POST, path, key).json(&body))
-            .await
+        self.send(self.request(Method::POST, path, key).json(&body)).await
     }
 
     pub async fn patch(&self, path: &str, key: &str, body: Value) -> Rest {
-        self.send(self.request(Method::PATCH, path, key).json(&body))
-            .await
+        self.send(self.request(Method::PATCH, path, key).json(&body)).await
     }
 
     /// A legacy GET with the given parameters (percent-encoded).
     pub async fn legacy(&self, params: &[(&str, &str)]) -> Legacy {
-        let resp = self
-            .client
-            .get(self.url("/proxyapi.php"))
-            .query(params)
-            .send()
-            .await
-            .expect("request sent");
+        let resp = self.client.get(self.url("/proxyapi.php")).query(params).send().await.expect("request sent");
         Self::legacy_answer(resp).await
     }
 
     /// A legacy POST: `query` in the URL, `form` urlencoded in the body.
     pub async fn legacy_post(&self, query: &[(&str, &str)], form: &[(&str, &str)]) -> Legacy {
-        let resp = self
-            .client
-            .post(self.url("/proxyapi.php"))
-            .query(query)
-            .form(form)
-            .send()
-            .await
-            .expect("request sent");
+        let resp =
+            self.client.post(self.url("/proxyapi.php")).query(query).form(form).send().await.expect("request sent");
         Self::legacy_answer(resp).await
     }
 
     pub async fn legacy_answer(resp: reqwest::Response) -> Legacy {
         let status = resp.status();
-        let content_type = resp
-            .headers()
-            .get("content-type")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
-            .to_string();
+        let content_type =
+            resp.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
         let body = resp.text().await.expect("body");
-        Legacy {
-            status,
-            content_type,
-            body,
-        }
+        Legacy { status, content_type, body }
     }
 
     /// Creates a tenant through REST and returns its id.
     pub async fn tenant(&self, code: &str) -> i64 {
-        let resp = self
-            .post(
-                "/v1/tenants",
-                &self.admin_key,
-                json!({"code": code, "name": format!("{code} Ltd")}),
-            )
-            .await;
+        let resp =
+            self.post("/v1/tenants", &self.admin_key, json!({"code": code, "name": format!("{code} Ltd")})).await;
         assert_eq!(resp.status, StatusCode::CREATED, "{:?}", resp.body);
         resp.body["id"].as_i64().expect("tenant id")
     }
@@ -293,13 +221,7 @@ impl TestApp {
     /// Issues a key for a tenant through REST.
     pub async fn tenant_key(&self, code: &str, read_only: bool) -> String {
         let path = format!("/v1/tenants/{code}/api-keys");
-        let resp = self
-            .post(
-                &path,
-                &self.admin_key,
-                json!({"name": "test", "read_only": read_only}),
-            )
-            .await;
+        let resp = self.post(&path, &self.admin_key, json!({"name": "test", "read_only": read_only})).await;
         assert_eq!(resp.status, StatusCode::CREATED, "{:?}", resp.body);
         resp.body["key"].as_str().expect("key").to_string()
     }

@@ -12,7 +12,11 @@ async fn user_crud_with_tenant_links() {
     app.tenant("BBB").await;
     let key = &app.admin_key;
     let created = app
-        .post("/v1/users", key, json!({"username": "ops", "password": "correct horse", "role": "operator", "tenants": ["AAA"]}))
+        .post(
+            "/v1/users",
+            key,
+            json!({"username": "ops", "password": "correct horse", "role": "operator", "tenants": ["AAA"]}),
+        )
         .await;
     assert_eq!(created.status, StatusCode::CREATED, "{:?}", created.body);
     let id = created.body["id"].as_i64().unwrap();
@@ -22,13 +26,8 @@ async fn user_crud_with_tenant_links() {
     assert!(created.body.get("password").is_none());
     assert!(!created.body.to_string().contains("correct horse"));
 
-    let patched = app
-        .patch(
-            &format!("/v1/users/{id}"),
-            key,
-            json!({"tenants": ["AAA", "BBB"], "role": "viewer"}),
-        )
-        .await;
+    let patched =
+        app.patch(&format!("/v1/users/{id}"), key, json!({"tenants": ["AAA", "BBB"], "role": "viewer"})).await;
     assert_eq!(patched.status, StatusCode::OK);
     assert_eq!(patched.body["tenants"], json!(["AAA", "BBB"]));
     assert_eq!(patched.body["role"], "viewer");
@@ -36,14 +35,8 @@ async fn user_crud_with_tenant_links() {
 
     let list = app.get("/v1/users?username=ops", key).await;
     assert_eq!(list.body["items"].as_array().map(Vec::len), Some(1));
-    assert_eq!(
-        app.delete(&format!("/v1/users/{id}"), key).await.status,
-        StatusCode::NO_CONTENT
-    );
-    assert_eq!(
-        app.get(&format!("/v1/users/{id}"), key).await.status,
-        StatusCode::NOT_FOUND
-    );
+    assert_eq!(app.delete(&format!("/v1/users/{id}"), key).await.status, StatusCode::NO_CONTENT);
+    assert_eq!(app.get(&format!("/v1/users/{id}"), key).await.status, StatusCode::NOT_FOUND);
 }
 
 #[tokio::test]
@@ -52,67 +45,31 @@ async fn user_input_is_validated_atomically() {
     app.tenant("AAA").await;
     let key = &app.admin_key;
     let unknown_tenant = app
-        .post(
-            "/v1/users",
-            key,
-            json!({"username": "u1", "password": "long enough", "tenants": ["AAA", "NOPE"]}),
-        )
+        .post("/v1/users", key, json!({"username": "u1", "password": "long enough", "tenants": ["AAA", "NOPE"]}))
         .await;
     assert_eq!(unknown_tenant.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(unknown_tenant.body["field"], "tenants");
     // The user row was rolled back with the failed link.
-    assert_eq!(
-        app.get("/v1/users?username=u1", key).await.body["items"]
-            .as_array()
-            .map(Vec::len),
-        Some(0)
-    );
-    for body in [
-        json!({"username": "bad name", "password": "long enough"}),
-        json!({"username": "u2", "password": "short"}),
-    ] {
+    assert_eq!(app.get("/v1/users?username=u1", key).await.body["items"].as_array().map(Vec::len), Some(0));
+    for body in
+        [json!({"username": "bad name", "password": "long enough"}), json!({"username": "u2", "password": "short"})]
+    {
         let resp = app.post("/v1/users", key, body.clone()).await;
-        assert!(
-            resp.status == StatusCode::UNPROCESSABLE_ENTITY
-                || resp.status == StatusCode::BAD_REQUEST,
-            "{body}"
-        );
+        assert!(resp.status == StatusCode::UNPROCESSABLE_ENTITY || resp.status == StatusCode::BAD_REQUEST, "{body}");
     }
-    app.post(
-        "/v1/users",
-        key,
-        json!({"username": "u3", "password": "long enough"}),
-    )
-    .await;
-    let dup = app
-        .post(
-            "/v1/users",
-            key,
-            json!({"username": "u3", "password": "long enough"}),
-        )
-        .await;
+    app.post("/v1/users", key, json!({"username": "u3", "password": "long enough"})).await;
+    let dup = app.post("/v1/users", key, json!({"username": "u3", "password": "long enough"})).await;
     assert_eq!(dup.status, StatusCode::CONFLICT);
 }
 
 #[tokio::test]
 async fn passwords_are_argon2id_at_rest() {
     let app = TestApp::spawn().await;
-    app.post(
-        "/v1/users",
-        &app.admin_key,
-        json!({"username": "alice", "password": "wonderland"}),
-    )
-    .await;
+    app.post("/v1/users", &app.admin_key, json!({"username": "alice", "password": "wonderland"})).await;
     let mut conn = app.core.db().pool().acquire().await.unwrap();
-    let row = sqlx::query("SELECT us_password FROM us_users")
-        .fetch_one(&mut *conn)
-        .await
-        .unwrap();
+    let row = sqlx::query("SELECT us_password FROM us_users").fetch_one(&mut *conn).await.unwrap();
     let stored: String = sqlx::Row::try_get(&row, 0).unwrap();
-    assert!(
-        stored.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
-        "{stored}"
-    );
+    assert!(stored.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{stored}");
     assert!(!stored.contains("wonderland"));
 }
 
@@ -124,12 +81,6 @@ async fn users_are_admin_only() {
     let resp = app.get("/v1/users", &key).await;
     assert_eq!(resp.status, StatusCode::FORBIDDEN);
     assert_eq!(resp.code(), "admin_required");
-    let resp = app
-        .post(
-            "/v1/users",
-            &key,
-            json!({"username": "x", "password": "long enough", "role": "admin"}),
-        )
-        .await;
+    let resp = app.post("/v1/users", &key, json!({"username": "x", "password": "long enough", "role": "admin"})).await;
     assert_eq!(resp.code(), "admin_required");
 }

@@ -41,11 +41,7 @@ impl LegacyDateTime {
                 if bytes[13] != b':' || bytes[16] != b':' {
                     return None;
                 }
-                (
-                    digits(&bytes[11..13])?,
-                    digits(&bytes[14..16])?,
-                    digits(&bytes[17..19])?,
-                )
+                (digits(&bytes[11..13])?, digits(&bytes[14..16])?, digits(&bytes[17..19])?)
             }
             _ => return None,
         };
@@ -62,14 +58,7 @@ impl LegacyDateTime {
             && hour <= 23
             && minute <= 59
             && second <= 59;
-        valid.then_some(LegacyDateTime {
-            year,
-            month,
-            day,
-            hour,
-            minute,
-            second,
-        })
+        valid.then_some(LegacyDateTime { year, month, day, hour, minute, second })
     }
 }
 
@@ -85,9 +74,7 @@ impl fmt::Display for LegacyDateTime {
 }
 
 fn digits(bytes: &[u8]) -> Option<u32> {
-    bytes.iter().try_fold(0u32, |acc, &b| {
-        b.is_ascii_digit().then(|| acc * 10 + u32::from(b - b'0'))
-    })
+    bytes.iter().try_fold(0u32, |acc, &b| b.is_ascii_digit().then(|| acc * 10 + u32::from(b - b'0')))
 }
 
 fn days_in_month(year: i32, month: u32) -> u32 {
@@ -105,38 +92,16 @@ mod tests {
     use super::*;
 
     fn dt(year: i32, month: u32, day: u32, hour: u32, minute: u32, second: u32) -> LegacyDateTime {
-        LegacyDateTime {
-            year,
-            month,
-            day,
-            hour,
-            minute,
-            second,
-        }
+        LegacyDateTime { year, month, day, hour, minute, second }
     }
 
     #[test]
     fn parses_date_and_datetime_forms() {
-        assert_eq!(
-            LegacyDateTime::parse("2020-01-31"),
-            Some(dt(2020, 1, 31, 0, 0, 0))
-        );
-        assert_eq!(
-            LegacyDateTime::parse("2024-12-31 23:59:59"),
-            Some(dt(2024, 12, 31, 23, 59, 59))
-        );
-        assert_eq!(
-            LegacyDateTime::parse("2024-06-01T08:05:09"),
-            Some(dt(2024, 6, 1, 8, 5, 9))
-        );
-        assert_eq!(
-            LegacyDateTime::end_of_day("2024-06-01"),
-            Some(dt(2024, 6, 1, 23, 59, 59))
-        );
-        assert_eq!(
-            LegacyDateTime::end_of_day("2024-06-01 10:00:00"),
-            Some(dt(2024, 6, 1, 10, 0, 0))
-        );
+        assert_eq!(LegacyDateTime::parse("2020-01-31"), Some(dt(2020, 1, 31, 0, 0, 0)));
+        assert_eq!(LegacyDateTime::parse("2024-12-31 23:59:59"), Some(dt(2024, 12, 31, 23, 59, 59)));
+        assert_eq!(LegacyDateTime::parse("2024-06-01T08:05:09"), Some(dt(2024, 6, 1, 8, 5, 9)));
+        assert_eq!(LegacyDateTime::end_of_day("2024-06-01"), Some(dt(2024, 6, 1, 23, 59, 59)));
+        assert_eq!(LegacyDateTime::end_of_day("2024-06-01 10:00:00"), Some(dt(2024, 6, 1, 10, 0, 0)));
     }
 
     #[test]

@@ -118,11 +118,8 @@ impl Command {
 }
 
 /// Object aliases of §2.1, mapped to the catalogue spelling of §2.3.
-const OBJECT_ALIASES: &[(&str, &str)] = &[
-    ("phones", "phone"),
-    ("customtype", "customtypes"),
-    ("phonephonebooks", "phonephonebook"),
-];
+const OBJECT_ALIASES: &[(&str, &str)] =
+    &[("phones", "phone"), ("customtype", "customtypes"), ("phonephonebooks", "phonephonebook")];
 
 fn parse_managedb(req: &LegacyRequest) -> ManageDbCommand {
     let object = req.get("object").unwrap_or_default().to_lowercase();
@@ -135,10 +132,7 @@ fn parse_managedb(req: &LegacyRequest) -> ManageDbCommand {
         action: req.get("action").unwrap_or_default().to_lowercase(),
         objectid: req.non_empty("objectid").map(|id| id.trim().to_string()),
         jsondata: req.get("jsondata").map(str::to_string),
-        filter: req
-            .get("filter")
-            .filter(|filter| !filter.is_empty())
-            .map(str::to_string),
+        filter: req.get("filter").filter(|filter| !filter.is_empty()).map(str::to_string),
     }
 }
 
@@ -156,10 +150,9 @@ fn parse_info(req: &LegacyRequest) -> InfoKind {
 fn parse_authtoken(req: &LegacyRequest) -> AuthTokenCommand {
     let user = req.non_empty("user").map(str::to_string);
     match req.get("action") {
-        Some(action) if action.eq_ignore_ascii_case("generate") => AuthTokenCommand::Generate {
-            user,
-            validity: parse_validity(req.get("validity")),
-        },
+        Some(action) if action.eq_ignore_ascii_case("generate") => {
+            AuthTokenCommand::Generate { user, validity: parse_validity(req.get("validity")) }
+        }
         Some(action) if action.eq_ignore_ascii_case("reset") => AuthTokenCommand::Reset { user },
         _ => AuthTokenCommand::Unknown,
     }
@@ -169,9 +162,7 @@ fn parse_validity(raw: Option<&str>) -> Result<Validity, String> {
     match raw {
         None | Some("") => Ok(Validity::Once),
         Some(value) if value.eq_ignore_ascii_case("once") => Ok(Validity::Once),
-        Some(value) => LegacyDateTime::parse(value)
-            .map(Validity::Until)
-            .ok_or_else(|| value.to_string()),
+        Some(value) => LegacyDateTime::parse(value).map(Validity::Until).ok_or_else(|| value.to_string()),
     }
 }
 

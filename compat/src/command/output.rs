@@ -43,10 +43,7 @@ impl OutputOptions {
     pub fn from_request(req: &LegacyRequest) -> Self {
         let format = Format::parse(req.get("format"));
         let callback = match format {
-            Format::Json => req
-                .get("callback")
-                .filter(|name| is_valid_callback(name))
-                .map(str::to_string),
+            Format::Json => req.get("callback").filter(|name| is_valid_callback(name)).map(str::to_string),
             _ => None,
         };
         Self { format, callback }
@@ -54,10 +51,7 @@ impl OutputOptions {
 
     /// JSON without callback, for MANAGEDB which answers JSON whatever `format` says.
     pub fn json() -> Self {
-        Self {
-            format: Format::Json,
-            callback: None,
-        }
+        Self { format: Format::Json, callback: None }
     }
 }
 
@@ -70,9 +64,7 @@ pub fn is_valid_callback(name: &str) -> bool {
     };
     (first.is_ascii_alphabetic() || *first == b'_' || *first == b'$')
         && rest.len() <= 63
-        && rest
-            .iter()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'$' | b'.'))
+        && rest.iter().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'$' | b'.'))
 }
 
 #[cfg(test)]
@@ -97,16 +89,7 @@ mod tests {
             assert!(is_valid_callback(good), "{good}");
         }
         let too_long = format!("a{}", "b".repeat(64));
-        for bad in [
-            "",
-            "1cb",
-            ".a",
-            "a-b",
-            "alert(1)",
-            "a b",
-            "é",
-            too_long.as_str(),
-        ] {
+        for bad in ["", "1cb", ".a", "a-b", "alert(1)", "a b", "é", too_long.as_str()] {
             assert!(!is_valid_callback(bad), "{bad}");
         }
     }
@@ -116,10 +99,7 @@ mod tests {
         let json = LegacyRequest::from_raw("format=json&callback=cb", b"");
         assert_eq!(
             OutputOptions::from_request(&json),
-            OutputOptions {
-                format: Format::Json,
-                callback: Some("cb".to_string())
-            }
+            OutputOptions { format: Format::Json, callback: Some("cb".to_string()) }
         );
         let plain = LegacyRequest::from_raw("callback=cb", b"");
         assert_eq!(OutputOptions::from_request(&plain).callback, None);

@@ -136,10 +136,7 @@ impl ReqType {
 
     /// Recognises a reqtype in any letter case; surrounding blanks are not forgiven.
     pub fn parse(s: &str) -> Option<ReqType> {
-        ReqType::ALL
-            .iter()
-            .copied()
-            .find(|reqtype| reqtype.as_str().eq_ignore_ascii_case(s))
+        ReqType::ALL.iter().copied().find(|reqtype| reqtype.as_str().eq_ignore_ascii_case(s))
     }
 
     /// The canonical wire spelling; responses and logs never echo the caller's spelling (§0.3).

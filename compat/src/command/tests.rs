@@ -31,12 +31,9 @@ fn managedb_discriminators_are_case_insensitive() {
 
 #[test]
 fn managedb_aliases_objectid_jsondata_and_filter() {
-    for (raw, canonical) in [
-        ("PHONES", "phone"),
-        ("customType", "customtypes"),
-        ("phonephonebooks", "phonephonebook"),
-        ("did", "did"),
-    ] {
+    for (raw, canonical) in
+        [("PHONES", "phone"), ("customType", "customtypes"), ("phonephonebooks", "phonephonebook"), ("did", "did")]
+    {
         let Command::ManageDb(cmd) = parse(&format!("reqtype=MANAGEDB&object={raw}")) else {
             panic!("not MANAGEDB");
         };
@@ -63,20 +60,11 @@ fn managedb_aliases_objectid_jsondata_and_filter() {
 #[test]
 fn info_sub_types() {
     assert_eq!(parse("reqtype=INFO"), Command::Info(InfoKind::Missing));
-    assert_eq!(
-        parse("reqtype=info&info="),
-        Command::Info(InfoKind::Missing)
-    );
-    assert_eq!(
-        parse("reqtype=INFO&info=agents"),
-        Command::Info(InfoKind::Other("AGENTS".into()))
-    );
+    assert_eq!(parse("reqtype=info&info="), Command::Info(InfoKind::Missing));
+    assert_eq!(parse("reqtype=INFO&info=agents"), Command::Info(InfoKind::Other("AGENTS".into())));
     assert_eq!(
         parse("reqtype=Info&info=Extensions&id=36979&number=+"),
-        Command::Info(InfoKind::Extensions {
-            id: Some("36979".into()),
-            number: None
-        })
+        Command::Info(InfoKind::Extensions { id: Some("36979".into()), number: None })
     );
 }
 
@@ -84,25 +72,14 @@ fn info_sub_types() {
 fn checkauth_keeps_raw_values() {
     assert_eq!(
         parse("reqtype=CHECKAUTH&username=u&password="),
-        Command::CheckAuth {
-            username: Some("u".into()),
-            password: Some(String::new())
-        }
+        Command::CheckAuth { username: Some("u".into()), password: Some(String::new()) }
     );
-    assert_eq!(
-        parse("reqtype=checkauth"),
-        Command::CheckAuth {
-            username: None,
-            password: None
-        }
-    );
+    assert_eq!(parse("reqtype=checkauth"), Command::CheckAuth { username: None, password: None });
 }
 
 #[test]
 fn authtoken_actions_and_validity() {
-    let generate = |validity: &str| match parse(&format!(
-        "reqtype=AUTHTOKEN&action=Generate&user=adrian{validity}"
-    )) {
+    let generate = |validity: &str| match parse(&format!("reqtype=AUTHTOKEN&action=Generate&user=adrian{validity}")) {
         Command::AuthToken(AuthTokenCommand::Generate { user, validity }) => {
             assert_eq!(user.as_deref(), Some("adrian"));
             validity
@@ -119,22 +96,13 @@ fn authtoken_actions_and_validity() {
         parse("reqtype=AUTHTOKEN&action=RESET&user=+"),
         Command::AuthToken(AuthTokenCommand::Reset { user: None })
     );
-    assert_eq!(
-        parse("reqtype=AUTHTOKEN&action=revoke"),
-        Command::AuthToken(AuthTokenCommand::Unknown)
-    );
-    assert_eq!(
-        parse("reqtype=AUTHTOKEN"),
-        Command::AuthToken(AuthTokenCommand::Unknown)
-    );
+    assert_eq!(parse("reqtype=AUTHTOKEN&action=revoke"), Command::AuthToken(AuthTokenCommand::Unknown));
+    assert_eq!(parse("reqtype=AUTHTOKEN"), Command::AuthToken(AuthTokenCommand::Unknown));
 }
 
 #[test]
 fn help_and_other_reqtypes() {
     assert_eq!(parse("reqtype=help"), Command::Help);
     assert_eq!(parse("reqtype=dial"), Command::Other(ReqType::Dial));
-    assert_eq!(
-        parse("reqtype=CHANSIPPEERS"),
-        Command::Other(ReqType::ChanSipPeers)
-    );
+    assert_eq!(parse("reqtype=CHANSIPPEERS"), Command::Other(ReqType::ChanSipPeers));
 }

@@ -49,10 +49,7 @@ fn credential_names_follow_the_contract() {
         "ex_spygroups",
         "imapuser",
     ] {
-        assert!(
-            !is_credential_field(name),
-            "{name} should not be a credential"
-        );
+        assert!(!is_credential_field(name), "{name} should not be a credential");
     }
 }
 
@@ -82,14 +79,8 @@ fn positional_twins_interleave_and_are_blanked_too() {
     let mut record = extension();
     record.blank_credentials();
     let twins = record.to_json_with_positional_twins();
-    let keys: Vec<&str> = twins
-        .as_object()
-        .map(|m| m.keys().map(String::as_str).collect())
-        .unwrap_or_default();
-    assert_eq!(
-        &keys[..6],
-        &["0", "ex_id", "1", "ex_webpassword", "2", "ex_token"]
-    );
+    let keys: Vec<&str> = twins.as_object().map(|m| m.keys().map(String::as_str).collect()).unwrap_or_default();
+    assert_eq!(&keys[..6], &["0", "ex_id", "1", "ex_webpassword", "2", "ex_token"]);
     assert_eq!(twins["1"], json!(""));
     assert_eq!(twins["2"], json!(""));
     assert_eq!(twins["3"], json!("ONCE"));
@@ -111,10 +102,7 @@ fn accessors_and_text_cells() {
     assert_eq!(negative.get_str("n"), Some("-5"));
     assert_eq!(record.get("ex_lockpin"), Some(&LegacyValue::Num(1234)));
     assert_eq!(record.get("nope"), None);
-    assert_eq!(
-        record.values_as_text(),
-        vec!["7", "hunter2", "tok", "ONCE", "no", "", "1234"]
-    );
+    assert_eq!(record.values_as_text(), vec!["7", "hunter2", "tok", "ONCE", "no", "", "1234"]);
     assert_eq!(record.to_json()["ex_lockpin"], json!(1234));
 }
 
@@ -126,8 +114,5 @@ fn keyed_object_is_an_object_or_empty_array() {
     let mut b = LegacyRecord::new();
     b.push("te_id", "1");
     let value = keyed_object(vec![("0".to_string(), a), ("1".to_string(), b)]);
-    assert_eq!(
-        value.to_string(),
-        r#"{"0":{"te_id":"0"},"1":{"te_id":"1"}}"#
-    );
+    assert_eq!(value.to_string(), r#"{"0":{"te_id":"0"},"1":{"te_id":"1"}}"#);
 }

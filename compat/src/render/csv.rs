@@ -16,11 +16,7 @@ pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
 
 /// One CSV line including its LF, for streaming large reports row by row.
 pub fn row(values: &[String]) -> String {
-    let mut line = values
-        .iter()
-        .map(|value| cell(value))
-        .collect::<Vec<_>>()
-        .join(",");
+    let mut line = values.iter().map(|value| cell(value)).collect::<Vec<_>>().join(",");
     line.push('\n');
     line
 }
@@ -28,11 +24,8 @@ pub fn row(values: &[String]) -> String {
 /// One field: a leading `'` defuses spreadsheet formulas, then quotes where legacy quoted
 /// (spaces) plus what CSV needs (comma, quote, CR, LF).
 fn cell(value: &str) -> String {
-    let neutral = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{value}")
-    } else {
-        value.to_string()
-    };
+    let neutral =
+        if value.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{value}") } else { value.to_string() };
     if neutral.contains([' ', ',', '"', '\r', '\n']) {
         format!("\"{}\"", neutral.replace('"', "\"\""))
     } else {
@@ -65,14 +58,8 @@ mod tests {
 
     #[test]
     fn formulas_are_neutralised() {
-        assert_eq!(
-            row(&row_of(&["=1+2", "+1", "-5", "@SUM(A1)", "\tx", "a=b"])),
-            "'=1+2,'+1,'-5,'@SUM(A1),'\tx,a=b\n"
-        );
-        assert_eq!(
-            row(&row_of(&["=HYPERLINK(\"x\", \"y\")"])),
-            "\"'=HYPERLINK(\"\"x\"\", \"\"y\"\")\"\n"
-        );
+        assert_eq!(row(&row_of(&["=1+2", "+1", "-5", "@SUM(A1)", "\tx", "a=b"])), "'=1+2,'+1,'-5,'@SUM(A1),'\tx,a=b\n");
+        assert_eq!(row(&row_of(&["=HYPERLINK(\"x\", \"y\")"])), "\"'=HYPERLINK(\"\"x\"\", \"\"y\"\")\"\n");
         assert_eq!(row(&row_of(&["\r"])), "\"'\r\"\n");
     }
 

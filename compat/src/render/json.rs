@@ -12,9 +12,7 @@ pub fn encode(value: &Value) -> String {
 /// [`crate::command::is_valid_callback`]. U+2028/U+2029 are escaped because older JavaScript
 /// engines treat them as line ends inside string literals, which would break the script.
 pub fn wrap_jsonp(callback: &str, json: &str) -> String {
-    let safe = json
-        .replace('\u{2028}', "\\u2028")
-        .replace('\u{2029}', "\\u2029");
+    let safe = json.replace('\u{2028}', "\\u2028").replace('\u{2029}', "\\u2029");
     format!("{callback}({safe});")
 }
 

@@ -32,10 +32,7 @@ impl Rendered {
     /// A text body (tables, error texts, `OK`) whose Content-Type still follows `format`.
     /// Never JSONP-wrapped: legacy error texts reached JSONP callers unwrapped.
     pub fn text(opts: &OutputOptions, text: impl Into<String>) -> Rendered {
-        Rendered {
-            content_type: format_content_type(opts.format).to_string(),
-            body: text.into().into_bytes(),
-        }
+        Rendered { content_type: format_content_type(opts.format).to_string(), body: text.into().into_bytes() }
     }
 
     /// The 0-byte answer of §0.6 (unknown info, lookup misses, unsupported formats).
@@ -51,27 +48,18 @@ impl Rendered {
                 content_type: content_type::JAVASCRIPT.to_string(),
                 body: json::wrap_jsonp(callback, &encoded).into_bytes(),
             },
-            None => Rendered {
-                content_type: content_type::JSON.to_string(),
-                body: encoded.into_bytes(),
-            },
+            None => Rendered { content_type: content_type::JSON.to_string(), body: encoded.into_bytes() },
         }
     }
 
     /// An HTML page whatever `format` says (HELP, row 74).
     pub fn html(body: impl Into<String>) -> Rendered {
-        Rendered {
-            content_type: content_type::HTML.to_string(),
-            body: body.into().into_bytes(),
-        }
+        Rendered { content_type: content_type::HTML.to_string(), body: body.into().into_bytes() }
     }
 
     /// Audio or PDF bytes with the stored file's type (§0.12).
     pub fn binary(content_type: &str, body: Vec<u8>) -> Rendered {
-        Rendered {
-            content_type: content_type.to_string(),
-            body,
-        }
+        Rendered { content_type: content_type.to_string(), body }
     }
 }
 

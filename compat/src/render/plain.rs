@@ -28,19 +28,13 @@ fn line<'a>(cells: impl Iterator<Item = &'a str>) -> String {
 /// `k<sep>v|` for every pair, trailing pipe, no newline (INFO `agents`, COUNTPEERS with `:`;
 /// INFO `queues` with `": "`, Q-11/Q-22).
 pub fn pair_line(pairs: &[(String, String)], separator: &str) -> String {
-    pairs
-        .iter()
-        .map(|(key, value)| format!("{}{separator}{}|", sanitize_cell(key), sanitize_cell(value)))
-        .collect()
+    pairs.iter().map(|(key, value)| format!("{}{separator}{}|", sanitize_cell(key), sanitize_cell(value))).collect()
 }
 
 /// Every field followed by `|`, no newline: the action result line of Q-05
 /// (`Success|Originate successfully queued|ID|`).
 pub fn result_line(fields: &[&str]) -> String {
-    fields
-        .iter()
-        .map(|field| format!("{}|", sanitize_cell(field)))
-        .collect()
+    fields.iter().map(|field| format!("{}|", sanitize_cell(field))).collect()
 }
 
 /// `v0|v0|v1|v1|…|` without newline: the doubled BLFS/FLOWS rows kept by Q-19.
@@ -65,19 +59,13 @@ mod tests {
     #[test]
     fn table_has_header_rows_and_final_lf() {
         let rows = vec![row(&["100", "Alice", "SIP"]), row(&["101", "B|o\r\nb", ""])];
-        assert_eq!(
-            table(&["Number", "Name", "Tech"], &rows),
-            "Number|Name|Tech\n100|Alice|SIP\n101|B o  b|\n"
-        );
+        assert_eq!(table(&["Number", "Name", "Tech"], &rows), "Number|Name|Tech\n100|Alice|SIP\n101|B o  b|\n");
         assert_eq!(table(&["Number", "Name"], &[]), "");
     }
 
     #[test]
     fn pair_lines_end_with_a_pipe() {
-        let pairs = vec![
-            ("node1".to_string(), "3".to_string()),
-            ("total".to_string(), "3".to_string()),
-        ];
+        let pairs = vec![("node1".to_string(), "3".to_string()), ("total".to_string(), "3".to_string())];
         assert_eq!(pair_line(&pairs, ":"), "node1:3|total:3|");
         let queues = vec![("5".to_string(), "Sales: EU|x".to_string())];
         assert_eq!(pair_line(&queues, ": "), "5: Sales: EU x|");
@@ -90,10 +78,7 @@ mod tests {
             result_line(&["Success", "Originate successfully queued", "15a4cfe6429054"]),
             "Success|Originate successfully queued|15a4cfe6429054|"
         );
-        assert_eq!(
-            result_line(&["Error", "No channel found", ""]),
-            "Error|No channel found||"
-        );
+        assert_eq!(result_line(&["Error", "No channel found", ""]), "Error|No channel found||");
     }
 
     #[test]

@@ -19,10 +19,7 @@ pub fn render(template: &str, records: &[LegacyRecord]) -> String {
     let header = &template[..open];
     let after_open = &template[open + LOOP_OPEN.len()..];
     let (body, footer) = match after_open.find(LOOP_CLOSE) {
-        Some(close) => (
-            &after_open[..close],
-            &after_open[close + LOOP_CLOSE.len()..],
-        ),
+        Some(close) => (&after_open[..close], &after_open[close + LOOP_CLOSE.len()..]),
         None => (after_open, ""),
     };
     let mut out = String::from(header);
@@ -59,11 +56,7 @@ fn lookup(record: &LegacyRecord, name: &str) -> String {
     fields
         .iter()
         .find(|(field, _)| field == name)
-        .or_else(|| {
-            fields
-                .iter()
-                .find(|(field, _)| field.eq_ignore_ascii_case(name))
-        })
+        .or_else(|| fields.iter().find(|(field, _)| field.eq_ignore_ascii_case(name)))
         .filter(|(field, _)| !is_credential_field(field))
         .map(|(_, value)| value.to_text())
         .unwrap_or_default()
@@ -89,20 +82,13 @@ mod tests {
     fn vendor_sample_with_repeated_field() {
         let template = "{row_loop}{$uniqueid},{$ID},{$direction},{$direction},{$duration},{$answer}\n{/row_loop}";
         let records = [cdr("a-1.1", "IN"), cdr("a-2.2", "OUT")];
-        assert_eq!(
-            render(template, &records),
-            "a-1.1,9,IN,IN,30,\na-2.2,9,OUT,OUT,30,\n"
-        );
+        assert_eq!(render(template, &records), "a-1.1,9,IN,IN,30,\na-2.2,9,OUT,OUT,30,\n");
     }
 
     #[test]
     fn header_loop_footer() {
-        let template =
-            "<x>{$uniqueid}\n{row_loop}<r d=\"{$DIRECTION}\" id=\"{$id}\"/>{/row_loop}</x>";
-        assert_eq!(
-            render(template, &[cdr("u1", "IN")]),
-            "<x>{$uniqueid}\n<r d=\"IN\" id=\"9\"/></x>"
-        );
+        let template = "<x>{$uniqueid}\n{row_loop}<r d=\"{$DIRECTION}\" id=\"{$id}\"/>{/row_loop}</x>";
+        assert_eq!(render(template, &[cdr("u1", "IN")]), "<x>{$uniqueid}\n<r d=\"IN\" id=\"9\"/></x>");
         assert_eq!(render(template, &[]), "<x>{$uniqueid}\n</x>");
     }
 
@@ -120,10 +106,7 @@ mod tests {
 
     #[test]
     fn no_loop_prints_once_verbatim() {
-        assert_eq!(
-            render("plain {$uniqueid} text", &[cdr("u", "IN"), cdr("v", "IN")]),
-            "plain {$uniqueid} text"
-        );
+        assert_eq!(render("plain {$uniqueid} text", &[cdr("u", "IN"), cdr("v", "IN")]), "plain {$uniqueid} text");
     }
 
     #[test]
@@ -131,10 +114,7 @@ mod tests {
         let records = [cdr("u", "IN")];
         assert_eq!(render("h{row_loop}{$uniqueid};", &records), "hu;");
         assert_eq!(render("{row_loop}{$uniqueid", &records), "{$uniqueid");
-        assert_eq!(
-            render("{row_loop}é{$uniqueid}é{/row_loop}", &records),
-            "éué"
-        );
+        assert_eq!(render("{row_loop}é{$uniqueid}é{/row_loop}", &records), "éué");
         assert_eq!(render("{/row_loop}{row_loop}x", &records), "{/row_loop}x");
         assert_eq!(render("", &records), "");
     }

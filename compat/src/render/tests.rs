@@ -35,20 +35,14 @@ fn json_is_compact_raw_utf8_and_keeps_slashes() {
     let value = json!({"a": "é/ü", "b": [1, null], "c": "x\"y"});
     let rendered = Rendered::json(&opts("format=json"), &value);
     assert_eq!(rendered.content_type, "application/json");
-    assert_eq!(
-        String::from_utf8_lossy(&rendered.body),
-        r#"{"a":"é/ü","b":[1,null],"c":"x\"y"}"#
-    );
+    assert_eq!(String::from_utf8_lossy(&rendered.body), r#"{"a":"é/ü","b":[1,null],"c":"x\"y"}"#);
 }
 
 #[test]
 fn jsonp_wraps_with_a_valid_callback_only() {
     let value = json!({"ID": "abc"});
     let wrapped = Rendered::json(&opts("format=json&callback=jQuery_1.cb"), &value);
-    assert_eq!(
-        wrapped.content_type,
-        "application/javascript; charset=UTF-8"
-    );
+    assert_eq!(wrapped.content_type, "application/javascript; charset=UTF-8");
     assert_eq!(wrapped.body, br#"jQuery_1.cb({"ID":"abc"});"#);
     let refused = Rendered::json(&opts("format=json&callback=alert(document.cookie)"), &value);
     assert_eq!(refused.content_type, "application/json");

@@ -28,16 +28,8 @@ pub fn escape(text: &str) -> String {
 /// Turns a field name into a valid XML element name: characters outside `[A-Za-z0-9_.-]`
 /// become `_`, and a name that cannot start an element (digit, `-`, `.`, empty) gets a `_` prefix.
 pub fn element_name(name: &str) -> String {
-    let mut out: String = name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-') {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
+    let mut out: String =
+        name.chars().map(|c| if c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-') { c } else { '_' }).collect();
     if !out.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
         out.insert(0, '_');
     }

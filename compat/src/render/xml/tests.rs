@@ -3,27 +3,20 @@ use super::*;
 /// Minimal well-formedness check for what [`document`] can emit: one declaration, balanced
 /// element tags, no attributes, and text free of raw `<` and unknown entities.
 fn assert_well_formed(doc: &str) {
-    let body = doc
-        .strip_prefix(DECLARATION)
-        .unwrap_or_else(|| panic!("no declaration: {doc}"));
+    let body = doc.strip_prefix(DECLARATION).unwrap_or_else(|| panic!("no declaration: {doc}"));
     let mut stack: Vec<&str> = Vec::new();
     let mut rest = body;
     let mut roots = 0;
     while !rest.is_empty() {
         if let Some(tag_start) = rest.strip_prefix('<') {
-            let end = tag_start
-                .find('>')
-                .unwrap_or_else(|| panic!("open tag: {rest}"));
+            let end = tag_start.find('>').unwrap_or_else(|| panic!("open tag: {rest}"));
             let tag = &tag_start[..end];
             if let Some(closing) = tag.strip_prefix('/') {
                 assert_eq!(stack.pop(), Some(closing), "mismatched close in {doc}");
             } else {
                 assert!(!tag.is_empty() && !tag.contains(['<', ' ', '/', '&', '"']));
                 let first = tag.chars().next().unwrap_or('0');
-                assert!(
-                    first.is_ascii_alphabetic() || first == '_',
-                    "bad name {tag}"
-                );
+                assert!(first.is_ascii_alphabetic() || first == '_', "bad name {tag}");
                 if stack.is_empty() {
                     roots += 1;
                 }
@@ -38,9 +31,7 @@ fn assert_well_formed(doc: &str) {
             for (i, _) in text.match_indices('&') {
                 let entity = &text[i..];
                 assert!(
-                    ["&amp;", "&lt;", "&gt;", "&quot;", "&apos;", "&#13;"]
-                        .iter()
-                        .any(|e| entity.starts_with(e)),
+                    ["&amp;", "&lt;", "&gt;", "&quot;", "&apos;", "&#13;"].iter().any(|e| entity.starts_with(e)),
                     "bad entity in {text}"
                 );
             }
@@ -58,10 +49,7 @@ fn escapes_markup_quotes_and_control_characters() {
         escape(r#"<a href="x">Tom & 'Jerry'</a>"#),
         "&lt;a href=&quot;x&quot;&gt;Tom &amp; &apos;Jerry&apos;&lt;/a&gt;"
     );
-    assert_eq!(
-        escape("a\r\nb\tc\u{1}d\u{ffff}é"),
-        "a&#13;\nb\tc\u{fffd}d\u{fffd}é"
-    );
+    assert_eq!(escape("a\r\nb\tc\u{1}d\u{ffff}é"), "a&#13;\nb\tc\u{fffd}d\u{fffd}é");
 }
 
 #[test]
@@ -86,10 +74,7 @@ fn document_is_well_formed_with_escaped_values() {
     let one = "<cdr><uniqueid>node-1700000000.1</uniqueid>\
                <clid>&quot;Evil&quot; &lt;script&gt;&amp;amp;&lt;/script&gt;</clid>\
                <userfield></userfield><_0>positional</_0><billsec>42</billsec></cdr>";
-    assert_eq!(
-        doc,
-        format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?><cdrs>{one}{one}</cdrs>")
-    );
+    assert_eq!(doc, format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?><cdrs>{one}{one}</cdrs>"));
     assert_well_formed(&doc);
 }
 
