@@ -8,6 +8,7 @@ pub mod input;
 pub mod login;
 pub mod pagination;
 pub mod problem;
+pub mod resource;
 pub mod security;
 pub mod tenants;
 pub mod users;
