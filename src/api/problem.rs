@@ -56,6 +56,9 @@ pub enum ApiError {
     /// No such object, or one the caller cannot see (`not_found`, `tenant_not_found`).
     #[oai(status = 404, content_type = "application/problem+json")]
     NotFound(Json<Box<Problem>>),
+    /// The object has no such operation (`method_not_allowed`).
+    #[oai(status = 405, content_type = "application/problem+json")]
+    MethodNotAllowed(Json<Box<Problem>>),
     /// The write conflicts with existing data (`conflict`, `tenant_not_empty`).
     #[oai(status = 409, content_type = "application/problem+json")]
     Conflict(Json<Box<Problem>>),
@@ -97,6 +100,7 @@ impl ApiError {
             401 => ApiError::Unauthorized(body),
             403 => ApiError::Forbidden(body),
             404 => ApiError::NotFound(body),
+            405 => ApiError::MethodNotAllowed(body),
             409 => ApiError::Conflict(body),
             422 => ApiError::Unprocessable(body),
             429 => ApiError::TooManyRequests(body),
@@ -124,6 +128,7 @@ pub fn from_service(err: ServiceError, rest_field: fn(&str) -> &str) -> ApiError
             ApiError::invalid(field, format!("{field}: {message}"))
         }
         ServiceError::Conflict(_) => ApiError::new(S::CONFLICT, "conflict", detail),
+        ServiceError::Unsupported(_) => ApiError::new(S::METHOD_NOT_ALLOWED, "method_not_allowed", detail),
         ServiceError::TenantNotEmpty => ApiError::new(
             S::CONFLICT,
             "tenant_not_empty",

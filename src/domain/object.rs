@@ -35,6 +35,27 @@ pub struct FieldDef {
     pub writable: Writable,
     /// Write-only secret: how it is stored. Never shown: the legacy door blanks it, REST omits it.
     pub secret: Option<SecretKind>,
+    /// Must be present and non-empty on create, and never emptied.
+    pub required: bool,
+    /// Value rule, checked on every write.
+    pub check: Check,
+}
+
+/// A value rule of a field, checked by generic code before the object's own rules run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Check {
+    /// Any text.
+    Any,
+    /// Digits only (phone numbers, extension-like numbers); empty allowed unless required.
+    Digits,
+    /// A whole number, possibly negative (timeouts, counters); empty allowed unless required.
+    Integer,
+    /// One of these words, case-insensitive; stored as listed here.
+    OneOf(&'static [&'static str]),
+    /// A MAC address: 12 hex digits with optional `:`/`-` separators; stored as 12 upper-case digits.
+    Mac,
+    /// The id of a row of that object; for tenant objects, a row of the same tenant.
+    Reference(&'static ObjectDef),
 }
 
 /// How a write-only secret column is stored.
@@ -55,27 +76,41 @@ pub enum SecretKind {
 impl FieldDef {
     /// A plain read-write text column.
     pub const fn text(name: &'static str) -> FieldDef {
-        FieldDef { name, kind: FieldKind::Text, writable: Writable::Always, secret: None }
+        FieldDef { name, kind: FieldKind::Text, writable: Writable::Always, secret: None, required: false, check: Check::Any }
     }
     /// A read-write nullable text column.
     pub const fn nullable(name: &'static str) -> FieldDef {
-        FieldDef { name, kind: FieldKind::NullableText, writable: Writable::Always, secret: None }
+        FieldDef { name, kind: FieldKind::NullableText, writable: Writable::Always, secret: None, required: false, check: Check::Any }
     }
     /// A read-write on/off column.
     pub const fn flag(name: &'static str) -> FieldDef {
-        FieldDef { name, kind: FieldKind::Flag, writable: Writable::Always, secret: None }
+        FieldDef { name, kind: FieldKind::Flag, writable: Writable::Always, secret: None, required: false, check: Check::Any }
     }
     /// A text column set once, at creation.
     pub const fn create_only(name: &'static str) -> FieldDef {
-        FieldDef { name, kind: FieldKind::Text, writable: Writable::OnCreate, secret: None }
+        FieldDef { name, kind: FieldKind::Text, writable: Writable::OnCreate, secret: None, required: false, check: Check::Any }
     }
     /// A text column only the service sets.
     pub const fn managed(name: &'static str) -> FieldDef {
-        FieldDef { name, kind: FieldKind::Text, writable: Writable::Never, secret: None }
+        FieldDef { name, kind: FieldKind::Text, writable: Writable::Never, secret: None, required: false, check: Check::Any }
     }
     /// A write-only secret column.
     pub const fn secret(name: &'static str, kind: SecretKind) -> FieldDef {
-        FieldDef { name, kind: FieldKind::Text, writable: Writable::Always, secret: Some(kind) }
+        FieldDef { name, kind: FieldKind::Text, writable: Writable::Always, secret: Some(kind), required: false, check: Check::Any }
+    }
+}
+
+impl FieldDef {
+    /// Marks the field required.
+    pub const fn required(mut self) -> FieldDef {
+        self.required = true;
+        self
+    }
+
+    /// Adds a value rule.
+    pub const fn check(mut self, check: Check) -> FieldDef {
+        self.check = check;
+        self
     }
 }
 
@@ -84,6 +119,8 @@ impl FieldDef {
 pub enum Scope {
     /// Global objects (tenant, user, provider...): admin only.
     Global,
+    /// Global catalogue every principal may read (e.g. custom destination types); admin writes.
+    Catalog,
     /// Tenant objects: the named column links the row to its tenant.
     Tenant {
         /// Foreign key column to `te_tenants.te_id`.
@@ -92,7 +129,7 @@ pub enum Scope {
 }
 
 /// The declaration of a provisioned object.
-#[derive(Debug)]
+#[derive(Debug, PartialEq, Eq)]
 pub struct ObjectDef {
     /// Legacy object name (`object=` of MANAGEDB), lower case.
     pub name: &'static str,
@@ -104,8 +141,12 @@ pub struct ObjectDef {
     pub scope: Scope,
     /// Stored columns other than the id and the tenant link, in legacy record order.
     pub fields: &'static [FieldDef],
-    /// Columns a list may be filtered on (exact match), by legacy name.
-    pub filterable: &'static [&'static str],
+    /// Whether `delete` exists for this object (legacy `phone` has none).
+    pub deletable: bool,
+    /// Column set to the creation time by generic code, if the object has one.
+    pub created_column: Option<&'static str>,
+    /// Column set to the time of every write by generic code, if the object has one.
+    pub updated_column: Option<&'static str>,
 }
 
 impl ObjectDef {
@@ -117,7 +158,7 @@ impl ObjectDef {
     /// The tenant link column, for tenant-scoped objects.
     pub fn tenant_column(&self) -> Option<&'static str> {
         match self.scope {
-            Scope::Global => None,
+            Scope::Global | Scope::Catalog => None,
             Scope::Tenant { column } => Some(column),
         }
     }

@@ -84,6 +84,7 @@ pub fn error_text(err: ServiceError) -> String {
         | ServiceError::ReadOnly
         | ServiceError::TenantNotFound => errors::KEY_ERROR.to_string(),
         ServiceError::NotFound(_) => errors::NULL.to_string(),
+        ServiceError::Unsupported(_) => errors::UNKNOWN_ACTION.to_string(),
         ServiceError::Internal(source) => {
             tracing::error!(error = %source, "internal error on the legacy door");
             errors::error_line("internal error")

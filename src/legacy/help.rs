@@ -9,7 +9,7 @@ pub fn page() -> Rendered {
     let mut body = String::from("<html><head><title>proxyapi.php help</title></head><body><pre>\n");
     body.push_str("<i>Common parameters</i>: key (required), tenant, format=plain|json|xml|csv, callback (JSONP, with format=json)\n\n");
     body.push_str("<i>reqtype=MANAGEDB</i> object=OBJECT action=ACTION [objectid=ID] [jsondata=JSON] [filter=EXPR]\n");
-    for rules in objects::registry() {
+    for rules in objects::registry().iter() {
         let def = rules.def();
         let extra = if def.name == "user" { ", listtenants, addtenant (tenantid), deltenant (tenantid)" } else { "" };
         let filter = if def.name == "tenant" { " (list accepts filter=te_column='value' [AND ...])" } else { "" };

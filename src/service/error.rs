@@ -39,6 +39,9 @@ pub enum ServiceError {
     /// A uniqueness rule refused the write.
     #[error("{0}")]
     Conflict(String),
+    /// The object has no such operation (e.g. legacy `phone` cannot be deleted).
+    #[error("{0} is not supported for this object")]
+    Unsupported(&'static str),
     /// A tenant that still owns objects cannot be deleted.
     #[error("tenant not empty")]
     TenantNotEmpty,

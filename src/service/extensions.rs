@@ -165,7 +165,9 @@ pub static EXTENSION: ObjectDef = ObjectDef {
         FieldDef::text("ex_pinlocked"),
         FieldDef::secret("ex_md5secret", SecretKind::Derived),
     ],
-    filterable: &["ex_number", "ex_name", "ex_tech"],
+    deletable: true,
+    created_column: Some("ex_datecreation"),
+    updated_column: Some("ex_lastchange"),
 };
 
 /// Input names that carry the SIP secret (CONTRACT §2.4: `secret` for SIP, `password` for PJSIP,
@@ -212,11 +214,6 @@ impl ObjectRules for ExtensionRules {
             None => {}
         }
 
-        let now = crate::store::now_text();
-        if ctx.mode == Mode::Create {
-            set(changes, "ex_datecreation", Value::Text(now.clone()));
-        }
-        set(changes, "ex_lastchange", Value::Text(now));
         Ok(())
     }
 

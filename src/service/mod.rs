@@ -3,12 +3,14 @@
 
 pub mod access;
 pub mod api_keys;
+pub mod catalog;
 pub mod error;
 pub mod extensions;
 pub mod login;
 pub mod objects;
 pub mod tenants;
 pub mod users;
+pub mod voicemail;
 
 use std::sync::Arc;
 

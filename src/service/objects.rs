@@ -8,7 +8,7 @@ use sqlx::AnyConnection;
 use super::access::{self, Intent, TenantScope};
 use super::{Core, ServiceError, ServiceResult};
 use crate::auth::{Principal, Reach, passwords};
-use crate::domain::object::{FieldDef, FieldKind, ObjectDef, Scope, SecretKind, Writable};
+use crate::domain::object::{Check, FieldDef, FieldKind, ObjectDef, Scope, SecretKind, Writable};
 use crate::store::objects::{self as store, Changes, Condition, ListQuery, Row, Value};
 
 /// Input members by legacy field name (what `jsondata` carries; REST bodies are mapped to it).
@@ -113,6 +113,11 @@ async fn target(
 ) -> ServiceResult<Option<TenantScope>> {
     match (def.scope, tenant) {
         (Scope::Global, _) => {
+            access::require_admin(principal)?;
+            Ok(None)
+        }
+        (Scope::Catalog, _) if intent == Intent::Read => Ok(None),
+        (Scope::Catalog, _) => {
             access::require_admin(principal)?;
             Ok(None)
         }
@@ -249,6 +254,9 @@ pub async fn delete(
     id: i64,
 ) -> ServiceResult<()> {
     let def = rules.def();
+    if !def.deletable {
+        return Err(ServiceError::Unsupported("delete"));
+    }
     let scope = target(core, principal, def, tenant, Intent::Write).await?;
     let tenant_id = scope.map(|s| s.tenant_id);
     let mut tx = core.db().begin().await?;
@@ -301,10 +309,81 @@ async fn prepare_changes(
         }
         changes.push((field.name, value));
     }
+    check_values(core, def, mode, &mut changes, tenant).await?;
+    let now = crate::store::now_text();
+    if let (Mode::Create, Some(column)) = (mode, def.created_column) {
+        set(&mut changes, column, Value::Text(now.clone()));
+    }
+    if let Some(column) = def.updated_column {
+        set(&mut changes, column, Value::Text(now));
+    }
     hash_secrets(&mut changes, def).await?;
     let ctx = Prepare { core, mode, input, current, tenant };
     rules.prepare(&ctx, &mut changes)?;
     Ok(changes)
+}
+
+/// Applies the declaration's `required` flags and value checks; normalises values where the check
+/// says how (upper-case words, MAC addresses).
+async fn check_values(
+    core: &Core,
+    def: &ObjectDef,
+    mode: Mode,
+    changes: &mut Changes,
+    tenant: Option<&TenantScope>,
+) -> ServiceResult<()> {
+    if mode == Mode::Create {
+        for field in def.fields.iter().filter(|f| f.required) {
+            if !changes.iter().any(|(name, _)| *name == field.name) {
+                return Err(ServiceError::invalid(field.name, "is required"));
+            }
+        }
+    }
+    for (name, value) in changes.iter_mut() {
+        let Some((_, field)) = def.field(name) else { continue };
+        let text = value.to_text();
+        if text.trim().is_empty() {
+            if field.required {
+                return Err(ServiceError::invalid(field.name, "must not be empty"));
+            }
+            continue;
+        }
+        match field.check {
+            Check::Any => {}
+            Check::Digits if !text.bytes().all(|b| b.is_ascii_digit()) => {
+                return Err(ServiceError::invalid(field.name, "must contain digits only"));
+            }
+            Check::Digits => {}
+            Check::Integer => {
+                let number: i64 = text.trim().parse().map_err(|_| ServiceError::invalid(field.name, "must be a whole number"))?;
+                *value = Value::Text(number.to_string());
+            }
+            Check::OneOf(words) => {
+                let word = words
+                    .iter()
+                    .find(|w| w.eq_ignore_ascii_case(text.trim()))
+                    .ok_or_else(|| ServiceError::invalid(field.name, format!("must be one of {}", words.join(", "))))?;
+                *value = Value::Text((*word).to_string());
+            }
+            Check::Mac => {
+                let hex: String = text.chars().filter(|c| !matches!(c, ':' | '-' | '.')).collect();
+                if hex.len() != 12 || !hex.chars().all(|c| c.is_ascii_hexdigit()) {
+                    return Err(ServiceError::invalid(field.name, "invalid MAC"));
+                }
+                *value = Value::Text(hex.to_ascii_uppercase());
+            }
+            Check::Reference(target) => {
+                let id: i64 = text.trim().parse().map_err(|_| ServiceError::invalid(field.name, "must be an id"))?;
+                let tenant_id = target.tenant_column().and(tenant.map(|t| t.tenant_id));
+                let mut conn = core.db().pool().acquire().await?;
+                if store::get(&mut conn, target, tenant_id, id).await?.is_none() {
+                    return Err(ServiceError::invalid(field.name, format!("no {} with id {id}", target.name)));
+                }
+                *value = Value::Text(id.to_string());
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Longest text accepted in one field; the legacy schema's widest columns are far below it.
@@ -388,12 +467,53 @@ pub fn effective_text<'a>(ctx: &'a Prepare<'_>, changes: &'a Changes, column: &s
     }
 }
 
-/// Every declared object, for the legacy door's `object=` dispatch.
-pub fn registry() -> [&'static dyn ObjectRules; 3] {
-    [&super::tenants::TenantRules, &super::users::UserRules, &super::extensions::ExtensionRules]
+/// Rules of an object whose declaration says everything (fields, checks, timestamps).
+#[derive(Debug)]
+pub struct Declared(pub &'static ObjectDef);
+
+impl ObjectRules for Declared {
+    fn def(&self) -> &'static ObjectDef {
+        self.0
+    }
+
+    fn prepare(&self, _ctx: &Prepare<'_>, _changes: &mut Changes) -> ServiceResult<()> {
+        Ok(())
+    }
 }
+
+/// Every declared object, for the legacy door's `object=` dispatch.
+pub fn registry() -> &'static [&'static dyn ObjectRules] {
+    REGISTRY
+}
+
+/// The registry's contents; adding an object means adding its rules here.
+static REGISTRY: &[&'static dyn ObjectRules] = {
+    use super::catalog as c;
+    &[
+        &super::tenants::TenantRules,
+        &super::users::UserRules,
+        &super::extensions::ExtensionRules,
+        &c::QUEUES,
+        &c::DIDS,
+        &c::IVRS,
+        &c::CONDITIONS,
+        &c::HUNTLISTS,
+        &c::CUSTOMS,
+        &c::CUSTOMTYPES,
+        &c::CONFERENCES,
+        &super::voicemail::VoicemailRules,
+        &c::PHONEPHONEBOOKS,
+        &c::PHONES,
+        &c::MEDIAFILES,
+        &c::MUSICONHOLDS,
+        &c::CALLERIDBLACKLISTS,
+        &c::PROVIDERS,
+        &c::ROUTINGPROFILES,
+        &c::ROUTES,
+    ]
+};
 
 /// The rules of legacy object `name` (already canonicalised).
 pub fn find(name: &str) -> Option<&'static dyn ObjectRules> {
-    registry().into_iter().find(|rules| rules.def().name == name)
+    registry().iter().copied().find(|rules| rules.def().name == name)
 }

@@ -1,10 +1,10 @@
 //! Tenants: declaration and rules.
 
-use super::objects::{ObjectRules, Prepare, effective_text, set};
+use super::objects::{ObjectRules, Prepare, effective_text};
 use super::{ServiceError, ServiceResult};
 use crate::domain::TenantCode;
 use crate::domain::object::{FieldDef, ObjectDef, Scope, SecretKind};
-use crate::store::objects::{Changes, Row, Value};
+use crate::store::objects::{Changes, Row};
 
 /// `te_tenants`, in legacy record order.
 pub static TENANT: ObjectDef = ObjectDef {
@@ -25,7 +25,9 @@ pub static TENANT: ObjectDef = ObjectDef {
         FieldDef::managed("te_created_at"),
         FieldDef::managed("te_updated_at"),
     ],
-    filterable: &["te_code", "te_name", "te_disabled", "te_billingcode"],
+    deletable: true,
+    created_column: Some("te_created_at"),
+    updated_column: Some("te_updated_at"),
 };
 
 /// Objects a tenant must no longer own before it can be deleted.
@@ -41,13 +43,11 @@ impl ObjectRules for TenantRules {
     }
 
     fn prepare(&self, ctx: &Prepare<'_>, changes: &mut Changes) -> ServiceResult<()> {
-        let now = crate::store::now_text();
         if ctx.current.is_none() {
             TenantCode::parse(&effective_text(ctx, changes, "te_code"))?;
             if effective_text(ctx, changes, "te_name").trim().is_empty() {
                 return Err(ServiceError::invalid("te_name", "is required"));
             }
-            set(changes, "te_created_at", Value::Text(now.clone()));
         }
         if changes.iter().any(|(name, value)| *name == "te_name" && value.to_text().trim().is_empty()) {
             return Err(ServiceError::invalid("te_name", "must not be empty"));
@@ -59,7 +59,6 @@ impl ObjectRules for TenantRules {
         {
             return Err(ServiceError::invalid("pk_end", "must not be below pk_start"));
         }
-        set(changes, "te_updated_at", Value::Text(now));
         Ok(())
     }
 

@@ -27,7 +27,9 @@ pub static USER: ObjectDef = ObjectDef {
         FieldDef::managed("us_created_at"),
         FieldDef::managed("us_updated_at"),
     ],
-    filterable: &["us_username", "us_role"],
+    deletable: true,
+    created_column: Some("us_created_at"),
+    updated_column: Some("us_updated_at"),
 };
 
 /// Roles, as stored in `us_role`.
@@ -60,11 +62,6 @@ impl ObjectRules for UserRules {
             return Err(ServiceError::invalid("us_role", "must be admin, operator or viewer"));
         }
         set(changes, "us_role", Value::Text(role));
-        let now = crate::store::now_text();
-        if ctx.current.is_none() {
-            set(changes, "us_created_at", Value::Text(now.clone()));
-        }
-        set(changes, "us_updated_at", Value::Text(now));
         Ok(())
     }
 }

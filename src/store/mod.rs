@@ -180,8 +180,14 @@ fn prepare_sqlite_url(url: &str) -> anyhow::Result<String> {
 /// The embedded migrations of one backend (built by hand so the `sqlx` macros stay out of the build).
 fn migrator(backend: Backend) -> Migrator {
     let sources: &[(i64, &str, &'static str)] = match backend {
-        Backend::Sqlite => &[(1, "foundation", include_str!("../../migrations/sqlite/0001_foundation.sql"))],
-        Backend::Postgres => &[(1, "foundation", include_str!("../../migrations/postgres/0001_foundation.sql"))],
+        Backend::Sqlite => &[
+            (1, "foundation", include_str!("../../migrations/sqlite/0001_foundation.sql")),
+            (2, "objects", include_str!("../../migrations/sqlite/0002_objects.sql")),
+        ],
+        Backend::Postgres => &[
+            (1, "foundation", include_str!("../../migrations/postgres/0001_foundation.sql")),
+            (2, "objects", include_str!("../../migrations/postgres/0002_objects.sql")),
+        ],
     };
     let migrations = sources
         .iter()
