@@ -8,6 +8,7 @@ pub mod input;
 pub mod login;
 pub mod pagination;
 pub mod problem;
+pub mod queue_members;
 pub mod resource;
 pub mod security;
 pub mod tenants;
@@ -34,6 +35,8 @@ pub enum ApiTags {
     ApiKeys,
     /// Users and the tenants they may act on (admin).
     Users,
+    /// Call queues and their members.
+    Queues,
 }
 
 /// 201 with the created resource and its `Location`.
@@ -66,6 +69,7 @@ pub type RestService = OpenApiService<
         extensions::ExtensionsApi,
         api_keys::ApiKeysApi,
         users::UsersApi,
+        queue_members::QueueMembersApi,
     ),
     (),
 >;
@@ -78,7 +82,8 @@ pub fn service(core: Core) -> RestService {
         tenants::TenantsApi { core: core.clone() },
         extensions::ExtensionsApi { core: core.clone() },
         api_keys::ApiKeysApi { core: core.clone() },
-        users::UsersApi { core },
+        users::UsersApi { core: core.clone() },
+        queue_members::QueueMembersApi { core },
     );
     OpenApiService::new(apis, "pbx-gateway", env!("CARGO_PKG_VERSION")).description(
         "REST API of a multi-tenant Asterisk PBX. Errors are application/problem+json with a stable `code`. \

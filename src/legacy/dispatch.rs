@@ -59,6 +59,7 @@ pub async fn answer(core: &Core, request: &LegacyRequest) -> Rendered {
         }
         Command::AuthToken(cmd) => super::auth_ops::auth_token(core, &call, &cmd).await,
         Command::Help => super::help::page(),
+        Command::Other(ReqType::Queue) => super::queue::answer(core, &call).await,
         // Known reqtypes whose issues have not landed yet answer as unknown ones do.
         Command::Other(_) | Command::Unknown => Rendered::empty(&call.output),
     }
@@ -92,7 +93,3 @@ pub fn error_text(err: ServiceError) -> String {
         other => errors::error_line(&other.to_string()),
     }
 }
-
-/// The reqtypes this build serves (for HELP).
-pub const SERVED: [ReqType; 5] =
-    [ReqType::ManageDb, ReqType::Info, ReqType::CheckAuth, ReqType::AuthToken, ReqType::Help];

@@ -8,4 +8,5 @@ pub mod endpoint;
 pub mod help;
 pub mod info;
 pub mod managedb;
+pub mod queue;
 pub mod records;

@@ -8,6 +8,7 @@ pub mod error;
 pub mod extensions;
 pub mod login;
 pub mod objects;
+pub mod queue_members;
 pub mod tenants;
 pub mod users;
 pub mod voicemail;

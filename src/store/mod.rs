@@ -7,6 +7,7 @@ pub mod api_keys;
 pub mod auth_tokens;
 pub mod login_failures;
 pub mod objects;
+pub mod queue_members;
 pub mod settings;
 pub mod user_tenants;
 
@@ -183,10 +184,12 @@ fn migrator(backend: Backend) -> Migrator {
         Backend::Sqlite => &[
             (1, "foundation", include_str!("../../migrations/sqlite/0001_foundation.sql")),
             (2, "objects", include_str!("../../migrations/sqlite/0002_objects.sql")),
+            (4, "queue_members", include_str!("../../migrations/sqlite/0004_queue_members.sql")),
         ],
         Backend::Postgres => &[
             (1, "foundation", include_str!("../../migrations/postgres/0001_foundation.sql")),
             (2, "objects", include_str!("../../migrations/postgres/0002_objects.sql")),
+            (4, "queue_members", include_str!("../../migrations/postgres/0004_queue_members.sql")),
         ],
     };
     let migrations = sources

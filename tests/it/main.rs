@@ -15,6 +15,7 @@ mod legacy_auth;
 mod legacy_managedb;
 mod legacy_protocol;
 mod parity;
+mod queues;
 mod spec;
 mod tenants;
 mod users;

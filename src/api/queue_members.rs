@@ -1,0 +1,140 @@
+//! `/v1/tenants/{code}/queues/{id}/members`: who answers a queue, with penalty and pause state.
+
+use poem_openapi::param::Path;
+use poem_openapi::payload::Json;
+use poem_openapi::{ApiResponse, Object, OpenApi};
+
+use super::Deleted;
+use super::problem::ApiResult;
+use super::security::Auth;
+use crate::service::Core;
+use crate::service::queue_members::{self as service, ExtensionRef, MemberChange, QueueRef};
+use crate::store::queue_members::Member;
+
+/// A queue member.
+#[derive(Debug, Object)]
+pub struct QueueMember {
+    /// Id of the member extension.
+    pub extension_id: i64,
+    /// Its number.
+    pub number: String,
+    /// Its agent/SIP username (`<number>-<TENANT>`).
+    pub username: String,
+    /// Penalty: members with a lower penalty ring first.
+    pub penalty: i64,
+    /// Paused members get no queue calls.
+    pub paused: bool,
+    /// Legacy member type: `NF`, `AD`, `NFR`, `ADR`, `EA`, `EANM`, `EAC`, `EANMC`, `CU`, `CUNM`, `CC` or `CUFF`.
+    #[oai(rename = "type")]
+    pub member_type: String,
+    /// Legacy order within the queue.
+    pub order: i64,
+}
+
+impl From<Member> for QueueMember {
+    fn from(m: Member) -> Self {
+        QueueMember {
+            extension_id: m.extension_id,
+            number: m.number,
+            username: m.username,
+            penalty: m.penalty,
+            paused: m.paused,
+            member_type: m.kind,
+            order: m.order,
+        }
+    }
+}
+
+/// Settings of a member; absent ones keep their value (new members: penalty 0, not paused, `NF`, order 0).
+#[derive(Debug, Object)]
+pub struct QueueMemberSettings {
+    /// Penalty, 0-1000000.
+    #[oai(validator(minimum(value = "0"), maximum(value = "1000000")))]
+    pub penalty: Option<i64>,
+    /// Paused.
+    pub paused: Option<bool>,
+    /// Legacy member type.
+    #[oai(rename = "type")]
+    pub member_type: Option<String>,
+    /// Legacy order.
+    #[oai(validator(minimum(value = "0")))]
+    pub order: Option<i64>,
+}
+
+/// The members of a queue.
+#[derive(Debug, Object)]
+pub struct QueueMemberList {
+    /// Members, by order then number (a queue has few members: no pagination).
+    pub items: Vec<QueueMember>,
+}
+
+/// Answer of a PUT: 201 when the extension became a member, 200 when its settings changed.
+#[derive(ApiResponse)]
+pub enum MemberPut {
+    /// Added.
+    #[oai(status = 201)]
+    Created(Json<QueueMember>),
+    /// Updated.
+    #[oai(status = 200)]
+    Updated(Json<QueueMember>),
+}
+
+/// Queue member endpoints.
+#[derive(Debug)]
+pub struct QueueMembersApi {
+    /// Service core.
+    pub core: Core,
+}
+
+#[OpenApi(tag = "super::ApiTags::Queues")]
+impl QueueMembersApi {
+    /// List a queue's members.
+    #[oai(path = "/v1/tenants/:code/queues/:id/members", method = "get", operation_id = "list_queue_members")]
+    async fn list(&self, auth: Auth, code: Path<String>, id: Path<i64>) -> ApiResult<Json<QueueMemberList>> {
+        let principal = auth.principal(&self.core).await?;
+        let (_, members) = service::list(&self.core, &principal, &code, QueueRef::Id(id.0)).await?;
+        Ok(Json(QueueMemberList { items: members.into_iter().map(QueueMember::from).collect() }))
+    }
+
+    /// Add an extension to a queue, or change its member settings.
+    #[oai(
+        path = "/v1/tenants/:code/queues/:id/members/:extension_id",
+        method = "put",
+        operation_id = "put_queue_member"
+    )]
+    async fn put(
+        &self,
+        auth: Auth,
+        code: Path<String>,
+        id: Path<i64>,
+        extension_id: Path<i64>,
+        body: Json<QueueMemberSettings>,
+    ) -> ApiResult<MemberPut> {
+        let principal = auth.principal(&self.core).await?;
+        let b = body.0;
+        let change = MemberChange { penalty: b.penalty, paused: b.paused, kind: b.member_type, order: b.order };
+        let (member, created) =
+            service::put(&self.core, &principal, &code, QueueRef::Id(id.0), ExtensionRef::Id(extension_id.0), &change)
+                .await?;
+        let member = Json(QueueMember::from(member));
+        Ok(if created { MemberPut::Created(member) } else { MemberPut::Updated(member) })
+    }
+
+    /// Remove an extension from a queue.
+    #[oai(
+        path = "/v1/tenants/:code/queues/:id/members/:extension_id",
+        method = "delete",
+        operation_id = "delete_queue_member"
+    )]
+    async fn delete(
+        &self,
+        auth: Auth,
+        code: Path<String>,
+        id: Path<i64>,
+        extension_id: Path<i64>,
+    ) -> ApiResult<Deleted> {
+        let principal = auth.principal(&self.core).await?;
+        service::remove(&self.core, &principal, &code, QueueRef::Id(id.0), ExtensionRef::Id(extension_id.0)).await?;
+        Ok(Deleted::Deleted)
+    }
+}
