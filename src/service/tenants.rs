@@ -89,3 +89,20 @@ pub async fn id_by_code(core: &super::Core, principal: &crate::auth::Principal, 
     super::access::require_admin(principal)?;
     Ok(super::access::tenant_scope(core, principal, code, super::access::Intent::Read).await?.tenant_id)
 }
+
+/// The rows of the tenants among `ids` that the caller reaches, for records that embed their tenant
+/// (legacy INFO DIDS). Unreachable ids are left out, never an error.
+pub async fn reachable_rows(
+    core: &super::Core,
+    principal: &crate::auth::Principal,
+    ids: &[i64],
+) -> ServiceResult<Vec<Row>> {
+    let mut conn = core.db().pool().acquire().await?;
+    let mut rows = Vec::new();
+    for id in ids.iter().filter(|id| principal.reaches(**id)) {
+        if let Some(row) = crate::store::objects::get(&mut conn, &TENANT, None, *id).await? {
+            rows.push(row);
+        }
+    }
+    Ok(rows)
+}

@@ -10,6 +10,7 @@ mod auth;
 mod cli;
 mod extensions;
 mod health_and_docs;
+mod info_lists;
 mod isolation;
 mod legacy_auth;
 mod legacy_managedb;
