@@ -60,12 +60,18 @@ rest_resource! {
     scope: tenant,
     path: "/v1/tenants/:code/extensions",
     item_path: "/v1/tenants/:code/extensions/:id",
-    operations: ["list_extensions", "create_extension", "get_extension", "update_extension", "delete_extension"],
+    operations: {
+        list: "list_extensions",
+        create: "create_extension",
+        get: "get_extension",
+        update: "update_extension",
+        delete: "delete_extension",
+    },
     filters: {
         /// Only the extension with this number.
-        number = "ex_number",
+        number: String = "ex_number",
         /// Only extensions with this exact name.
-        name = "ex_name",
+        name: String = "ex_name",
     },
     /// An extension. Credentials are write-only and never returned.
     read Extension {

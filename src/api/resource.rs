@@ -1,12 +1,20 @@
 //! `rest_resource!`: one table of fields (REST name, type, legacy column) generates a resource's
-//! typed read and write structs, their mapping to rows and service input, and the five CRUD
-//! operations with cursor pagination and filters. Objects with special actions add their own
-//! operations next to it.
+//! typed read and write structs, their mapping to rows and service input, and its CRUD operations
+//! with cursor pagination and filters. The operations' bodies are the generic functions of this
+//! file (`list_rows`, `create_row`, `get_row`, `update_row`, `delete_row`); the macro only writes
+//! their signatures. Objects with special actions add their own operations next to it.
 
 use chrono::{DateTime, Utc};
+use poem_openapi::payload::Json as JsonBody;
 use serde_json::Value as Json;
 
-use crate::store::objects::Row;
+use super::problem::{ApiResult, from_service};
+use super::security::Auth;
+use super::{Created, Deleted, pagination};
+use crate::domain::object::{Check, FieldKind};
+use crate::service::Core;
+use crate::service::objects::{self, Input, ObjectRules};
+use crate::store::objects::{CondOp, Condition, Row, Value};
 
 /// Reads a typed REST value from a row column.
 pub trait FromColumn: Sized {
@@ -20,9 +28,29 @@ impl FromColumn for String {
     }
 }
 
+/// On/off columns (`1`) and yes/no text columns (`yes`, `on`) alike; anything else is false.
 impl FromColumn for bool {
     fn from_column(row: &Row, column: &str) -> Self {
-        row.flag(column)
+        yes_no(row, column).unwrap_or(false)
+    }
+}
+
+/// Yes/no text columns where empty means "the PBX default": `None`.
+impl FromColumn for Option<bool> {
+    fn from_column(row: &Row, column: &str) -> Self {
+        yes_no(row, column)
+    }
+}
+
+fn yes_no(row: &Row, column: &str) -> Option<bool> {
+    match row.get(column)? {
+        Value::Int(v) => Some(*v != 0),
+        Value::Null => None,
+        Value::Text(text) => match text.trim().to_ascii_lowercase().as_str() {
+            "yes" | "on" | "1" | "true" => Some(true),
+            "no" | "off" | "0" | "false" => Some(false),
+            _ => None,
+        },
     }
 }
 
@@ -36,6 +64,13 @@ impl FromColumn for Option<String> {
 impl FromColumn for Option<i64> {
     fn from_column(row: &Row, column: &str) -> Self {
         row.text(column).trim().parse().ok()
+    }
+}
+
+/// Required id references (validated on every write), stored as TEXT.
+impl FromColumn for i64 {
+    fn from_column(row: &Row, column: &str) -> Self {
+        row.text(column).trim().parse().unwrap_or_default()
     }
 }
 
@@ -57,10 +92,156 @@ impl<T: Into<Json>> IntoInput for Option<T> {
     }
 }
 
-/// Generates a REST resource over a declared object. See `api::extensions` for a use.
+/// The input member for `column` of `rules`' object: a boolean sent for a yes/no text column
+/// becomes the word the declaration allows (`yes`/`no`, or `yes`/empty), so REST clients use real
+/// booleans while the stored value stays what the PBX and legacy clients read.
+pub fn input_member(rules: &dyn ObjectRules, column: &str, value: Json) -> Json {
+    let Json::Bool(on) = value else { return value };
+    let Some((_, field)) = rules.def().field(column) else { return value };
+    if field.kind == FieldKind::Flag {
+        return value;
+    }
+    let words: &[&str] = match field.check {
+        Check::OneOf(words) => words,
+        _ => &["yes", "no"],
+    };
+    let pick = |candidates: &[&str]| {
+        candidates.iter().find_map(|c| words.iter().find(|w| w.eq_ignore_ascii_case(c))).copied().unwrap_or("")
+    };
+    Json::String(if on { pick(&["yes", "on"]) } else { pick(&["no", "off"]) }.to_string())
+}
+
+/// A filter query value, compared with the stored text.
+pub trait FilterValue {
+    /// The value as stored.
+    fn into_text(self) -> String;
+}
+
+impl FilterValue for String {
+    fn into_text(self) -> String {
+        self
+    }
+}
+
+impl FilterValue for i64 {
+    fn into_text(self) -> String {
+        self.to_string()
+    }
+}
+
+/// A generated page type: items plus the cursor of the next page.
+pub trait ResourcePage {
+    /// The read type of the resource.
+    type Item: for<'a> From<&'a Row>;
+    /// Builds a page.
+    fn assemble(items: Vec<Self::Item>, next_cursor: Option<String>) -> Self;
+}
+
+/// Translates a legacy field name to the REST name of a resource's `(rest, legacy)` table. Rust
+/// raw identifiers (`r#type`) are REST names without the `r#`.
+pub fn rest_name<'a>(names: &[(&'static str, &'static str)], legacy: &'a str) -> &'a str {
+    let rest = super::rest_name(names, legacy);
+    rest.strip_prefix("r#").unwrap_or(rest)
+}
+
+/// Lists rows in id order, filtered by exact match on the given `(column, value)` pairs.
+#[allow(clippy::too_many_arguments)]
+pub async fn list_rows<P: ResourcePage>(
+    core: &Core,
+    auth: &Auth,
+    rules: &dyn ObjectRules,
+    tenant: Option<&str>,
+    filters: Vec<(&'static str, Option<String>)>,
+    limit: Option<u32>,
+    cursor: Option<String>,
+    rest_field: fn(&str) -> &str,
+) -> ApiResult<JsonBody<P>> {
+    let principal = auth.principal(core).await?;
+    let page = pagination::page_request(limit, cursor.as_deref())?;
+    let conditions = filters.into_iter().filter_map(|(column, value)| value.map(|v| equals(column, v))).collect();
+    let rows = objects::list(core, &principal, rules, tenant, conditions, page)
+        .await
+        .map_err(|e| from_service(e, rest_field))?;
+    let items = rows.items.iter().map(P::Item::from).collect();
+    Ok(JsonBody(P::assemble(items, pagination::next_cursor(rows.next_after))))
+}
+
+/// Creates a row; answers 201 with `Location` = `path` (tenant code filled in) + `/` + id.
+pub async fn create_row<R: for<'a> From<&'a Row> + poem_openapi::types::ToJSON>(
+    core: &Core,
+    auth: &Auth,
+    rules: &dyn ObjectRules,
+    tenant: Option<&str>,
+    input: Input,
+    path: &str,
+    rest_field: fn(&str) -> &str,
+) -> ApiResult<Created<R>> {
+    let principal = auth.principal(core).await?;
+    let row =
+        objects::create(core, &principal, rules, tenant, &input).await.map_err(|e| from_service(e, rest_field))?;
+    let location = format!("{}/{}", path.replace(":code", tenant.unwrap_or_default()), row.id);
+    Ok(Created::Created(JsonBody(R::from(&row)), location))
+}
+
+/// Loads one row.
+pub async fn get_row<R: for<'a> From<&'a Row>>(
+    core: &Core,
+    auth: &Auth,
+    rules: &dyn ObjectRules,
+    tenant: Option<&str>,
+    id: i64,
+    rest_field: fn(&str) -> &str,
+) -> ApiResult<JsonBody<R>> {
+    let principal = auth.principal(core).await?;
+    let row = objects::get(core, &principal, rules, tenant, id).await.map_err(|e| from_service(e, rest_field))?;
+    Ok(JsonBody(R::from(&row)))
+}
+
+/// Applies the members sent (PATCH) and answers the new row.
+pub async fn update_row<R: for<'a> From<&'a Row>>(
+    core: &Core,
+    auth: &Auth,
+    rules: &dyn ObjectRules,
+    tenant: Option<&str>,
+    id: i64,
+    input: Input,
+    rest_field: fn(&str) -> &str,
+) -> ApiResult<JsonBody<R>> {
+    let principal = auth.principal(core).await?;
+    let row =
+        objects::update(core, &principal, rules, tenant, id, &input).await.map_err(|e| from_service(e, rest_field))?;
+    Ok(JsonBody(R::from(&row)))
+}
+
+/// Deletes a row (204).
+pub async fn delete_row(
+    core: &Core,
+    auth: &Auth,
+    rules: &dyn ObjectRules,
+    tenant: Option<&str>,
+    id: i64,
+    rest_field: fn(&str) -> &str,
+) -> ApiResult<Deleted> {
+    let principal = auth.principal(core).await?;
+    objects::delete(core, &principal, rules, tenant, id).await.map_err(|e| from_service(e, rest_field))?;
+    Ok(Deleted::Deleted)
+}
+
+/// An exact-match list condition on a declared column.
+pub fn equals(column: &'static str, value: String) -> Condition {
+    Condition { column, op: CondOp::Eq, value: Value::Text(value) }
+}
+
+/// Generates a REST resource over a declared object. See `api::extensions` (tenant scope) and
+/// `api::providers` (global scope) for uses.
 ///
-/// `scope: tenant` resources live under `/v1/tenants/{code}/...`; `scope: global` ones are admin
-/// resources at the top level. Filters become optional exact-match query parameters.
+/// - `scope: tenant` resources live under `/v1/tenants/{code}/...`; `scope: global` ones at the top
+///   level, with no tenant (the service decides who may: admin, or anyone reading a catalogue).
+/// - `operations` names the operation ids; `list` is always generated, each of `create`, `get`,
+///   `update`, `delete` only when listed (in that order), so e.g. phones have no DELETE (405).
+/// - `filters` become optional exact-match query parameters (`name: String = "column"`).
+/// - `read` fields are read from row columns (`FromColumn`); `write` fields are all optional and
+///   become service input under their legacy names (PATCH semantics: absent = unchanged).
 macro_rules! rest_resource {
     (
         api: $Api:ident,
@@ -69,8 +250,9 @@ macro_rules! rest_resource {
         scope: $scope:ident,
         path: $path:literal,
         item_path: $item_path:literal,
-        operations: [$op_list:literal, $op_create:literal, $op_get:literal, $op_update:literal, $op_delete:literal],
-        filters: { $( $(#[doc = $filter_doc:literal])* $filter:ident = $filter_col:literal ),* $(,)? },
+        operations: { list: $op_list:literal $(, create: $op_create:literal)? $(, get: $op_get:literal)?
+            $(, update: $op_update:literal)? $(, delete: $op_delete:literal)? $(,)? },
+        filters: { $( $(#[doc = $filter_doc:literal])* $filter:ident : $filter_ty:ty = $filter_col:literal ),* $(,)? },
         $(#[doc = $read_doc:literal])*
         read $Read:ident { $( $(#[$read_meta:meta])* $read_field:ident : $read_ty:ty = $read_col:literal ),* $(,)? }
         $(#[doc = $write_doc:literal])*
@@ -104,14 +286,19 @@ macro_rules! rest_resource {
             pub fn into_input(self) -> $crate::service::objects::Input {
                 use $crate::api::resource::IntoInput as _;
                 let mut input = $crate::service::objects::Input::new();
-                $( if let Some(value) = self.$write_field.into_input() { input.insert($write_col.to_string(), value); } )*
+                $(
+                    if let Some(value) = self.$write_field.into_input() {
+                        let value = $crate::api::resource::input_member(&$rules, $write_col, value);
+                        input.insert($write_col.to_string(), value);
+                    }
+                )*
                 input
             }
 
             /// REST name of a legacy field, for error answers.
             fn rest_field(legacy: &str) -> &str {
                 const NAMES: &[(&str, &str)] = &[ $( (stringify!($write_field), $write_col), )* $( (stringify!($read_field), $read_col), )* ];
-                $crate::api::rest_name(NAMES, legacy)
+                $crate::api::resource::rest_name(NAMES, legacy)
             }
         }
 
@@ -124,6 +311,13 @@ macro_rules! rest_resource {
             pub next_cursor: Option<String>,
         }
 
+        impl $crate::api::resource::ResourcePage for $Page {
+            type Item = $Read;
+            fn assemble(items: Vec<$Read>, next_cursor: Option<String>) -> Self {
+                $Page { items, next_cursor }
+            }
+        }
+
         /// The resource's operations.
         #[derive(Debug)]
         pub struct $Api {
@@ -131,42 +325,37 @@ macro_rules! rest_resource {
             pub core: $crate::service::Core,
         }
 
-        $crate::api::resource::rest_resource!(@ops $scope, $Api, $rules, $tag, $path, $item_path,
-            [$op_list, $op_create, $op_get, $op_update, $op_delete], $Read, $Write, $Page,
-            { $( $(#[doc = $filter_doc])* $filter = $filter_col ),* });
+        $crate::api::resource::rest_resource!(@ops $scope, $Api, $rules, $tag, $path, $item_path, $Read, $Write, $Page,
+            { list: $op_list $(, create: $op_create)? $(, get: $op_get)? $(, update: $op_update)? $(, delete: $op_delete)? },
+            { $( $(#[doc = $filter_doc])* $filter : $filter_ty = $filter_col ),* });
     };
 
-    (@ops tenant, $Api:ident, $rules:expr, $tag:expr, $path:literal, $item_path:literal,
-        [$op_list:literal, $op_create:literal, $op_get:literal, $op_update:literal, $op_delete:literal],
-        $Read:ident, $Write:ident, $Page:ident, { $( $(#[doc = $filter_doc:literal])* $filter:ident = $filter_col:literal ),* }) => {
+    // Tenant resources: every operation takes the tenant code from the path.
+    (@ops tenant, $Api:ident, $rules:expr, $tag:expr, $path:literal, $item_path:literal, $Read:ident, $Write:ident, $Page:ident,
+        { list: $op_list:literal $(, create: $op_create:literal)? $(, get: $op_get:literal)?
+            $(, update: $op_update:literal)? $(, delete: $op_delete:literal)? },
+        { $( $(#[doc = $filter_doc:literal])* $filter:ident : $filter_ty:ty = $filter_col:literal ),* }) => {
         #[poem_openapi::OpenApi(tag = $tag)]
         impl $Api {
             /// List, in id order, with optional exact-match filters.
             #[oai(path = $path, method = "get", operation_id = $op_list)]
+            #[allow(clippy::too_many_arguments)] // one query parameter per filter
             async fn list(
                 &self,
                 auth: $crate::api::security::Auth,
                 /// Tenant code.
                 code: poem_openapi::param::Path<String>,
-                $( $(#[doc = $filter_doc])* $filter: poem_openapi::param::Query<Option<String>>, )*
+                $( $(#[doc = $filter_doc])* $filter: poem_openapi::param::Query<Option<$filter_ty>>, )*
                 /// Page size, 1-500 (default 50).
                 limit: poem_openapi::param::Query<Option<u32>>,
                 /// Cursor from the previous page.
                 cursor: poem_openapi::param::Query<Option<String>>,
             ) -> $crate::api::problem::ApiResult<poem_openapi::payload::Json<$Page>> {
-                let principal = auth.principal(&self.core).await?;
-                let page = $crate::api::pagination::page_request(limit.0, cursor.0.as_deref())?;
-                let mut conditions = Vec::new();
-                $( if let Some(value) = $filter.0 { conditions.push($crate::api::resource::equals($filter_col, value)); } )*
-                let rows = $crate::service::objects::list(&self.core, &principal, &$rules, Some(&code), conditions, page)
-                    .await
-                    .map_err(|e| $crate::api::problem::from_service(e, $Write::rest_field))?;
-                Ok(poem_openapi::payload::Json($Page {
-                    items: rows.items.iter().map($Read::from).collect(),
-                    next_cursor: $crate::api::pagination::next_cursor(rows.next_after),
-                }))
+                let filters = vec![$( ($filter_col, $filter.0.map($crate::api::resource::FilterValue::into_text)) ),*];
+                $crate::api::resource::list_rows(&self.core, &auth, &$rules, Some(&code), filters, limit.0, cursor.0, $Write::rest_field).await
             }
 
+            $(
             /// Create. Fields the object requires are checked by the service (422 `validation_failed`).
             #[oai(path = $path, method = "post", operation_id = $op_create)]
             async fn create(
@@ -176,15 +365,11 @@ macro_rules! rest_resource {
                 code: poem_openapi::param::Path<String>,
                 body: poem_openapi::payload::Json<$Write>,
             ) -> $crate::api::problem::ApiResult<$crate::api::Created<$Read>> {
-                let principal = auth.principal(&self.core).await?;
-                let input = body.0.into_input();
-                let row = $crate::service::objects::create(&self.core, &principal, &$rules, Some(&code), &input)
-                    .await
-                    .map_err(|e| $crate::api::problem::from_service(e, $Write::rest_field))?;
-                let location = format!("{}/{}", $path.replace(":code", &code), row.id);
-                Ok($crate::api::Created::Created(poem_openapi::payload::Json($Read::from(&row)), location))
+                $crate::api::resource::create_row(&self.core, &auth, &$rules, Some(&code), body.0.into_input(), $path, $Write::rest_field).await
             }
+            )?
 
+            $(
             /// Get one.
             #[oai(path = $item_path, method = "get", operation_id = $op_get)]
             async fn get(
@@ -195,13 +380,11 @@ macro_rules! rest_resource {
                 /// Id.
                 id: poem_openapi::param::Path<i64>,
             ) -> $crate::api::problem::ApiResult<poem_openapi::payload::Json<$Read>> {
-                let principal = auth.principal(&self.core).await?;
-                let row = $crate::service::objects::get(&self.core, &principal, &$rules, Some(&code), id.0)
-                    .await
-                    .map_err(|e| $crate::api::problem::from_service(e, $Write::rest_field))?;
-                Ok(poem_openapi::payload::Json($Read::from(&row)))
+                $crate::api::resource::get_row(&self.core, &auth, &$rules, Some(&code), id.0, $Write::rest_field).await
             }
+            )?
 
+            $(
             /// Change; only the members sent change.
             #[oai(path = $item_path, method = "patch", operation_id = $op_update)]
             async fn update(
@@ -213,14 +396,11 @@ macro_rules! rest_resource {
                 id: poem_openapi::param::Path<i64>,
                 body: poem_openapi::payload::Json<$Write>,
             ) -> $crate::api::problem::ApiResult<poem_openapi::payload::Json<$Read>> {
-                let principal = auth.principal(&self.core).await?;
-                let input = body.0.into_input();
-                let row = $crate::service::objects::update(&self.core, &principal, &$rules, Some(&code), id.0, &input)
-                    .await
-                    .map_err(|e| $crate::api::problem::from_service(e, $Write::rest_field))?;
-                Ok(poem_openapi::payload::Json($Read::from(&row)))
+                $crate::api::resource::update_row(&self.core, &auth, &$rules, Some(&code), id.0, body.0.into_input(), $Write::rest_field).await
             }
+            )?
 
+            $(
             /// Delete.
             #[oai(path = $item_path, method = "delete", operation_id = $op_delete)]
             async fn delete(
@@ -231,23 +411,88 @@ macro_rules! rest_resource {
                 /// Id.
                 id: poem_openapi::param::Path<i64>,
             ) -> $crate::api::problem::ApiResult<$crate::api::Deleted> {
-                let principal = auth.principal(&self.core).await?;
-                $crate::service::objects::delete(&self.core, &principal, &$rules, Some(&code), id.0)
-                    .await
-                    .map_err(|e| $crate::api::problem::from_service(e, $Write::rest_field))?;
-                Ok($crate::api::Deleted::Deleted)
+                $crate::api::resource::delete_row(&self.core, &auth, &$rules, Some(&code), id.0, $Write::rest_field).await
             }
+            )?
+        }
+    };
+
+    // Global resources: no tenant; the service requires an admin (or only reading, for catalogues).
+    (@ops global, $Api:ident, $rules:expr, $tag:expr, $path:literal, $item_path:literal, $Read:ident, $Write:ident, $Page:ident,
+        { list: $op_list:literal $(, create: $op_create:literal)? $(, get: $op_get:literal)?
+            $(, update: $op_update:literal)? $(, delete: $op_delete:literal)? },
+        { $( $(#[doc = $filter_doc:literal])* $filter:ident : $filter_ty:ty = $filter_col:literal ),* }) => {
+        #[poem_openapi::OpenApi(tag = $tag)]
+        impl $Api {
+            /// List, in id order, with optional exact-match filters.
+            #[oai(path = $path, method = "get", operation_id = $op_list)]
+            #[allow(clippy::too_many_arguments)] // one query parameter per filter
+            async fn list(
+                &self,
+                auth: $crate::api::security::Auth,
+                $( $(#[doc = $filter_doc])* $filter: poem_openapi::param::Query<Option<$filter_ty>>, )*
+                /// Page size, 1-500 (default 50).
+                limit: poem_openapi::param::Query<Option<u32>>,
+                /// Cursor from the previous page.
+                cursor: poem_openapi::param::Query<Option<String>>,
+            ) -> $crate::api::problem::ApiResult<poem_openapi::payload::Json<$Page>> {
+                let filters = vec![$( ($filter_col, $filter.0.map($crate::api::resource::FilterValue::into_text)) ),*];
+                $crate::api::resource::list_rows(&self.core, &auth, &$rules, None, filters, limit.0, cursor.0, $Write::rest_field).await
+            }
+
+            $(
+            /// Create. Fields the object requires are checked by the service (422 `validation_failed`).
+            #[oai(path = $path, method = "post", operation_id = $op_create)]
+            async fn create(
+                &self,
+                auth: $crate::api::security::Auth,
+                body: poem_openapi::payload::Json<$Write>,
+            ) -> $crate::api::problem::ApiResult<$crate::api::Created<$Read>> {
+                $crate::api::resource::create_row(&self.core, &auth, &$rules, None, body.0.into_input(), $path, $Write::rest_field).await
+            }
+            )?
+
+            $(
+            /// Get one.
+            #[oai(path = $item_path, method = "get", operation_id = $op_get)]
+            async fn get(
+                &self,
+                auth: $crate::api::security::Auth,
+                /// Id.
+                id: poem_openapi::param::Path<i64>,
+            ) -> $crate::api::problem::ApiResult<poem_openapi::payload::Json<$Read>> {
+                $crate::api::resource::get_row(&self.core, &auth, &$rules, None, id.0, $Write::rest_field).await
+            }
+            )?
+
+            $(
+            /// Change; only the members sent change.
+            #[oai(path = $item_path, method = "patch", operation_id = $op_update)]
+            async fn update(
+                &self,
+                auth: $crate::api::security::Auth,
+                /// Id.
+                id: poem_openapi::param::Path<i64>,
+                body: poem_openapi::payload::Json<$Write>,
+            ) -> $crate::api::problem::ApiResult<poem_openapi::payload::Json<$Read>> {
+                $crate::api::resource::update_row(&self.core, &auth, &$rules, None, id.0, body.0.into_input(), $Write::rest_field).await
+            }
+            )?
+
+            $(
+            /// Delete.
+            #[oai(path = $item_path, method = "delete", operation_id = $op_delete)]
+            async fn delete(
+                &self,
+                auth: $crate::api::security::Auth,
+                /// Id.
+                id: poem_openapi::param::Path<i64>,
+            ) -> $crate::api::problem::ApiResult<$crate::api::Deleted> {
+                $crate::api::resource::delete_row(&self.core, &auth, &$rules, None, id.0, $Write::rest_field).await
+            }
+            )?
         }
     };
 }
 
 pub(crate) use rest_resource;
-
-/// An exact-match list condition on a declared column.
-pub fn equals(column: &'static str, value: String) -> crate::store::objects::Condition {
-    crate::store::objects::Condition {
-        column,
-        op: crate::store::objects::CondOp::Eq,
-        value: crate::store::objects::Value::Text(value),
-    }
-}
