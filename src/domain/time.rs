@@ -1,0 +1,32 @@
+//! Times: legacy parameters are in the server's local time zone (CONTRACT §0.13); storage is UTC text.
+
+use chrono::{DateTime, Local, NaiveDate, TimeZone as _, Utc};
+use pbx_compat::command::LegacyDateTime;
+
+/// A legacy (local) time as UTC; `None` for a time that does not exist locally (DST gap) or is invalid.
+pub fn local_to_utc(t: &LegacyDateTime) -> Option<DateTime<Utc>> {
+    let naive = NaiveDate::from_ymd_opt(t.year, t.month, t.day)?.and_hms_opt(t.hour, t.minute, t.second)?;
+    Local.from_local_datetime(&naive).earliest().map(|dt| dt.with_timezone(&Utc))
+}
+
+/// The storage text of a UTC time.
+pub fn stored(t: DateTime<Utc>) -> String {
+    t.format(crate::store::TIME_FORMAT).to_string()
+}
+
+/// A `start`/`end` pair of legacy parameters as a stored-time range. A date-only `end` covers the
+/// whole day; with neither given the range is today (Q9, Q10). `Err` names the unparsable field.
+pub fn legacy_range(start: Option<&str>, end: Option<&str>) -> Result<(String, String), &'static str> {
+    let today = Local::now().format("%Y-%m-%d").to_string();
+    let start = match start {
+        Some(s) => LegacyDateTime::parse(s).ok_or("start")?,
+        None => LegacyDateTime::parse(&today).ok_or("start")?,
+    };
+    let end = match end {
+        Some(e) => LegacyDateTime::end_of_day(e).ok_or("end")?,
+        None => LegacyDateTime::end_of_day(&today).ok_or("end")?,
+    };
+    let start = local_to_utc(&start).ok_or("start")?;
+    let end = local_to_utc(&end).ok_or("end")?;
+    Ok((stored(start), stored(end)))
+}
