@@ -2,17 +2,44 @@
 //! structs and maps them to service calls; no authorization or validation rule lives here.
 
 pub mod api_keys;
+pub mod balance;
+pub mod callerid_blacklist;
+pub mod conditions;
+pub mod conferences;
+pub mod custom_destination_types;
+pub mod custom_destinations;
+pub mod destinations;
+pub mod dids;
+pub mod dnd;
 pub mod extensions;
+pub mod flows;
 pub mod health;
+pub mod huntlists;
 pub mod input;
+pub mod ivrs;
 pub mod login;
+pub mod media_audio;
+pub mod media_files;
+pub mod music_on_hold;
+pub mod objects;
 pub mod pagination;
+pub mod phone_phonebooks;
+pub mod phonebooks;
+pub mod phones;
 pub mod problem;
+pub mod providers;
 pub mod queue_members;
+pub mod queues;
 pub mod resource;
+pub mod routes;
+pub mod routing_profiles;
 pub mod security;
+pub mod settings;
 pub mod tenants;
+pub mod user_groups;
 pub mod users;
+pub mod virtual_extensions;
+pub mod voicemail_boxes;
 
 use poem_openapi::payload::Json;
 use poem_openapi::types::ToJSON;
@@ -37,6 +64,50 @@ pub enum ApiTags {
     Users,
     /// Call queues and their members.
     Queues,
+    /// Tenant balance and its movements.
+    Balance,
+    /// Flows (day/night switches, variables) and their state.
+    Flows,
+    /// Inbound numbers (DIDs) of a tenant.
+    Dids,
+    /// IVR menus of a tenant.
+    Ivrs,
+    /// Time and calendar conditions of a tenant.
+    Conditions,
+    /// Hunt lists of a tenant.
+    Huntlists,
+    /// Custom destinations of a tenant.
+    CustomDestinations,
+    /// The catalogue of custom destination types (everyone reads, admins write).
+    CustomDestinationTypes,
+    /// Conference rooms of a tenant.
+    Conferences,
+    /// Voicemail boxes of a tenant.
+    VoicemailBoxes,
+    /// Directories published to a tenant's handsets.
+    PhonePhonebooks,
+    /// Provisioned phones of a tenant.
+    Phones,
+    /// Media files of a tenant.
+    MediaFiles,
+    /// Music-on-hold classes of a tenant.
+    MusicOnHold,
+    /// Caller ids a tenant refuses.
+    CallerIdBlacklist,
+    /// Trunk providers (admin).
+    Providers,
+    /// Routing profiles (admin).
+    RoutingProfiles,
+    /// Outbound routes (admin).
+    Routes,
+    /// Destination lists (DIDs, IVRs, conditions, hunt lists) and condition schedules.
+    Destinations,
+    /// Named phonebooks of a tenant and their entries.
+    Phonebooks,
+    /// Settings of a tenant (declared codes with defaults).
+    Settings,
+    /// Numbers that ring a set of a tenant's extensions.
+    VirtualExtensions,
 }
 
 /// 201 with the created resource and its `Location`.
@@ -69,7 +140,14 @@ pub type RestService = OpenApiService<
         extensions::ExtensionsApi,
         api_keys::ApiKeysApi,
         users::UsersApi,
+        destinations::DestinationsApi,
         queue_members::QueueMembersApi,
+        balance::BalanceApi,
+        media_audio::MediaAudioApi,
+        (flows::FlowsApi, flows::FlowStateApi),
+        (user_groups::UserGroupsApi, user_groups::UserGroupLinksApi),
+        objects::ObjectApis,
+        (phonebooks::PhonebooksApi, settings::SettingsApi, dnd::DndApi, virtual_extensions::VirtualExtensionsApi),
     ),
     (),
 >;
@@ -83,7 +161,19 @@ pub fn service(core: Core) -> RestService {
         extensions::ExtensionsApi { core: core.clone() },
         api_keys::ApiKeysApi { core: core.clone() },
         users::UsersApi { core: core.clone() },
-        queue_members::QueueMembersApi { core },
+        destinations::DestinationsApi { core: core.clone() },
+        queue_members::QueueMembersApi { core: core.clone() },
+        balance::BalanceApi { core: core.clone() },
+        media_audio::MediaAudioApi { core: core.clone() },
+        (flows::FlowsApi { core: core.clone() }, flows::FlowStateApi { core: core.clone() }),
+        (user_groups::UserGroupsApi { core: core.clone() }, user_groups::UserGroupLinksApi { core: core.clone() }),
+        objects::apis(&core),
+        (
+            phonebooks::PhonebooksApi { core: core.clone() },
+            settings::SettingsApi { core: core.clone() },
+            dnd::DndApi { core: core.clone() },
+            virtual_extensions::VirtualExtensionsApi { core: core.clone() },
+        ),
     );
     OpenApiService::new(apis, "pbx-gateway", env!("CARGO_PKG_VERSION")).description(
         "REST API of a multi-tenant Asterisk PBX. Errors are application/problem+json with a stable `code`. \

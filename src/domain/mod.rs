@@ -1,9 +1,14 @@
 //! Domain types: values that are valid by construction (`parse` returns `Result`), and the
 //! declaration vocabulary of provisioned objects.
 
+pub mod audio;
+pub mod destination;
 pub mod extension_number;
+pub mod money;
 pub mod object;
+pub mod schedule;
 pub mod tenant_code;
+pub mod time;
 pub mod username;
 
 pub use extension_number::ExtensionNumber;

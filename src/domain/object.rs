@@ -76,27 +76,69 @@ pub enum SecretKind {
 impl FieldDef {
     /// A plain read-write text column.
     pub const fn text(name: &'static str) -> FieldDef {
-        FieldDef { name, kind: FieldKind::Text, writable: Writable::Always, secret: None, required: false, check: Check::Any }
+        FieldDef {
+            name,
+            kind: FieldKind::Text,
+            writable: Writable::Always,
+            secret: None,
+            required: false,
+            check: Check::Any,
+        }
     }
     /// A read-write nullable text column.
     pub const fn nullable(name: &'static str) -> FieldDef {
-        FieldDef { name, kind: FieldKind::NullableText, writable: Writable::Always, secret: None, required: false, check: Check::Any }
+        FieldDef {
+            name,
+            kind: FieldKind::NullableText,
+            writable: Writable::Always,
+            secret: None,
+            required: false,
+            check: Check::Any,
+        }
     }
     /// A read-write on/off column.
     pub const fn flag(name: &'static str) -> FieldDef {
-        FieldDef { name, kind: FieldKind::Flag, writable: Writable::Always, secret: None, required: false, check: Check::Any }
+        FieldDef {
+            name,
+            kind: FieldKind::Flag,
+            writable: Writable::Always,
+            secret: None,
+            required: false,
+            check: Check::Any,
+        }
     }
     /// A text column set once, at creation.
     pub const fn create_only(name: &'static str) -> FieldDef {
-        FieldDef { name, kind: FieldKind::Text, writable: Writable::OnCreate, secret: None, required: false, check: Check::Any }
+        FieldDef {
+            name,
+            kind: FieldKind::Text,
+            writable: Writable::OnCreate,
+            secret: None,
+            required: false,
+            check: Check::Any,
+        }
     }
     /// A text column only the service sets.
     pub const fn managed(name: &'static str) -> FieldDef {
-        FieldDef { name, kind: FieldKind::Text, writable: Writable::Never, secret: None, required: false, check: Check::Any }
+        FieldDef {
+            name,
+            kind: FieldKind::Text,
+            writable: Writable::Never,
+            secret: None,
+            required: false,
+            check: Check::Any,
+        }
     }
     /// A write-only secret column.
     pub const fn secret(name: &'static str, kind: SecretKind) -> FieldDef {
-        FieldDef { name, kind: FieldKind::Text, writable: Writable::Always, secret: Some(kind), required: false, check: Check::Any }
+        FieldDef {
+            name,
+            kind: FieldKind::Text,
+            writable: Writable::Always,
+            secret: Some(kind),
+            required: false,
+            check: Check::Any,
+        }
     }
 }
 

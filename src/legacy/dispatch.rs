@@ -20,10 +20,12 @@ pub struct Call<'a> {
     pub principal: Principal,
     /// `tenant=`, as given (exact; `%` allowed for admins where a call supports it).
     pub tenant: Option<&'a str>,
+    /// Files of a multipart body (field `filename` in the legacy protocol).
+    pub uploads: &'a [super::endpoint::Upload],
 }
 
 /// Answers one legacy request.
-pub async fn answer(core: &Core, request: &LegacyRequest) -> Rendered {
+pub async fn answer(core: &Core, request: &LegacyRequest, uploads: &[super::endpoint::Upload]) -> Rendered {
     let command = Command::parse(request);
     let output = match command {
         // MANAGEDB answers JSON whatever `format` says (CONTRACT §2.1, Q-13); JSONP still applies.
@@ -50,7 +52,7 @@ pub async fn answer(core: &Core, request: &LegacyRequest) -> Rendered {
             return Rendered::text(&output, errors::KEY_ERROR);
         }
     }
-    let call = Call { request, output, principal, tenant };
+    let call = Call { request, output, principal, tenant, uploads };
     match command {
         Command::ManageDb(cmd) => super::managedb::answer(core, &call, &cmd).await,
         Command::Info(kind) => super::info::answer(core, &call, &kind).await,
@@ -60,6 +62,16 @@ pub async fn answer(core: &Core, request: &LegacyRequest) -> Rendered {
         Command::AuthToken(cmd) => super::auth_ops::auth_token(core, &call, &cmd).await,
         Command::Help => super::help::page(),
         Command::Other(ReqType::Queue) => super::queue::answer(core, &call).await,
+        Command::Other(ReqType::Phonebooks) => super::phonebook::phonebooks(core, &call).await,
+        Command::Other(ReqType::Phonebook) => super::phonebook::phonebook(core, &call).await,
+        Command::Other(ReqType::Setting) => super::setting::answer(core, &call).await,
+        Command::Other(ReqType::Dnd) => super::dnd::answer(core, &call).await,
+        Command::Other(ReqType::VirtualExt) => super::virtualext::answer(core, &call).await,
+        Command::Other(ReqType::Balance) => super::balance::adjust(core, &call).await,
+        Command::Other(ReqType::Flows) => super::flows::list(core, &call).await,
+        Command::Other(ReqType::SetFlow) => super::flows::set(core, &call).await,
+        Command::Other(ReqType::UserGroup) => super::user_groups::answer(core, &call).await,
+        Command::Other(ReqType::MediaFile) => super::media::get_audio(core, &call).await,
         // Known reqtypes whose issues have not landed yet answer as unknown ones do.
         Command::Other(_) | Command::Unknown => Rendered::empty(&call.output),
     }

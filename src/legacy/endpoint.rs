@@ -32,7 +32,7 @@ pub async fn proxyapi(req: &Request, body: Body, Data(core): Data<&Core>) -> Res
             .finish();
     }
     let query = decode_urlencoded(req.uri().query().unwrap_or_default().as_bytes());
-    let (form, _uploads) = match read_body(req, body).await {
+    let (form, uploads) = match read_body(req, body).await {
         Ok(parts) => parts,
         Err(err) => {
             tracing::info!(error = %err, "unreadable legacy request body");
@@ -41,7 +41,7 @@ pub async fn proxyapi(req: &Request, body: Body, Data(core): Data<&Core>) -> Res
     };
     let request = LegacyRequest::new(query, form);
     tracing::info!(params = %request.log_line(), "legacy call");
-    let rendered = super::dispatch::answer(core, &request).await;
+    let rendered = super::dispatch::answer(core, &request, &uploads).await;
     let builder = Response::builder()
         .status(StatusCode::OK)
         .content_type(rendered.content_type)

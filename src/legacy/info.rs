@@ -18,6 +18,9 @@ pub async fn answer(core: &Core, call: &Call<'_>, kind: &InfoKind) -> Rendered {
         InfoKind::Extensions { id, number } => extensions(core, call, id.as_deref(), number.as_deref()).await,
         InfoKind::Other(kind) if kind == "DIDS" => dids(core, call).await,
         InfoKind::Other(kind) if kind == "QUEUES" => queues(core, call).await,
+        InfoKind::Other(kind) if kind == "BALANCE" => super::balance::info(core, call).await,
+        InfoKind::Other(kind) if kind == "FLOW" => super::flows::state(core, call).await,
+        InfoKind::Other(kind) if kind == "VARIABLE" => super::flows::variable(core, call).await,
         InfoKind::Other(_) | InfoKind::Missing => Rendered::empty(&call.output),
     }
 }

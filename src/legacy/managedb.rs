@@ -9,14 +9,22 @@ use pbx_compat::render::Rendered;
 use serde_json::Value as Json;
 
 use super::dispatch::{Call, error_text};
-use super::records::record;
+use super::records::{record, record_for};
 use crate::domain::object::FieldKind;
 use crate::service::objects::{self, Input, ObjectRules, PageRequest};
-use crate::service::{Core, ServiceError, users};
+use crate::service::{Core, ServiceError, catalog, users};
 use crate::store::objects::{CondOp, Condition, Value};
 
 /// Answers a MANAGEDB call.
 pub async fn answer(core: &Core, call: &Call<'_>, cmd: &ManageDbCommand) -> Rendered {
+    // Destination lists and schedules: object `destination` and the special actions of ivr,
+    // condition and huntlist.
+    if let Some(rendered) = super::destinations::answer(core, call, cmd).await {
+        return rendered;
+    }
+    if cmd.object == "mediafile" && matches!(cmd.action.as_str(), "getbinary" | "updatebinary") {
+        return super::media::binary(core, call, cmd).await;
+    }
     let Some(rules) = objects::find(&cmd.object) else {
         return text(call, errors::UNKNOWN_OBJECT);
     };
@@ -27,6 +35,9 @@ pub async fn answer(core: &Core, call: &Call<'_>, cmd: &ManageDbCommand) -> Rend
         "update" => update(core, call, rules, cmd).await,
         "delete" => delete(core, call, rules, cmd).await,
         "listtenants" | "addtenant" | "deltenant" if rules.def().name == "user" => user_links(core, call, cmd).await,
+        "listroutes" if matches!(rules.def().name, "provider" | "routingprofile") => {
+            list_routes(core, call, rules, cmd).await
+        }
         _ => return text(call, errors::UNKNOWN_ACTION),
     };
     match out {
@@ -77,15 +88,56 @@ async fn list(
     rules: &dyn ObjectRules,
     cmd: &ManageDbCommand,
 ) -> Result<Answer, ServiceError> {
-    let conditions = match cmd.filter.as_deref() {
+    let mut conditions = match cmd.filter.as_deref() {
         None => Vec::new(),
         Some(filter) => match conditions(rules, filter) {
             Some(c) => c,
             None => return Ok(Answer::Text(errors::INVALID_FILTER.into())),
         },
     };
+    // `route` `list` takes `routingprofileid` (CONTRACT §2.3): the routes of one profile.
+    if let (Some(column), Some(profile)) = (route_profile_column(rules), call.request.non_empty("routingprofileid")) {
+        conditions.push(Condition { column, op: CondOp::Eq, value: Value::Text(profile.trim().to_string()) });
+    }
     let rows = objects::list(core, &call.principal, rules, call.tenant, conditions, PageRequest::ALL).await?;
-    Ok(Answer::Json(keyed_object(rows.items.iter().map(|row| (row.id.to_string(), record(rules, row))))))
+    // Custom destination list records also carry their type's name (CONTRACT §2.1, OBSERVED-C).
+    let type_names = if rules.def().name == "custom" { custom_type_names(core, call).await? } else { Vec::new() };
+    Ok(Answer::Json(keyed_object(rows.items.iter().map(|row| {
+        let mut rec = record_for(&call.principal, rules, row);
+        if rules.def().name == "custom" {
+            let type_id = row.text("cu_ct_id");
+            let name = type_names.iter().find(|(id, _)| id == type_id).map(|(_, n)| n.as_str()).unwrap_or_default();
+            rec.push("ct_name", name);
+        }
+        (row.id.to_string(), rec)
+    }))))
+}
+
+/// `(ct_id, ct_name)` of the custom destination type catalogue.
+async fn custom_type_names(core: &Core, call: &Call<'_>) -> Result<Vec<(String, String)>, ServiceError> {
+    let types = objects::list(core, &call.principal, &catalog::CUSTOMTYPES, None, Vec::new(), PageRequest::ALL).await?;
+    Ok(types.items.iter().map(|t| (t.id.to_string(), t.text("ct_name").to_string())).collect())
+}
+
+/// `listroutes` of a provider or routing profile: its routes keyed by `dl_id` (CONTRACT §2.4).
+async fn list_routes(
+    core: &Core,
+    call: &Call<'_>,
+    rules: &dyn ObjectRules,
+    cmd: &ManageDbCommand,
+) -> Result<Answer, ServiceError> {
+    let id = try_answer!(object_id(cmd));
+    objects::get(core, &call.principal, rules, None, id).await?;
+    let column = if rules.def().name == "provider" { "dl_pr_id" } else { "dl_rp_id" };
+    let conditions = vec![Condition { column, op: CondOp::Eq, value: Value::Text(id.to_string()) }];
+    let routes = objects::list(core, &call.principal, &catalog::ROUTES, None, conditions, PageRequest::ALL).await?;
+    Ok(Answer::Json(keyed_object(routes.items.iter().map(|row| (row.id.to_string(), record(&catalog::ROUTES, row))))))
+}
+
+/// The routing-profile column of `route`, the one object whose `list` takes `routingprofileid`.
+fn route_profile_column(rules: &dyn ObjectRules) -> Option<&'static str> {
+    let def = rules.def();
+    if def.name == "route" { def.field("dl_rp_id").map(|(_, f)| f.name) } else { None }
 }
 
 /// The safe `filter` grammar (CONTRACT §2.5) over the object's non-secret columns.
@@ -122,7 +174,7 @@ async fn get(
 ) -> Result<Answer, ServiceError> {
     let id = try_answer!(object_id(cmd));
     let row = objects::get(core, &call.principal, rules, call.tenant, id).await?;
-    Ok(Answer::Json(record(rules, &row).to_json()))
+    Ok(Answer::Json(record_for(&call.principal, rules, &row).to_json()))
 }
 
 async fn add(
@@ -133,7 +185,7 @@ async fn add(
 ) -> Result<Answer, ServiceError> {
     let input = try_answer!(jsondata(cmd));
     let row = objects::create(core, &call.principal, rules, call.tenant, &input).await?;
-    Ok(Answer::Json(record(rules, &row).to_json()))
+    Ok(Answer::Json(record_for(&call.principal, rules, &row).to_json()))
 }
 
 async fn update(
@@ -145,7 +197,7 @@ async fn update(
     let id = try_answer!(object_id(cmd));
     let input = try_answer!(jsondata(cmd));
     let row = objects::update(core, &call.principal, rules, call.tenant, id, &input).await?;
-    Ok(Answer::Json(record(rules, &row).to_json()))
+    Ok(Answer::Json(record_for(&call.principal, rules, &row).to_json()))
 }
 
 async fn delete(

@@ -2,11 +2,21 @@
 //! module only authenticates, dispatches to the service layer and maps results and errors to the
 //! protocol's texts (CONTRACT.md). Known quirks kept and dropped are listed in the README.
 
+pub mod action_result;
 pub mod auth_ops;
+pub mod balance;
+pub mod destinations;
 pub mod dispatch;
+pub mod dnd;
 pub mod endpoint;
+pub mod flows;
 pub mod help;
 pub mod info;
 pub mod managedb;
+pub mod media;
+pub mod phonebook;
 pub mod queue;
 pub mod records;
+pub mod setting;
+pub mod user_groups;
+pub mod virtualext;

@@ -40,6 +40,27 @@ pub fn record(rules: &dyn ObjectRules, row: &Row) -> LegacyRecord {
     record
 }
 
+/// Fields shown to read-write callers only: CONTRACT §2.2 treats `imapuser` as sensitive for
+/// read-only keys.
+const HIDDEN_FROM_READ_ONLY: &[&str] = &["imapuser"];
+
+/// The legacy record of a row as `principal` may see it.
+pub fn record_for(principal: &crate::auth::Principal, rules: &dyn ObjectRules, row: &Row) -> LegacyRecord {
+    let full = record(rules, row);
+    if !principal.read_only {
+        return full;
+    }
+    let mut shown = LegacyRecord::with_capacity(full.len());
+    for (name, value) in full.fields() {
+        if HIDDEN_FROM_READ_ONLY.contains(&name.as_str()) && *value != LegacyValue::Null {
+            shown.push(name.clone(), "");
+        } else {
+            shown.push(name.clone(), value.clone());
+        }
+    }
+    shown
+}
+
 fn shown(kind: FieldKind, value: &Value) -> LegacyValue {
     match (kind, value) {
         (FieldKind::Flag, v) => LegacyValue::from(if v.to_text() == "0" || v.to_text().is_empty() { "" } else { "on" }),

@@ -4,7 +4,7 @@
 
 use super::{Core, ServiceError, ServiceResult};
 use crate::auth::{Principal, Reach, Subject, secrets};
-use crate::store::{api_keys, objects, user_tenants};
+use crate::store::{api_keys, objects};
 
 /// Read or write: what the caller intends to do with a tenant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,21 +82,13 @@ pub async fn tenant_scope(
 
 /// The tenant codes a principal reaches (`None` = all), for CHECKAUTH and user views.
 pub async fn reachable_codes(core: &Core, principal: &Principal) -> ServiceResult<Option<Vec<String>>> {
-    match (&principal.subject, &principal.reach) {
-        (_, Reach::Global) => Ok(None),
-        (Subject::User { id }, Reach::Tenants(_)) => {
-            let mut conn = core.db().pool().acquire().await?;
-            Ok(Some(user_tenants::list(&mut conn, *id).await?.into_iter().map(|(_, code)| code).collect()))
-        }
-        (Subject::ApiKey { .. } | Subject::System, Reach::Tenants(ids)) => {
-            let mut conn = core.db().pool().acquire().await?;
-            let mut codes = Vec::new();
-            for id in ids {
-                if let Some(row) = objects::get(&mut conn, &super::tenants::TENANT, None, *id).await? {
-                    codes.push(row.text("te_code").to_string());
-                }
-            }
-            Ok(Some(codes))
+    let Reach::Tenants(ids) = &principal.reach else { return Ok(None) };
+    let mut conn = core.db().pool().acquire().await?;
+    let mut codes = Vec::new();
+    for id in ids {
+        if let Some(row) = objects::get(&mut conn, &super::tenants::TENANT, None, *id).await? {
+            codes.push(row.text("te_code").to_string());
         }
     }
+    Ok(Some(codes))
 }

@@ -14,7 +14,16 @@ pub static QUEUE: ObjectDef = ObjectDef {
     fields: &[
         FieldDef::text("qu_name").required(),
         FieldDef::text("qu_number").check(Check::Digits),
-        FieldDef::text("strategy").check(Check::OneOf(&["RINGALL", "LEASTRECENT", "FEWESTCALLS", "RANDOM", "RRMEMORY", "RRORDERED", "LINEAR", "WRANDOM"])),
+        FieldDef::text("strategy").check(Check::OneOf(&[
+            "RINGALL",
+            "LEASTRECENT",
+            "FEWESTCALLS",
+            "RANDOM",
+            "RRMEMORY",
+            "RRORDERED",
+            "LINEAR",
+            "WRANDOM",
+        ])),
         FieldDef::text("timeout").check(Check::Integer),
         FieldDef::text("retry").check(Check::Integer),
         FieldDef::text("wrapuptime").check(Check::Integer),
@@ -218,9 +227,7 @@ pub static PHONEPHONEBOOK: ObjectDef = ObjectDef {
     table: "pp_phonephonebooks",
     id_column: "pp_id",
     scope: Scope::Tenant { column: "pp_te_id" },
-    fields: &[
-        FieldDef::text("pp_name").required(),
-    ],
+    fields: &[FieldDef::text("pp_name").required()],
     deletable: true,
     created_column: None,
     updated_column: None,
@@ -386,3 +393,51 @@ pub static ROUTE: ObjectDef = ObjectDef {
 
 /// Rules of `route`: the declaration only.
 pub static ROUTES: Declared = Declared(&ROUTE);
+
+/// Flow states (Asterisk device-state words a flow can be in).
+pub const FLOW_STATES: &[&str] = &["INUSE", "NOT_INUSE", "UNAVAILABLE", "RINGING"];
+
+/// Flows: day/night switches and variables. Not a MANAGEDB object of the contract, but FLOWS,
+/// SETFLOW, INFO FLOW and INFO variable need them to exist; managing them through MANAGEDB `flow` is
+/// an extension. The state columns are written by SETFLOW.
+pub static FLOW: ObjectDef = ObjectDef {
+    name: "flow",
+    table: "fl_flows",
+    id_column: "fl_id",
+    scope: Scope::Tenant { column: "fl_te_id" },
+    fields: &[
+        FieldDef::text("fl_name").required(),
+        FieldDef::text("fl_comment"),
+        FieldDef::text("fl_number").required().check(Check::Digits),
+        FieldDef::text("fl_value"),
+        FieldDef::text("fl_value_for_unavailable"),
+        FieldDef::text("fl_value_for_inuse"),
+        FieldDef::text("fl_value_for_notinuse"),
+        FieldDef::text("fl_value_for_ringing"),
+        FieldDef::text("fl_variable_name"),
+        FieldDef::text("fl_monitor_type"),
+        FieldDef::text("fl_monitor_type_id"),
+        FieldDef::text("fl_monitor_parameter"),
+        FieldDef::text("fl_state").check(Check::OneOf(FLOW_STATES)),
+        FieldDef::managed("fl_state_at"),
+    ],
+    deletable: true,
+    created_column: None,
+    updated_column: None,
+};
+
+/// User groups (admin): sets of tenants and users, linked through USERGROUP / REST. Not a MANAGEDB
+/// object of the contract (its USERGROUP reqtype only links); creating groups needs this declaration.
+pub static USERGROUP: ObjectDef = ObjectDef {
+    name: "usergroup",
+    table: "ug_usergroups",
+    id_column: "ug_id",
+    scope: Scope::Global,
+    fields: &[FieldDef::text("ug_name").required(), FieldDef::managed("ug_created_at")],
+    deletable: true,
+    created_column: Some("ug_created_at"),
+    updated_column: None,
+};
+
+/// Rules of `usergroup`: the declaration only.
+pub static USERGROUPS: Declared = Declared(&USERGROUP);

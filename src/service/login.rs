@@ -2,8 +2,8 @@
 //! admins check credentials (CHECKAUTH) and issue login tokens (AUTHTOKEN).
 //! Failed attempts are counted per username in the database, so every replica enforces one limit.
 
-use chrono::{Duration, Local, NaiveDate, TimeZone as _, Utc};
-use pbx_compat::command::{LegacyDateTime, Validity};
+use chrono::{Duration, Utc};
+use pbx_compat::command::Validity;
 
 use super::access;
 use super::{Core, ServiceError, ServiceResult};
@@ -119,8 +119,8 @@ pub async fn generate_token(
     let (single_use, expires) = match validity {
         Validity::Once => (true, now + ONCE_TOKEN_LIFETIME),
         Validity::Until(until) => {
-            let expires =
-                local_to_utc(until).ok_or_else(|| ServiceError::invalid("validity", "is not a valid time"))?;
+            let expires = crate::domain::time::local_to_utc(until)
+                .ok_or_else(|| ServiceError::invalid("validity", "is not a valid time"))?;
             if expires <= now {
                 return Err(ServiceError::invalid("validity", "is in the past"));
             }
@@ -149,10 +149,4 @@ pub async fn reset_tokens(core: &Core, principal: &Principal, username: &str) ->
     };
     auth_tokens::delete_for_user(&mut conn, user.id).await?;
     Ok(true)
-}
-
-/// Legacy times are in the server's local time zone (CONTRACT §0.13).
-fn local_to_utc(t: &LegacyDateTime) -> Option<chrono::DateTime<Utc>> {
-    let naive = NaiveDate::from_ymd_opt(t.year, t.month, t.day)?.and_hms_opt(t.hour, t.minute, t.second)?;
-    Local.from_local_datetime(&naive).earliest().map(|dt| dt.with_timezone(&Utc))
 }

@@ -3,14 +3,24 @@
 
 pub mod access;
 pub mod api_keys;
+pub mod balance;
 pub mod catalog;
+pub mod destinations;
+pub mod dnd;
 pub mod error;
 pub mod extensions;
+pub mod flows;
 pub mod login;
+pub mod lookup;
+pub mod media;
 pub mod objects;
+pub mod phonebooks;
 pub mod queue_members;
+pub mod settings;
 pub mod tenants;
+pub mod user_groups;
 pub mod users;
+pub mod virtual_extensions;
 pub mod voicemail;
 
 use std::sync::Arc;

@@ -260,16 +260,42 @@ pub async fn delete(
     let scope = target(core, principal, def, tenant, Intent::Write).await?;
     let tenant_id = scope.map(|s| s.tenant_id);
     let mut tx = core.db().begin().await?;
+    // The caller's own row first: a foreign id must answer exactly like a missing one.
+    if store::get(&mut tx, def, tenant_id, id).await?.is_none() {
+        return Err(ServiceError::NotFound(def.name));
+    }
     for dependent in rules.dependents() {
         if store::count_in_tenant(&mut tx, dependent, id).await? > 0 {
             return Err(ServiceError::TenantNotEmpty);
         }
     }
+    if let Some(user) = referenced_by(&mut tx, def, id).await? {
+        return Err(ServiceError::Conflict(format!("{} {id} is still used by {user}", def.name)));
+    }
+    // Destination lists naming the row refuse the delete; the row's own lists go with it.
+    super::destinations::before_delete(&mut tx, tenant_id, def, id).await?;
     if !store::delete(&mut tx, def, tenant_id, id).await.map_err(|e| conflict_on(def, e))? {
         return Err(ServiceError::NotFound(def.name));
     }
     tx.commit().await?;
     Ok(())
+}
+
+/// The first declared object whose `Reference` field points at row `id` of `def` (e.g. a route using
+/// a provider), as `route 12`; `None` when nothing does.
+async fn referenced_by(conn: &mut AnyConnection, def: &'static ObjectDef, id: i64) -> ServiceResult<Option<String>> {
+    for rules in registry() {
+        let other = rules.def();
+        for field in other.fields {
+            if let Check::Reference(target) = field.check
+                && std::ptr::eq(target, def)
+                && let Some(row) = store::find_by(conn, other, field.name, &id.to_string()).await?
+            {
+                return Ok(Some(format!("{} {}", other.name, row.id)));
+            }
+        }
+    }
+    Ok(None)
 }
 
 fn conflict_on(def: &ObjectDef, err: crate::store::StoreError) -> ServiceError {
@@ -355,7 +381,8 @@ async fn check_values(
             }
             Check::Digits => {}
             Check::Integer => {
-                let number: i64 = text.trim().parse().map_err(|_| ServiceError::invalid(field.name, "must be a whole number"))?;
+                let number: i64 =
+                    text.trim().parse().map_err(|_| ServiceError::invalid(field.name, "must be a whole number"))?;
                 *value = Value::Text(number.to_string());
             }
             Check::OneOf(words) => {
@@ -510,6 +537,8 @@ static REGISTRY: &[&'static dyn ObjectRules] = {
         &c::PROVIDERS,
         &c::ROUTINGPROFILES,
         &c::ROUTES,
+        &super::flows::FlowRules,
+        &c::USERGROUPS,
     ]
 };
 

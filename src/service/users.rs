@@ -156,7 +156,11 @@ pub async fn principal_for(core: &Core, user_id: i64) -> ServiceResult<Option<Pr
     let principal = match row.text("us_role") {
         "admin" => Principal { subject, reach: Reach::Global, read_only: false },
         role => {
-            let ids = user_tenants::list(&mut conn, user_id).await?.into_iter().map(|(id, _)| id).collect();
+            let mut ids: Vec<i64> =
+                user_tenants::list(&mut conn, user_id).await?.into_iter().map(|(id, _)| id).collect();
+            ids.extend(crate::store::user_groups::inherited_tenants(&mut conn, user_id).await?);
+            ids.sort_unstable();
+            ids.dedup();
             Principal { subject, reach: Reach::Tenants(ids), read_only: role != "operator" }
         }
     };

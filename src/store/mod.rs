@@ -5,11 +5,18 @@
 
 pub mod api_keys;
 pub mod auth_tokens;
+pub mod balance;
+pub mod destinations;
 pub mod login_failures;
+pub mod media;
 pub mod objects;
+pub mod phonebooks;
 pub mod queue_members;
 pub mod settings;
+pub mod tenant_settings;
+pub mod user_groups;
 pub mod user_tenants;
+pub mod virtual_extensions;
 
 use std::borrow::Cow;
 use std::str::FromStr;
@@ -184,12 +191,24 @@ fn migrator(backend: Backend) -> Migrator {
         Backend::Sqlite => &[
             (1, "foundation", include_str!("../../migrations/sqlite/0001_foundation.sql")),
             (2, "objects", include_str!("../../migrations/sqlite/0002_objects.sql")),
+            (3, "destinations", include_str!("../../migrations/sqlite/0003_destinations.sql")),
             (4, "queue_members", include_str!("../../migrations/sqlite/0004_queue_members.sql")),
+            (5, "phonebooks_settings", include_str!("../../migrations/sqlite/0005_phonebooks_settings.sql")),
+            (6, "balance", include_str!("../../migrations/sqlite/0006_balance.sql")),
+            (7, "media_audio", include_str!("../../migrations/sqlite/0007_media_audio.sql")),
+            (8, "flows", include_str!("../../migrations/sqlite/0008_flows.sql")),
+            (9, "usergroups", include_str!("../../migrations/sqlite/0009_usergroups.sql")),
         ],
         Backend::Postgres => &[
             (1, "foundation", include_str!("../../migrations/postgres/0001_foundation.sql")),
             (2, "objects", include_str!("../../migrations/postgres/0002_objects.sql")),
+            (3, "destinations", include_str!("../../migrations/postgres/0003_destinations.sql")),
             (4, "queue_members", include_str!("../../migrations/postgres/0004_queue_members.sql")),
+            (5, "phonebooks_settings", include_str!("../../migrations/postgres/0005_phonebooks_settings.sql")),
+            (6, "balance", include_str!("../../migrations/postgres/0006_balance.sql")),
+            (7, "media_audio", include_str!("../../migrations/postgres/0007_media_audio.sql")),
+            (8, "flows", include_str!("../../migrations/postgres/0008_flows.sql")),
+            (9, "usergroups", include_str!("../../migrations/postgres/0009_usergroups.sql")),
         ],
     };
     let migrations = sources
