@@ -2,7 +2,38 @@
 
 use pbx_compat::render::Rendered;
 
+use crate::domain::object::Scope;
 use crate::service::objects;
+
+/// Actions beyond list/get/add/update/delete, per object (CONTRACT §2.3).
+const SPECIAL_ACTIONS: [(&str, &str); 8] = [
+    ("user", "listtenants, addtenant (tenantid), deltenant (tenantid)"),
+    ("provider", "listroutes"),
+    ("routingprofile", "listroutes"),
+    ("route", "list accepts routingprofileid=ID"),
+    ("ivr", "getdestinations"),
+    ("condition", "getdestinations, getextendedinfos, replaceextendedinfos (jsondata)"),
+    ("huntlist", "getextensions, setextensions (jsondata)"),
+    ("mediafile", "getbinary, updatebinary (multipart file field filename)"),
+];
+
+/// Reqtypes other than MANAGEDB served by this build, with their parameters.
+const REQTYPES: [&str; 14] = [
+    "INFO info=EXTENSIONS [id=EX_ID] [number=NUMBER] | DIDS | QUEUES | BALANCE [start] [end] | FLOW id=FL_ID | variable id=FL_ID",
+    "QUEUE action=list|fulllist|add|del|clean|log number=QUEUE_NUMBER|id=QU_ID [extension] [paused] [penalty] [type] [order] [event] [uniqid] [data1..data5]",
+    "PHONEBOOKS subreqtype=list",
+    "PHONEBOOK phonebook=NAME subreqtype=query (field, value with % wildcard)|add (jsondata or values)|delete (peid)|cleanall|getall|dump",
+    "SETTING action=GET|SET name|code=CODE [value]",
+    "DND action=get|set number=EXTENSION [value=on]",
+    "VIRTUALEXT action=list|add|del|clean number=NUMBER [extension]",
+    "FLOWS",
+    "SETFLOW number=FLOW_NUMBER [state=INUSE|NOT_INUSE|UNAVAILABLE|RINGING] [value]",
+    "BALANCE amount=SIGNED_DECIMAL [description]  (admin key)",
+    "USERGROUP action=list|listtenants|listusers|addtenant|deltenant|adduser|deluser [usergroupid] [tenantid] [userid] [inerith=on]  (admin key)",
+    "MEDIAFILE action=getaudio objectid=ME_ID",
+    "CHECKAUTH username=USER password=PASSWORD  (admin key)",
+    "AUTHTOKEN action=generate user=USER [validity=ONCE|YYYY-MM-DD HH:MM:SS] | action=reset user=USER  (admin key)",
+];
 
 /// The HELP page. It lists exactly the operations the dispatcher serves.
 pub fn page() -> Rendered {
@@ -11,13 +42,20 @@ pub fn page() -> Rendered {
     body.push_str("<i>reqtype=MANAGEDB</i> object=OBJECT action=ACTION [objectid=ID] [jsondata=JSON] [filter=EXPR]\n");
     for rules in objects::registry().iter() {
         let def = rules.def();
-        let extra = if def.name == "user" { ", listtenants, addtenant (tenantid), deltenant (tenantid)" } else { "" };
+        let crud = match (def.scope, def.deletable) {
+            (Scope::Catalog, _) => "list, get",
+            (_, true) => "list, get, add, update, delete",
+            (_, false) => "list, get, add, update",
+        };
+        let special = SPECIAL_ACTIONS.iter().find(|(object, _)| *object == def.name).map(|(_, a)| format!("; {a}"));
         let filter = if def.name == "tenant" { " (list accepts filter=te_column='value' [AND ...])" } else { "" };
-        body.push_str(&format!("    object={}: list, get, add, update, delete{extra}{filter}\n", def.name));
+        body.push_str(&format!("    object={}: {crud}{}{filter}\n", def.name, special.unwrap_or_default()));
     }
-    body.push_str("\n<i>reqtype=INFO</i> info=EXTENSIONS [id=EX_ID] [number=NUMBER]  (format plain or json)\n");
-    body.push_str("\n<i>reqtype=CHECKAUTH</i> username=USER password=PASSWORD  (admin key)\n");
-    body.push_str("\n<i>reqtype=AUTHTOKEN</i> action=generate user=USER [validity=ONCE|YYYY-MM-DD HH:MM:SS]; action=reset user=USER  (admin key)\n");
+    body.push_str("    object=destination: list|replace typesrc=DID|CONDITION|NOTCONDITION|IVR|IVR_0..IVR_9|... typeidsrc=ID [jsondata]\n");
+    for reqtype in REQTYPES {
+        let (name, params) = reqtype.split_once(' ').unwrap_or((reqtype, ""));
+        body.push_str(&format!("\n<i>reqtype={name}</i> {params}\n"));
+    }
     body.push_str("\n<i>reqtype=HELP</i>  this page\n");
     body.push_str("</pre></body></html>\n");
     Rendered::html(body)
