@@ -11,7 +11,7 @@ use super::InvalidValue;
 /// What the id of a tag points at.
 ///
 /// `Unvalidated` marks targets whose objects this codebase does not store yet (DISA, paging groups,
-/// flows, specials, campaigns, phonebooks, caller-id rules, response paths). Until they exist, any
+/// specials, campaigns, phonebooks, caller-id rules, response paths). Until they exist, any
 /// id >= 0 is accepted for those tags; when their objects land, the tag moves to a real variant and
 /// its ids are checked like every other target.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -38,6 +38,8 @@ pub enum Target {
     Did,
     /// `mu_id` of a music-on-hold class.
     MusicOnHold,
+    /// `fl_id` of a flow.
+    Flow,
     /// Nothing: the id must be `0`.
     None,
     /// An object kind not stored yet (named for messages): any id >= 0 is accepted for now.
@@ -114,7 +116,7 @@ destination_kinds! {
     /// Ring a hunt list.
     HuntList = "HUNTLIST", Target::HuntList, Terminal;
     /// Follow a flow (day/night switch).
-    Flow = "FLOW", Target::Unvalidated("flow"), Terminal;
+    Flow = "FLOW", Target::Flow, Terminal;
     /// Park the call; only the tenant's default parking lot (`0`) exists.
     Park = "PARK", Target::None, Terminal;
     /// Run a built-in special destination.

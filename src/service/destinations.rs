@@ -32,8 +32,9 @@ pub const MAX_SCHEDULE_ROWS: usize = 200;
 const MAX_ECHO: usize = 64;
 
 /// The targets that are stored objects, i.e. the ones [`def_of`] resolves.
-const STORED_TARGETS: [Target; 11] = [
+const STORED_TARGETS: [Target; 12] = [
     Target::Extension,
+    Target::Flow,
     Target::MediaFile,
     Target::Condition,
     Target::Voicemail,
@@ -61,6 +62,7 @@ pub fn def_of(target: Target) -> Option<&'static ObjectDef> {
         Target::Custom => &catalog::CUSTOM,
         Target::Did => &catalog::DID,
         Target::MusicOnHold => &catalog::MUSICONHOLD,
+        Target::Flow => &catalog::FLOW,
         Target::None | Target::Unvalidated(_) => return None,
     })
 }

@@ -116,3 +116,29 @@ async fn rest_state_and_key_rules() {
         "UNAVAILABLE"
     );
 }
+
+#[tokio::test]
+async fn flow_destination_tags_name_a_flow_of_the_tenant() {
+    let app = TestApp::spawn().await;
+    app.tenant("ACME").await;
+    let key = app.tenant_key("ACME", false).await;
+    let id = flow(&app, &key, "61").await;
+    let did = app.post("/v1/tenants/ACME/dids", &key, json!({"number": "5550100"})).await;
+    let did = did.body["id"].as_i64().unwrap().to_string();
+    let replace = async |tags: &str| {
+        let query = [
+            ("key", key.as_str()),
+            ("tenant", "ACME"),
+            ("reqtype", "MANAGEDB"),
+            ("object", "destination"),
+            ("action", "replace"),
+            ("typesrc", "DID"),
+            ("typeidsrc", did.as_str()),
+        ];
+        app.legacy_post(&query, &[("jsondata", tags)]).await.body
+    };
+    assert_eq!(replace(&format!(r#"["FLOW-{id}"]"#)).await, "OK");
+    assert_eq!(replace(r#"["FLOW-987654"]"#).await, "Invalid destination: FLOW-987654");
+    let delete = app.delete(&format!("/v1/tenants/ACME/flows/{id}"), &key).await;
+    assert_eq!(delete.status, StatusCode::CONFLICT, "a flow a DID routes to cannot be deleted");
+}
