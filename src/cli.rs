@@ -56,6 +56,9 @@ pub struct ServeArgs {
     /// If set and no admin key exists yet, this value becomes the admin key.
     #[arg(long, env = "PBXGW_BOOTSTRAP_ADMIN_KEY", hide_env_values = true)]
     pub bootstrap_admin_key: Option<String>,
+    /// Expiry date (YYYY-MM-DD) of the PBX licence, reported by legacy LICENSEDAYS.
+    #[arg(long, env = "PBXGW_LICENSE_EXPIRES")]
+    pub license_expires: Option<chrono::NaiveDate>,
     /// Where a generated first admin key is written (mode 0600).
     #[arg(long, env = "PBXGW_ADMIN_KEY_FILE", default_value = "data/admin-key.txt")]
     pub admin_key_file: PathBuf,
@@ -143,6 +146,7 @@ async fn serve(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
         sip_realm: args.sip_realm,
         max_body_bytes: args.max_body_bytes,
         access_token_ttl_secs: args.access_token_ttl_secs,
+        license_expires: args.license_expires,
     };
     let core = Core::start(config.clone()).await?;
     let bootstrap = args.bootstrap_admin_key.as_deref().filter(|k| !k.is_empty());

@@ -18,6 +18,8 @@ pub struct Config {
     pub max_body_bytes: usize,
     /// Lifetime of access tokens issued by `/v1/auth/login`, in seconds.
     pub access_token_ttl_secs: i64,
+    /// Expiry date of the deployment's PBX licence, for legacy LICENSEDAYS; `None` = not configured.
+    pub license_expires: Option<chrono::NaiveDate>,
 }
 
 /// Defaults shared by the CLI and the tests.
@@ -44,6 +46,7 @@ impl Config {
             sip_realm: defaults::SIP_REALM.to_string(),
             max_body_bytes: defaults::MAX_BODY_BYTES,
             access_token_ttl_secs: defaults::ACCESS_TOKEN_TTL_SECS,
+            license_expires: None,
         }
     }
 }

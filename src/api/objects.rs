@@ -4,7 +4,8 @@
 
 use super::{
     callerid_blacklist, conditions, conferences, custom_destination_types, custom_destinations, dids, huntlists, ivrs,
-    media_files, music_on_hold, phone_phonebooks, phones, providers, queues, routes, routing_profiles, voicemail_boxes,
+    media_files, music_on_hold, phone_phonebooks, phones, providers, queues, response_paths, routes, routing_profiles,
+    sip_registrations, voicemail_boxes,
 };
 use crate::service::Core;
 
@@ -23,6 +24,7 @@ pub type TenantObjectApis = (
     media_files::MediaFilesApi,
     music_on_hold::MusicOnHoldApi,
     callerid_blacklist::CallerIdBlacklistApi,
+    response_paths::ResponsePathsApi,
 );
 
 /// Global resources: the custom destination type catalogue and the admin routing objects.
@@ -32,6 +34,7 @@ pub type GlobalObjectApis = (
     routing_profiles::RoutingProfilesApi,
     routes::RoutesApi,
     routes::ProfileRoutesApi,
+    sip_registrations::SipRegistrationsApi,
 );
 
 /// Every provisioned-object resource.
@@ -55,6 +58,7 @@ pub fn apis(core: &Core) -> ObjectApis {
             media_files::MediaFilesApi { core: c() },
             music_on_hold::MusicOnHoldApi { core: c() },
             callerid_blacklist::CallerIdBlacklistApi { core: c() },
+            response_paths::ResponsePathsApi { core: c() },
         ),
         (
             custom_destination_types::CustomDestinationTypesApi { core: c() },
@@ -62,6 +66,7 @@ pub fn apis(core: &Core) -> ObjectApis {
             routing_profiles::RoutingProfilesApi { core: c() },
             routes::RoutesApi { core: c() },
             routes::ProfileRoutesApi { core: c() },
+            sip_registrations::SipRegistrationsApi { core: c() },
         ),
     )
 }

@@ -11,7 +11,7 @@ use super::InvalidValue;
 /// What the id of a tag points at.
 ///
 /// `Unvalidated` marks targets whose objects this codebase does not store yet (DISA, paging groups,
-/// specials, campaigns, phonebooks, caller-id rules, response paths). Until they exist, any
+/// specials, campaigns, phonebooks, caller-id rules). Until they exist, any
 /// id >= 0 is accepted for those tags; when their objects land, the tag moves to a real variant and
 /// its ids are checked like every other target.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -40,6 +40,8 @@ pub enum Target {
     MusicOnHold,
     /// `fl_id` of a flow.
     Flow,
+    /// `rh_id` of a response path definition.
+    ResponsePath,
     /// Nothing: the id must be `0`.
     None,
     /// An object kind not stored yet (named for messages): any id >= 0 is accepted for now.
@@ -192,7 +194,7 @@ destination_kinds! {
     /// Ring an extension while the caller hears hold music.
     RingMusicOnHold = "RINGMUSICONHOLD", Target::Extension, Terminal;
     /// Start recording a response path.
-    ResponsePath = "RESPONSEPATH", Target::Unvalidated("response path"), Modifier;
+    ResponsePath = "RESPONSEPATH", Target::ResponsePath, Modifier;
 }
 
 /// Input-only spellings: accepted, never emitted.

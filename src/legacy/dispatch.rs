@@ -71,6 +71,12 @@ pub async fn answer(core: &Core, request: &LegacyRequest, uploads: &[super::endp
         Command::Other(ReqType::Flows) => super::flows::list(core, &call).await,
         Command::Other(ReqType::SetFlow) => super::flows::set(core, &call).await,
         Command::Other(ReqType::UserGroup) => super::user_groups::answer(core, &call).await,
+        // LICENSEDAYS: a bare integer; nothing configured → empty body.
+        Command::Other(ReqType::LicenseDays) => match core.licence_days(&call.principal) {
+            Ok(Some(days)) => Rendered::text(&call.output, days.to_string()),
+            Ok(None) => Rendered::empty(&call.output),
+            Err(err) => Rendered::text(&call.output, error_text(err)),
+        },
         Command::Other(ReqType::MediaFile) => super::media::get_audio(core, &call).await,
         // Known reqtypes whose issues have not landed yet answer as unknown ones do.
         Command::Other(_) | Command::Unknown => Rendered::empty(&call.output),

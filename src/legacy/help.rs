@@ -18,7 +18,7 @@ const SPECIAL_ACTIONS: [(&str, &str); 8] = [
 ];
 
 /// Reqtypes other than MANAGEDB served by this build, with their parameters.
-const REQTYPES: [&str; 14] = [
+const REQTYPES: [&str; 15] = [
     "INFO info=EXTENSIONS [id=EX_ID] [number=NUMBER] | DIDS | QUEUES | BALANCE [start] [end] | FLOW id=FL_ID | variable id=FL_ID",
     "QUEUE action=list|fulllist|add|del|clean|log number=QUEUE_NUMBER|id=QU_ID [extension] [paused] [penalty] [type] [order] [event] [uniqid] [data1..data5]",
     "PHONEBOOKS subreqtype=list",
@@ -29,6 +29,7 @@ const REQTYPES: [&str; 14] = [
     "FLOWS",
     "SETFLOW number=FLOW_NUMBER [state=INUSE|NOT_INUSE|UNAVAILABLE|RINGING] [value]",
     "BALANCE amount=SIGNED_DECIMAL [description]  (admin key)",
+    "LICENSEDAYS  (admin key)",
     "USERGROUP action=list|listtenants|listusers|addtenant|deltenant|adduser|deluser [usergroupid] [tenantid] [userid] [inerith=on]  (admin key)",
     "MEDIAFILE action=getaudio objectid=ME_ID",
     "CHECKAUTH username=USER password=PASSWORD  (admin key)",

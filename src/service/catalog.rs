@@ -441,3 +441,44 @@ pub static USERGROUP: ObjectDef = ObjectDef {
 
 /// Rules of `usergroup`: the declaration only.
 pub static USERGROUPS: Declared = Declared(&USERGROUP);
+
+/// Outbound SIP registrations of providers (admin). The legacy API only lists them; the registration
+/// string `user@host[:port][/extension]` is derived without the secret.
+pub static SIPREG: ObjectDef = ObjectDef {
+    name: "sipregs",
+    table: "sr_sipregs",
+    id_column: "sr_id",
+    scope: Scope::Global,
+    fields: &[
+        FieldDef::text("sr_pr_id").check(Check::Reference(&PROVIDER)),
+        FieldDef::text("sr_username").required(),
+        FieldDef::secret("sr_secret", SecretKind::Stored),
+        FieldDef::text("sr_host").required(),
+        FieldDef::text("sr_port").check(Check::Digits),
+        FieldDef::text("sr_extension"),
+        FieldDef::managed("sr_created_at"),
+    ],
+    deletable: true,
+    created_column: Some("sr_created_at"),
+    updated_column: None,
+};
+
+/// Response path definitions: the target of `RESPONSEPATH-<id>` destinations. The recorded results
+/// (RESPONSEPATH getlast/getid/list) belong to the reporting issue.
+pub static RESPONSEPATH: ObjectDef = ObjectDef {
+    name: "responsepath",
+    table: "rp_responsepaths",
+    id_column: "rh_id",
+    scope: Scope::Tenant { column: "rh_te_id" },
+    fields: &[
+        FieldDef::text("rh_name").required(),
+        FieldDef::text("rh_description"),
+        FieldDef::managed("rh_created_at"),
+    ],
+    deletable: true,
+    created_column: Some("rh_created_at"),
+    updated_column: None,
+};
+
+/// Rules of `responsepath`: the declaration only.
+pub static RESPONSEPATHS: Declared = Declared(&RESPONSEPATH);

@@ -32,9 +32,10 @@ pub const MAX_SCHEDULE_ROWS: usize = 200;
 const MAX_ECHO: usize = 64;
 
 /// The targets that are stored objects, i.e. the ones [`def_of`] resolves.
-const STORED_TARGETS: [Target; 12] = [
+const STORED_TARGETS: [Target; 13] = [
     Target::Extension,
     Target::Flow,
+    Target::ResponsePath,
     Target::MediaFile,
     Target::Condition,
     Target::Voicemail,
@@ -63,6 +64,7 @@ pub fn def_of(target: Target) -> Option<&'static ObjectDef> {
         Target::Did => &catalog::DID,
         Target::MusicOnHold => &catalog::MUSICONHOLD,
         Target::Flow => &catalog::FLOW,
+        Target::ResponsePath => &catalog::RESPONSEPATH,
         Target::None | Target::Unvalidated(_) => return None,
     })
 }

@@ -17,6 +17,7 @@ pub mod objects;
 pub mod phonebooks;
 pub mod queue_members;
 pub mod settings;
+pub mod sipregs;
 pub mod tenants;
 pub mod user_groups;
 pub mod users;
@@ -77,6 +78,14 @@ impl Core {
     /// The configuration.
     pub fn config(&self) -> &Config {
         &self.inner.config
+    }
+
+    /// Days until the configured licence expiry (negative once expired), admin only; `None` when no
+    /// expiry is configured (legacy LICENSEDAYS).
+    pub fn licence_days(&self, principal: &crate::auth::Principal) -> ServiceResult<Option<i64>> {
+        access::require_admin(principal)?;
+        let today = chrono::Local::now().date_naive();
+        Ok(self.config().license_expires.map(|expires| (expires - today).num_days()))
     }
 
     /// Checks that the database answers (health endpoint).

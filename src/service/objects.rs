@@ -539,6 +539,8 @@ static REGISTRY: &[&'static dyn ObjectRules] = {
         &c::ROUTES,
         &super::flows::FlowRules,
         &c::USERGROUPS,
+        &super::sipregs::SipRegRules,
+        &c::RESPONSEPATHS,
     ]
 };
 

@@ -198,6 +198,7 @@ fn migrator(backend: Backend) -> Migrator {
             (7, "media_audio", include_str!("../../migrations/sqlite/0007_media_audio.sql")),
             (8, "flows", include_str!("../../migrations/sqlite/0008_flows.sql")),
             (9, "usergroups", include_str!("../../migrations/sqlite/0009_usergroups.sql")),
+            (10, "sipregs_responsepaths", include_str!("../../migrations/sqlite/0010_sipregs_responsepaths.sql")),
         ],
         Backend::Postgres => &[
             (1, "foundation", include_str!("../../migrations/postgres/0001_foundation.sql")),
@@ -209,6 +210,7 @@ fn migrator(backend: Backend) -> Migrator {
             (7, "media_audio", include_str!("../../migrations/postgres/0007_media_audio.sql")),
             (8, "flows", include_str!("../../migrations/postgres/0008_flows.sql")),
             (9, "usergroups", include_str!("../../migrations/postgres/0009_usergroups.sql")),
+            (10, "sipregs_responsepaths", include_str!("../../migrations/postgres/0010_sipregs_responsepaths.sql")),
         ],
     };
     let migrations = sources

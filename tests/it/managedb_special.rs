@@ -157,3 +157,56 @@ async fn read_only_keys_do_not_see_the_imap_user() {
     );
     assert_eq!(read_only["fullname"], "Bob");
 }
+
+#[tokio::test]
+async fn sip_registrations_never_show_their_secret() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin_key.clone();
+    let created = app
+        .post("/v1/sip-registrations", &admin, json!({"username": "acct1", "secret": "reg-s3cret", "host": "sip.example.com", "port": 5060, "extension": "100"}))
+        .await;
+    assert_eq!(created.status, reqwest::StatusCode::CREATED, "{:?}", created.body);
+    assert_eq!(created.body["registration"], "acct1@sip.example.com:5060/100");
+    assert!(!created.body.to_string().contains("reg-s3cret"));
+    let list = managedb(&app, &admin, None, "sipregs", "list", None, None).await;
+    assert!(list.contains("\"sr_registration\":\"acct1@sip.example.com:5060/100\""), "{list}");
+    assert!(list.contains("\"sr_secret\":\"\"") && !list.contains("reg-s3cret"), "{list}");
+    app.tenant("ACME").await;
+    let key = app.tenant_key("ACME", false).await;
+    assert_eq!(app.get("/v1/sip-registrations", &key).await.code(), "admin_required");
+    assert_eq!(managedb(&app, &key, Some("ACME"), "sipregs", "list", None, None).await, KEY_ERROR);
+}
+
+#[tokio::test]
+async fn response_path_tags_name_a_definition_of_the_tenant() {
+    let app = TestApp::spawn().await;
+    app.tenant("ACME").await;
+    let key = app.tenant_key("ACME", false).await;
+    let rp = app
+        .post("/v1/tenants/ACME/response-paths", &key, json!({"name": "Survey", "description": "after-call survey"}))
+        .await;
+    assert_eq!(rp.status, reqwest::StatusCode::CREATED, "{:?}", rp.body);
+    let rp_id = rp.body["id"].as_i64().unwrap();
+    let did = app.post("/v1/tenants/ACME/dids", &key, json!({"number": "5550100"})).await.body["id"].as_i64().unwrap();
+    let put = |tags: serde_json::Value| {
+        app.send(
+            app.request(reqwest::Method::PUT, &format!("/v1/tenants/ACME/dids/{did}/destinations"), &key)
+                .json(&json!({"destinations": tags})),
+        )
+    };
+    assert_eq!(put(json!([format!("RESPONSEPATH-{rp_id}")])).await.status, reqwest::StatusCode::OK);
+    assert_eq!(put(json!(["RESPONSEPATH-987654"])).await.code(), "validation_failed");
+}
+
+#[tokio::test]
+async fn licensedays_counts_down_to_the_configured_expiry() {
+    let expires = chrono::Local::now().date_naive() + chrono::Duration::days(30);
+    let app = TestApp::spawn_with(|c| c.license_expires = Some(expires)).await;
+    let resp = app.legacy(&[("key", &app.admin_key), ("reqtype", "LICENSEDAYS")]).await;
+    assert_eq!(resp.body, "30");
+    app.tenant("ACME").await;
+    let key = app.tenant_key("ACME", false).await;
+    assert_eq!(app.legacy(&[("key", &key), ("reqtype", "LICENSEDAYS"), ("tenant", "ACME")]).await.body, KEY_ERROR);
+    let unconfigured = TestApp::spawn().await;
+    assert_eq!(unconfigured.legacy(&[("key", &unconfigured.admin_key), ("reqtype", "LICENSEDAYS")]).await.body, "");
+}
