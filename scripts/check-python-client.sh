@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Acceptance check (not part of `make test`: it needs PyPI): generates a Python client from
 # api-spec/openapi.yaml with openapi-python-client and runs tenant + extension CRUD with it,
-# unmodified, against a gateway started on a throwaway SQLite database.
+# unmodified, plus queue member management, against a gateway started on a throwaway SQLite database.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 work="$(mktemp -d)"

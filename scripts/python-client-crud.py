@@ -3,7 +3,8 @@ sys.path.insert(0, "/tmp/pyclient/client")
 from pbx_gateway_client import AuthenticatedClient
 from pbx_gateway_client.api.tenants import create_tenant, get_tenant, list_tenants, update_tenant, delete_tenant
 from pbx_gateway_client.api.extensions import create_extension, get_extension, list_extensions, update_extension, delete_extension
-from pbx_gateway_client.models import TenantCreate, TenantPatch, ExtensionWrite, Tech, Problem
+from pbx_gateway_client.api.queues import create_queue, put_queue_member, list_queue_members, delete_queue_member
+from pbx_gateway_client.models import TenantCreate, TenantPatch, ExtensionWrite, Tech, Problem, QueueWrite, QueueMemberSettings
 
 key = open(sys.argv[1]).read().strip()
 c = AuthenticatedClient(base_url="http://127.0.0.1:18081", token=key)
@@ -20,9 +21,21 @@ page = list_extensions.sync(client=c, code="PYT", number="100")
 assert [x.id for x in page.items] == [e.id]
 dup = create_extension.sync(client=c, code="PYT", body=ExtensionWrite(number="100"))
 assert isinstance(dup, Problem) and dup.code == "conflict", dup
+# Queue members, end to end.
+q = create_queue.sync(client=c, code="PYT", body=QueueWrite(name="Support", number="9200", strategy="RINGALL", timeout=30))
+assert q.name == "Support", q
+m = put_queue_member.sync(client=c, code="PYT", id=q.id, extension_id=e.id, body=QueueMemberSettings(penalty=2, paused=True))
+assert (m.username, m.penalty, m.paused) == ("100-PYT", 2, True), m
+m = put_queue_member.sync(client=c, code="PYT", id=q.id, extension_id=e.id, body=QueueMemberSettings(paused=False))
+assert (m.penalty, m.paused) == (2, False), m
+assert [x.extension_id for x in list_queue_members.sync(client=c, code="PYT", id=q.id).items] == [e.id]
+assert delete_queue_member.sync_detailed(client=c, code="PYT", id=q.id, extension_id=e.id).status_code == 204
+assert list_queue_members.sync(client=c, code="PYT", id=q.id).items == []
 r = delete_extension.sync_detailed(client=c, code="PYT", id=e.id)
 assert r.status_code == 204, r
 missing = get_extension.sync(client=c, code="PYT", id=e.id)
 assert isinstance(missing, Problem) and missing.code == "not_found", missing
+from pbx_gateway_client.api.queues import delete_queue
+assert delete_queue.sync_detailed(client=c, code="PYT", id=q.id).status_code == 204
 assert delete_tenant.sync_detailed(client=c, code="PYT").status_code == 204
-print("generated python client: tenant and extension CRUD OK")
+print("generated python client: tenant and extension CRUD and queue members OK")
