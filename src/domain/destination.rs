@@ -11,7 +11,7 @@ use super::InvalidValue;
 /// What the id of a tag points at.
 ///
 /// `Unvalidated` marks targets whose objects this codebase does not store yet (DISA, paging groups,
-/// specials, campaigns, phonebooks, caller-id rules). Until they exist, any
+/// specials, campaigns, caller-id rules). Until they exist, any
 /// id >= 0 is accepted for those tags; when their objects land, the tag moves to a real variant and
 /// its ids are checked like every other target.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -42,6 +42,8 @@ pub enum Target {
     Flow,
     /// `rh_id` of a response path definition.
     ResponsePath,
+    /// `pb_id` of a phonebook.
+    Phonebook,
     /// Nothing: the id must be `0`.
     None,
     /// An object kind not stored yet (named for messages): any id >= 0 is accepted for now.
@@ -88,7 +90,7 @@ macro_rules! destination_kinds {
 }
 
 const CAMPAIGN: Target = Target::Unvalidated("campaign");
-const PHONEBOOK: Target = Target::Unvalidated("phonebook");
+const PHONEBOOK: Target = Target::Phonebook;
 
 destination_kinds! {
     /// Ring an extension.

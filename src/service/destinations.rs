@@ -32,10 +32,11 @@ pub const MAX_SCHEDULE_ROWS: usize = 200;
 const MAX_ECHO: usize = 64;
 
 /// The targets that are stored objects, i.e. the ones [`def_of`] resolves.
-const STORED_TARGETS: [Target; 13] = [
+const STORED_TARGETS: [Target; 14] = [
     Target::Extension,
     Target::Flow,
     Target::ResponsePath,
+    Target::Phonebook,
     Target::MediaFile,
     Target::Condition,
     Target::Voicemail,
@@ -65,6 +66,7 @@ pub fn def_of(target: Target) -> Option<&'static ObjectDef> {
         Target::MusicOnHold => &catalog::MUSICONHOLD,
         Target::Flow => &catalog::FLOW,
         Target::ResponsePath => &catalog::RESPONSEPATH,
+        Target::Phonebook => &super::phonebooks::PHONEBOOK_TABLE,
         Target::None | Target::Unvalidated(_) => return None,
     })
 }

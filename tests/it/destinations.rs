@@ -192,7 +192,7 @@ async fn parameters_actions_and_bad_tags() {
     }
     assert_eq!(list(&app, &key, "ACME", "DID", ids.did).await.json(), json!([]), "nothing was stored");
     // Tags whose objects this build does not store yet accept any id.
-    let data = json!(["DISA-7", "STARTCAMPAIGN-3", "RESPONSEPATH-1"]).to_string();
+    let data = json!(["DISA-7", "STARTCAMPAIGN-3", "CALLERIDMOD-1"]).to_string();
     assert_eq!(replace(&app, &key, "ACME", "DID", ids.did, &data).await.body, "OK");
 }
 

@@ -210,3 +210,27 @@ async fn licensedays_counts_down_to_the_configured_expiry() {
     let unconfigured = TestApp::spawn().await;
     assert_eq!(unconfigured.legacy(&[("key", &unconfigured.admin_key), ("reqtype", "LICENSEDAYS")]).await.body, "");
 }
+
+#[tokio::test]
+async fn phonebook_tags_name_a_phonebook_of_the_tenant_which_then_cannot_be_deleted() {
+    let app = TestApp::spawn().await;
+    app.tenant("ACME").await;
+    let key = app.tenant_key("ACME", false).await;
+    let book = app.post("/v1/tenants/ACME/phonebooks", &key, json!({"name": "VIP"})).await;
+    assert_eq!(book.status, reqwest::StatusCode::CREATED, "{:?}", book.body);
+    let book_id = book.body["id"].as_i64().unwrap();
+    let did = app.post("/v1/tenants/ACME/dids", &key, json!({"number": "5550100"})).await.body["id"].as_i64().unwrap();
+    let path = format!("/v1/tenants/ACME/dids/{did}/destinations");
+    let put = |tags: serde_json::Value| {
+        app.send(app.request(reqwest::Method::PUT, &path, &key).json(&json!({"destinations": tags})))
+    };
+    assert_eq!(
+        put(json!([format!("CLIDNAMEBYPHONEBOOK-{book_id}"), format!("EXACTPHONEBOOK-{book_id}")])).await.status,
+        reqwest::StatusCode::OK
+    );
+    assert_eq!(put(json!(["PHONEBOOK-987654"])).await.code(), "validation_failed");
+    let refused = app.delete("/v1/tenants/ACME/phonebooks/VIP", &key).await;
+    assert_eq!(refused.status, reqwest::StatusCode::CONFLICT, "{:?}", refused.body);
+    assert_eq!(put(json!([])).await.status, reqwest::StatusCode::OK);
+    assert_eq!(app.delete("/v1/tenants/ACME/phonebooks/VIP", &key).await.status, reqwest::StatusCode::NO_CONTENT);
+}
