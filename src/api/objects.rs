@@ -3,9 +3,10 @@
 //! nesting.
 
 use super::{
-    callerid_blacklist, conditions, conferences, custom_destination_types, custom_destinations, dids, huntlists, ivrs,
-    media_files, music_on_hold, phone_phonebooks, phones, providers, queues, response_paths, routes, routing_profiles,
-    sip_registrations, voicemail_boxes,
+    callerid_blacklist, callerid_rules, campaigns, conditions, conferences, custom_destination_types,
+    custom_destinations, dids, disas, huntlists, ivrs, media_files, music_on_hold, paging_groups, phone_phonebooks,
+    phones, providers, queues, response_paths, routes, routing_profiles, sip_registrations, special_destinations,
+    voicemail_boxes,
 };
 use crate::service::Core;
 
@@ -25,6 +26,7 @@ pub type TenantObjectApis = (
     music_on_hold::MusicOnHoldApi,
     callerid_blacklist::CallerIdBlacklistApi,
     response_paths::ResponsePathsApi,
+    (disas::DisasApi, paging_groups::PagingGroupsApi, callerid_rules::CallerIdRulesApi, campaigns::CampaignsApi),
 );
 
 /// Global resources: the custom destination type catalogue and the admin routing objects.
@@ -35,6 +37,7 @@ pub type GlobalObjectApis = (
     routes::RoutesApi,
     routes::ProfileRoutesApi,
     sip_registrations::SipRegistrationsApi,
+    special_destinations::SpecialDestinationsApi,
 );
 
 /// Every provisioned-object resource.
@@ -59,6 +62,12 @@ pub fn apis(core: &Core) -> ObjectApis {
             music_on_hold::MusicOnHoldApi { core: c() },
             callerid_blacklist::CallerIdBlacklistApi { core: c() },
             response_paths::ResponsePathsApi { core: c() },
+            (
+                disas::DisasApi { core: c() },
+                paging_groups::PagingGroupsApi { core: c() },
+                callerid_rules::CallerIdRulesApi { core: c() },
+                campaigns::CampaignsApi { core: c() },
+            ),
         ),
         (
             custom_destination_types::CustomDestinationTypesApi { core: c() },
@@ -67,6 +76,7 @@ pub fn apis(core: &Core) -> ObjectApis {
             routes::RoutesApi { core: c() },
             routes::ProfileRoutesApi { core: c() },
             sip_registrations::SipRegistrationsApi { core: c() },
+            special_destinations::SpecialDestinationsApi { core: c() },
         ),
     )
 }

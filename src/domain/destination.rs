@@ -8,12 +8,8 @@ use std::fmt;
 
 use super::InvalidValue;
 
-/// What the id of a tag points at.
-///
-/// `Unvalidated` marks targets whose objects this codebase does not store yet (DISA, paging groups,
-/// specials, campaigns, caller-id rules). Until they exist, any
-/// id >= 0 is accepted for those tags; when their objects land, the tag moves to a real variant and
-/// its ids are checked like every other target.
+/// What the id of a tag points at: every tag names a stored object of the tenant (or a catalogue
+/// row), except the few whose id must be `0`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Target {
     /// `ex_id` of an extension.
@@ -46,8 +42,16 @@ pub enum Target {
     Phonebook,
     /// Nothing: the id must be `0`.
     None,
-    /// An object kind not stored yet (named for messages): any id >= 0 is accepted for now.
-    Unvalidated(&'static str),
+    /// `da_id` of a DISA.
+    Disa,
+    /// `pg_id` of a paging group.
+    PagingGroup,
+    /// `sp_id` of a built-in special destination.
+    Special,
+    /// `cm_id` of a caller-id rule.
+    CallerIdMod,
+    /// `ca_id` of a campaign.
+    Campaign,
 }
 
 /// Whether a tag changes the call and falls through, or hands the call over (§3.1 "Kind").
@@ -89,7 +93,7 @@ macro_rules! destination_kinds {
     };
 }
 
-const CAMPAIGN: Target = Target::Unvalidated("campaign");
+const CAMPAIGN: Target = Target::Campaign;
 const PHONEBOOK: Target = Target::Phonebook;
 
 destination_kinds! {
@@ -114,9 +118,9 @@ destination_kinds! {
     /// Enter an IVR menu.
     Ivr = "IVR", Target::Ivr, Terminal;
     /// Enter a DISA.
-    Disa = "DISA", Target::Unvalidated("DISA"), Terminal;
+    Disa = "DISA", Target::Disa, Terminal;
     /// Page a paging group.
-    Paging = "PAGING", Target::Unvalidated("paging group"), Terminal;
+    Paging = "PAGING", Target::PagingGroup, Terminal;
     /// Ring a hunt list.
     HuntList = "HUNTLIST", Target::HuntList, Terminal;
     /// Follow a flow (day/night switch).
@@ -124,7 +128,7 @@ destination_kinds! {
     /// Park the call; only the tenant's default parking lot (`0`) exists.
     Park = "PARK", Target::None, Terminal;
     /// Run a built-in special destination.
-    Special = "SPECIAL", Target::Unvalidated("special destination"), Terminal;
+    Special = "SPECIAL", Target::Special, Terminal;
     /// Join a conference.
     MeetMe = "MEETME", Target::Conference, Terminal;
     /// Enter a queue.
@@ -182,7 +186,7 @@ destination_kinds! {
     /// Set the caller-id name from a phonebook.
     ClidNameByPhonebook = "CLIDNAMEBYPHONEBOOK", PHONEBOOK, Modifier;
     /// Rewrite the caller id by a rule.
-    CallerIdMod = "CALLERIDMOD", Target::Unvalidated("caller id rule"), Modifier;
+    CallerIdMod = "CALLERIDMOD", Target::CallerIdMod, Modifier;
     /// Set a DID's unconditional forward.
     SetUnconditionalDid = "SETUNCONDITIONALDID", Target::Did, Terminal;
     /// Switch a DID's unconditional forward on.
@@ -457,8 +461,8 @@ mod tests {
         assert_eq!(K::SameNumberVm.target(), Target::None);
         assert_eq!(K::Park.target(), Target::None);
         assert_eq!(K::AddToDncList.target(), Target::None);
-        assert!(matches!(K::Disa.target(), Target::Unvalidated(_)));
-        assert!(matches!(K::StopCampaign.target(), Target::Unvalidated(_)));
+        assert_eq!(K::Disa.target(), Target::Disa);
+        assert_eq!(K::StopCampaign.target(), Target::Campaign);
         assert_eq!(K::pointing_at(Target::MediaFile).len(), 4);
         assert_eq!(K::pointing_at(Target::Queue).len(), 13);
         let modifiers = K::ALL.iter().filter(|k| k.flow() == Flow::Modifier).count();

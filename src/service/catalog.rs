@@ -482,3 +482,105 @@ pub static RESPONSEPATH: ObjectDef = ObjectDef {
 
 /// Rules of `responsepath`: the declaration only.
 pub static RESPONSEPATHS: Declared = Declared(&RESPONSEPATH);
+
+/// DISAs: dial-in system access (target of `DISA-<id>`). The PIN is kept for the PBX, never shown.
+pub static DISA: ObjectDef = ObjectDef {
+    name: "disa",
+    table: "da_disas",
+    id_column: "da_id",
+    scope: Scope::Tenant { column: "da_te_id" },
+    fields: &[
+        FieldDef::text("da_name").required(),
+        FieldDef::secret("da_pin", SecretKind::Stored).check(Check::Digits),
+        FieldDef::text("da_callerid"),
+        FieldDef::managed("da_created_at"),
+    ],
+    deletable: true,
+    created_column: Some("da_created_at"),
+    updated_column: None,
+};
+
+/// Rules of `disa`: the declaration only.
+pub static DISAS: Declared = Declared(&DISA);
+
+/// Paging groups (target of `PAGING-<id>`).
+pub static PAGINGGROUP: ObjectDef = ObjectDef {
+    name: "paginggroup",
+    table: "pg_paginggroups",
+    id_column: "pg_id",
+    scope: Scope::Tenant { column: "pg_te_id" },
+    fields: &[
+        FieldDef::text("pg_name").required(),
+        FieldDef::text("pg_number").check(Check::Digits),
+        FieldDef::flag("pg_duplex"),
+        FieldDef::managed("pg_created_at"),
+    ],
+    deletable: true,
+    created_column: Some("pg_created_at"),
+    updated_column: None,
+};
+
+/// Rules of `paginggroup`: the declaration only.
+pub static PAGINGGROUPS: Declared = Declared(&PAGINGGROUP);
+
+/// Caller-id rewriting rules (target of `CALLERIDMOD-<id>`).
+pub static CALLERIDMOD: ObjectDef = ObjectDef {
+    name: "calleridmod",
+    table: "cm_calleridmods",
+    id_column: "cm_id",
+    scope: Scope::Tenant { column: "cm_te_id" },
+    fields: &[
+        FieldDef::text("cm_name").required(),
+        FieldDef::text("cm_match"),
+        FieldDef::text("cm_prefix"),
+        FieldDef::text("cm_strip").check(Check::Integer),
+        FieldDef::text("cm_newname"),
+        FieldDef::managed("cm_created_at"),
+    ],
+    deletable: true,
+    created_column: Some("cm_created_at"),
+    updated_column: None,
+};
+
+/// Rules of `calleridmod`: the declaration only.
+pub static CALLERIDMODS: Declared = Declared(&CALLERIDMOD);
+
+/// Campaign states.
+pub const CAMPAIGN_STATES: &[&str] = &["STOPPED", "RUNNING", "PAUSED"];
+
+/// Campaigns (targets of the campaign tags). Their actions (start, stop, numbers, dialing) come with
+/// the live-PBX issue; the definition lives here so destinations can name it.
+pub static CAMPAIGN: ObjectDef = ObjectDef {
+    name: "campaign",
+    table: "ca_campaigns",
+    id_column: "ca_id",
+    scope: Scope::Tenant { column: "ca_te_id" },
+    fields: &[
+        FieldDef::text("ca_name").required(),
+        FieldDef::text("ca_type").check(Check::OneOf(&["ONDEMAND", "SCHEDULED"])),
+        FieldDef::text("ca_status").check(Check::OneOf(CAMPAIGN_STATES)),
+        FieldDef::text("ca_maxchannels").check(Check::Integer),
+        FieldDef::managed("ca_created_at"),
+    ],
+    deletable: true,
+    created_column: Some("ca_created_at"),
+    updated_column: None,
+};
+
+/// Rules of `campaign`: the declaration only.
+pub static CAMPAIGNS: Declared = Declared(&CAMPAIGN);
+
+/// Built-in special destinations (target of `SPECIAL-<id>`): a read-only catalogue.
+pub static SPECIAL: ObjectDef = ObjectDef {
+    name: "special",
+    table: "sp_specials",
+    id_column: "sp_id",
+    scope: Scope::Catalog,
+    fields: &[FieldDef::text("sp_name").required(), FieldDef::text("sp_description")],
+    deletable: false,
+    created_column: None,
+    updated_column: None,
+};
+
+/// Rules of `special`: the declaration only.
+pub static SPECIALS: Declared = Declared(&SPECIAL);

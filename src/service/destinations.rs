@@ -32,11 +32,16 @@ pub const MAX_SCHEDULE_ROWS: usize = 200;
 const MAX_ECHO: usize = 64;
 
 /// The targets that are stored objects, i.e. the ones [`def_of`] resolves.
-const STORED_TARGETS: [Target; 14] = [
+const STORED_TARGETS: [Target; 19] = [
     Target::Extension,
     Target::Flow,
     Target::ResponsePath,
     Target::Phonebook,
+    Target::Disa,
+    Target::PagingGroup,
+    Target::Special,
+    Target::CallerIdMod,
+    Target::Campaign,
     Target::MediaFile,
     Target::Condition,
     Target::Voicemail,
@@ -49,8 +54,7 @@ const STORED_TARGETS: [Target; 14] = [
     Target::MusicOnHold,
 ];
 
-/// The declaration of the objects a target kind names; `None` for `Target::None` and for
-/// `Target::Unvalidated` (objects this build does not store yet).
+/// The declaration of the objects a target kind names; `None` for `Target::None` (id must be 0).
 pub fn def_of(target: Target) -> Option<&'static ObjectDef> {
     Some(match target {
         Target::Extension => &extensions::EXTENSION,
@@ -67,7 +71,12 @@ pub fn def_of(target: Target) -> Option<&'static ObjectDef> {
         Target::Flow => &catalog::FLOW,
         Target::ResponsePath => &catalog::RESPONSEPATH,
         Target::Phonebook => &super::phonebooks::PHONEBOOK_TABLE,
-        Target::None | Target::Unvalidated(_) => return None,
+        Target::Disa => &catalog::DISA,
+        Target::PagingGroup => &catalog::PAGINGGROUP,
+        Target::Special => &catalog::SPECIAL,
+        Target::CallerIdMod => &catalog::CALLERIDMOD,
+        Target::Campaign => &catalog::CAMPAIGN,
+        Target::None => return None,
     })
 }
 
@@ -125,12 +134,10 @@ async fn lock_all(
     Ok(existing)
 }
 
-/// Whether the target of `tag` is among the locked rows (see [`Target`] for the kinds that are not
-/// checked yet).
+/// Whether the target of `tag` is among the locked rows.
 fn target_exists(existing: &HashSet<(&'static str, i64)>, tag: &DestinationTag) -> bool {
     match tag.kind.target() {
         Target::None => tag.id == 0,
-        Target::Unvalidated(_) => true,
         target => def_of(target).is_some_and(|def| existing.contains(&(def.table, tag.id))),
     }
 }

@@ -541,6 +541,11 @@ static REGISTRY: &[&'static dyn ObjectRules] = {
         &c::USERGROUPS,
         &super::sipregs::SipRegRules,
         &c::RESPONSEPATHS,
+        &c::DISAS,
+        &c::PAGINGGROUPS,
+        &c::CALLERIDMODS,
+        &c::CAMPAIGNS,
+        &c::SPECIALS,
     ]
 };
 

@@ -199,6 +199,7 @@ fn migrator(backend: Backend) -> Migrator {
             (8, "flows", include_str!("../../migrations/sqlite/0008_flows.sql")),
             (9, "usergroups", include_str!("../../migrations/sqlite/0009_usergroups.sql")),
             (10, "sipregs_responsepaths", include_str!("../../migrations/sqlite/0010_sipregs_responsepaths.sql")),
+            (11, "destination_targets", include_str!("../../migrations/sqlite/0011_destination_targets.sql")),
         ],
         Backend::Postgres => &[
             (1, "foundation", include_str!("../../migrations/postgres/0001_foundation.sql")),
@@ -211,6 +212,7 @@ fn migrator(backend: Backend) -> Migrator {
             (8, "flows", include_str!("../../migrations/postgres/0008_flows.sql")),
             (9, "usergroups", include_str!("../../migrations/postgres/0009_usergroups.sql")),
             (10, "sipregs_responsepaths", include_str!("../../migrations/postgres/0010_sipregs_responsepaths.sql")),
+            (11, "destination_targets", include_str!("../../migrations/postgres/0011_destination_targets.sql")),
         ],
     };
     let migrations = sources

@@ -191,9 +191,11 @@ async fn parameters_actions_and_bad_tags() {
         assert_eq!(answer.content_type, "application/json");
     }
     assert_eq!(list(&app, &key, "ACME", "DID", ids.did).await.json(), json!([]), "nothing was stored");
-    // Tags whose objects this build does not store yet accept any id.
-    let data = json!(["DISA-7", "STARTCAMPAIGN-3", "CALLERIDMOD-1"]).to_string();
-    assert_eq!(replace(&app, &key, "ACME", "DID", ids.did, &data).await.body, "OK");
+    // Every tag names a stored object: ids of objects that do not exist are refused for all kinds.
+    for tag in ["DISA-7", "STARTCAMPAIGN-3", "CALLERIDMOD-1", "PAGING-2", "SPECIAL-987654"] {
+        let data = json!([tag]).to_string();
+        assert_eq!(replace(&app, &key, "ACME", "DID", ids.did, &data).await.body, format!("Invalid destination: {tag}"));
+    }
 }
 
 #[tokio::test]
