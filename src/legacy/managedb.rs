@@ -174,7 +174,12 @@ async fn get(
 ) -> Result<Answer, ServiceError> {
     let id = try_answer!(object_id(cmd));
     let row = objects::get(core, &call.principal, rules, call.tenant, id).await?;
-    Ok(Answer::Json(record_for(&call.principal, rules, &row).to_json()))
+    Ok(one_record(call, rules, &row))
+}
+
+/// The answer of get/add/update: the record as the caller may see it.
+fn one_record(call: &Call<'_>, rules: &dyn ObjectRules, row: &crate::store::objects::Row) -> Answer {
+    Answer::Json(record_for(&call.principal, rules, row).to_json())
 }
 
 async fn add(
@@ -185,7 +190,7 @@ async fn add(
 ) -> Result<Answer, ServiceError> {
     let input = try_answer!(jsondata(cmd));
     let row = objects::create(core, &call.principal, rules, call.tenant, &input).await?;
-    Ok(Answer::Json(record_for(&call.principal, rules, &row).to_json()))
+    Ok(one_record(call, rules, &row))
 }
 
 async fn update(
@@ -197,7 +202,7 @@ async fn update(
     let id = try_answer!(object_id(cmd));
     let input = try_answer!(jsondata(cmd));
     let row = objects::update(core, &call.principal, rules, call.tenant, id, &input).await?;
-    Ok(Answer::Json(record_for(&call.principal, rules, &row).to_json()))
+    Ok(one_record(call, rules, &row))
 }
 
 async fn delete(

@@ -194,7 +194,10 @@ async fn parameters_actions_and_bad_tags() {
     // Every tag names a stored object: ids of objects that do not exist are refused for all kinds.
     for tag in ["DISA-7", "STARTCAMPAIGN-3", "CALLERIDMOD-1", "PAGING-2", "SPECIAL-987654"] {
         let data = json!([tag]).to_string();
-        assert_eq!(replace(&app, &key, "ACME", "DID", ids.did, &data).await.body, format!("Invalid destination: {tag}"));
+        assert_eq!(
+            replace(&app, &key, "ACME", "DID", ids.did, &data).await.body,
+            format!("Invalid destination: {tag}")
+        );
     }
 }
 
