@@ -16,6 +16,15 @@ use crate::service::Core;
 /// Header carrying the request id.
 pub const REQUEST_ID: &str = "x-request-id";
 
+/// The HTTP server for an acceptor, with the connection limits of the configuration. The binary and
+/// the tests both build their server here.
+pub fn server<A: poem::listener::Acceptor + 'static>(
+    acceptor: A,
+    config: &crate::config::Config,
+) -> poem::Server<std::convert::Infallible, A> {
+    poem::Server::new_with_acceptor(acceptor).idle_timeout(config.idle_timeout)
+}
+
 /// The whole application over `core`.
 pub fn build(core: Core) -> impl Endpoint<Output = Response> + 'static {
     let rest = crate::api::service(core.clone());

@@ -56,6 +56,9 @@ pub struct ServeArgs {
     /// If set and no admin key exists yet, this value becomes the admin key.
     #[arg(long, env = "PBXGW_BOOTSTRAP_ADMIN_KEY", hide_env_values = true)]
     pub bootstrap_admin_key: Option<String>,
+    /// Seconds a connection may stay silent before it is closed.
+    #[arg(long, env = "PBXGW_IDLE_TIMEOUT_SECS", default_value_t = defaults::IDLE_TIMEOUT_SECS)]
+    pub idle_timeout_secs: u64,
     /// Expiry date (YYYY-MM-DD) of the PBX licence, reported by legacy LICENSEDAYS.
     #[arg(long, env = "PBXGW_LICENSE_EXPIRES")]
     pub license_expires: Option<chrono::NaiveDate>,
@@ -147,6 +150,7 @@ async fn serve(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
         max_body_bytes: args.max_body_bytes,
         access_token_ttl_secs: args.access_token_ttl_secs,
         license_expires: args.license_expires,
+        idle_timeout: std::time::Duration::from_secs(args.idle_timeout_secs),
     };
     let core = Core::start(config.clone()).await?;
     let bootstrap = args.bootstrap_admin_key.as_deref().filter(|k| !k.is_empty());
@@ -162,7 +166,7 @@ async fn serve(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
     tracing::info!(listen = %listener.local_addr()?, "serving; Swagger UI at /docs, legacy API at /proxyapi.php");
     let acceptor = poem::listener::TcpAcceptor::from_tokio(listener)?;
     let app = crate::app::build(core.clone());
-    poem::Server::new_with_acceptor(acceptor)
+    crate::app::server(acceptor, &config)
         .run_with_graceful_shutdown(app, shutdown_signal(), Some(std::time::Duration::from_secs(10)))
         .await?;
     core.db().close().await;

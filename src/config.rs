@@ -20,6 +20,9 @@ pub struct Config {
     pub access_token_ttl_secs: i64,
     /// Expiry date of the deployment's PBX licence, for legacy LICENSEDAYS; `None` = not configured.
     pub license_expires: Option<chrono::NaiveDate>,
+    /// A connection with no traffic in either direction for this long is closed (stalled clients,
+    /// half-sent headers).
+    pub idle_timeout: std::time::Duration,
 }
 
 /// Defaults shared by the CLI and the tests.
@@ -32,6 +35,8 @@ pub mod defaults {
     pub const SIP_REALM: &str = "asterisk";
     /// 10 MiB: room for a media upload, small enough that nobody can exhaust memory with one request.
     pub const MAX_BODY_BYTES: usize = 10 * 1024 * 1024;
+    /// Idle connections are closed after a minute.
+    pub const IDLE_TIMEOUT_SECS: u64 = 60;
     /// Access tokens live 15 minutes.
     pub const ACCESS_TOKEN_TTL_SECS: i64 = 15 * 60;
 }
@@ -47,6 +52,7 @@ impl Config {
             max_body_bytes: defaults::MAX_BODY_BYTES,
             access_token_ttl_secs: defaults::ACCESS_TOKEN_TTL_SECS,
             license_expires: None,
+            idle_timeout: std::time::Duration::from_secs(defaults::IDLE_TIMEOUT_SECS),
         }
     }
 }

@@ -78,20 +78,32 @@ async fn insert(
             None
         }
     };
+    let mut tx = core.db().begin().await?;
+    let issued = insert_in(&mut tx, tenant_id, read_only, name, value).await?;
+    tx.commit().await?;
+    Ok(issued)
+}
+
+/// Stores a key value in the caller's transaction.
+async fn insert_in(
+    conn: &mut sqlx::AnyConnection,
+    tenant_id: Option<i64>,
+    read_only: bool,
+    name: &str,
+    value: String,
+) -> ServiceResult<IssuedKey> {
     let hash = secrets::digest(&value);
     let prefix = secrets::display_prefix(&value);
     let now = crate::store::now_text();
     let new = NewApiKey { tenant_id, name, prefix: &prefix, hash: &hash, read_only, created_at: &now };
-    let mut tx = core.db().begin().await?;
-    let id = store::insert(&mut tx, &new).await.map_err(|e| match e {
+    let id = store::insert(conn, &new).await.map_err(|e| match e {
         crate::store::StoreError::Duplicate => ServiceError::Conflict("this key value is already in use".into()),
         other => other.into(),
     })?;
-    let row = store::find_active_by_hash(&mut tx, &hash)
+    let row = store::find_active_by_hash(conn, &hash)
         .await?
         .filter(|r| r.id == id)
         .ok_or(ServiceError::NotFound("api key"))?;
-    tx.commit().await?;
     Ok(IssuedKey { row, value })
 }
 
@@ -128,17 +140,31 @@ pub async fn revoke(core: &Core, principal: &Principal, tenant: &str, id: i64) -
 }
 
 /// On first start: makes `bootstrap` (or a new random value) the admin key if no admin key exists.
-/// Returns the issued key when one was created.
+/// Returns the issued key when one was created. The check and the insert share one transaction
+/// that excludes other writers of the key table, so replicas starting together on an empty database
+/// create one admin key, not one each.
 pub async fn ensure_admin_key(core: &Core, bootstrap: Option<&str>) -> ServiceResult<Option<IssuedKey>> {
-    let mut conn = core.db().pool().acquire().await?;
-    if store::admin_key_exists(&mut conn).await? {
+    if let Some(value) = bootstrap
+        && (value.len() < MIN_IMPORTED_LEN || value.len() > 512 || !value.bytes().all(|b| b.is_ascii_graphic()))
+    {
+        return Err(ServiceError::invalid(
+            "PBXGW_BOOTSTRAP_ADMIN_KEY",
+            "must be 16-512 printable characters without spaces",
+        ));
+    }
+    let mut tx = core.db().begin().await?;
+    if core.db().backend() == crate::store::Backend::Postgres {
+        // SHARE ROW EXCLUSIVE conflicts with itself but not with readers: key checks keep working.
+        sqlx::query("LOCK TABLE ak_api_keys IN SHARE ROW EXCLUSIVE MODE").execute(&mut *tx).await?;
+    }
+    if store::admin_key_exists(&mut tx).await? {
         return Ok(None);
     }
-    drop(conn);
-    let system = Principal::system();
-    let issued = match bootstrap {
-        Some(value) => import(core, &system, None, false, value).await?,
-        None => create(core, &system, None, false, "bootstrap admin").await?,
+    let (value, name) = match bootstrap {
+        Some(value) => (value.to_string(), "bootstrap"),
+        None => (secrets::new_api_key(), "bootstrap admin"),
     };
+    let issued = insert_in(&mut tx, None, false, name, value).await?;
+    tx.commit().await?;
     Ok(Some(issued))
 }

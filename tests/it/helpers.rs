@@ -141,14 +141,14 @@ impl TestApp {
         let mut config = Config::for_database(&db.url);
         config.jwt_secret = Some("test-secret-test-secret-test-secret".into());
         adjust(&mut config);
-        let core = Core::start(config).await.expect("core starts");
+        let core = Core::start(config.clone()).await.expect("core starts");
         let admin_key = api_keys::ensure_admin_key(&core, None).await.expect("admin key").expect("first key").value;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("addr");
         let acceptor = poem::listener::TcpAcceptor::from_tokio(listener).expect("acceptor");
         let app = pbx_gateway::app::build(core.clone());
         tokio::spawn(async move {
-            let _ = poem::Server::new_with_acceptor(acceptor).run(app).await;
+            let _ = pbx_gateway::app::server(acceptor, &config).run(app).await;
         });
         TestApp { base: format!("http://{addr}"), client: Client::new(), admin_key, core, _db: db }
     }
