@@ -10,7 +10,7 @@ use super::problem::ApiResult;
 use super::security::Auth;
 use crate::service::Core;
 use crate::service::dnd::{self as service, Dnd};
-use crate::service::queue_members::ExtensionRef;
+use crate::service::lookup::ExtensionRef;
 
 /// An extension's DND state.
 #[derive(Debug, Object)]

@@ -8,7 +8,8 @@ use super::Deleted;
 use super::problem::ApiResult;
 use super::security::Auth;
 use crate::service::Core;
-use crate::service::queue_members::{self as service, ExtensionRef, MemberChange, QueueRef};
+use crate::service::lookup::ExtensionRef;
+use crate::service::queue_members::{self as service, MemberChange, QueueRef};
 use crate::store::queue_members::Member;
 
 /// A queue member.

@@ -10,7 +10,7 @@ use super::problem::ApiResult;
 use super::security::Auth;
 use super::{ApiTags, Deleted};
 use crate::service::Core;
-use crate::service::queue_members::ExtensionRef;
+use crate::service::lookup::ExtensionRef;
 use crate::service::virtual_extensions::{self as service, Member};
 use crate::store::virtual_extensions::VirtualExtension as VirtualRow;
 

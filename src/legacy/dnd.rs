@@ -8,7 +8,7 @@ use pbx_compat::render::Rendered;
 
 use super::dispatch::{Call, error_text};
 use crate::service::dnd as service;
-use crate::service::queue_members::ExtensionRef;
+use crate::service::lookup::ExtensionRef;
 use crate::service::{Core, ServiceError};
 
 /// Answers `reqtype=DND`.

@@ -7,7 +7,8 @@ use pbx_compat::render::{Rendered, plain};
 use serde_json::{Value as Json, json};
 
 use super::dispatch::{Call, error_text};
-use crate::service::queue_members::{self as service, ExtensionRef, LogEvent, MemberChange, QueueRef};
+use crate::service::lookup::ExtensionRef;
+use crate::service::queue_members::{self as service, LogEvent, MemberChange, QueueRef};
 use crate::service::{Core, ServiceError};
 
 /// Plain header of `fulllist`.

@@ -9,7 +9,7 @@ use pbx_compat::render::{Rendered, plain};
 use serde_json::Value as Json;
 
 use super::dispatch::{Call, error_text};
-use crate::service::queue_members::ExtensionRef;
+use crate::service::lookup::ExtensionRef;
 use crate::service::virtual_extensions as service;
 use crate::service::{Core, ServiceError};
 

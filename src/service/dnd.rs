@@ -5,7 +5,7 @@
 use super::access::{self, Intent};
 use super::extensions::EXTENSION;
 use super::lookup;
-use super::queue_members::ExtensionRef;
+use super::lookup::ExtensionRef;
 use super::{Core, ServiceError, ServiceResult};
 use crate::auth::Principal;
 use crate::store::objects::{self as store, Value};

@@ -1,13 +1,21 @@
 //! Finding a tenant's extension by id, number or username (`<number>-<TENANT>`), for the
-//! capabilities that name extensions in their calls (DND, virtual extensions).
+//! capabilities that name extensions in their calls (queues, DND, virtual extensions).
 
 use sqlx::AnyConnection;
 
 use super::access::TenantScope;
 use super::extensions::EXTENSION;
-use super::queue_members::ExtensionRef;
 use super::{ServiceError, ServiceResult};
 use crate::store::objects::{self as store, CondOp, Condition, ListQuery, Row, Value};
+
+/// How a call names an extension: its id, its number, or its username `<number>-<TENANT>`.
+#[derive(Debug, Clone, Copy)]
+pub enum ExtensionRef<'a> {
+    /// `ex_id`.
+    Id(i64),
+    /// Number or username.
+    Name(&'a str),
+}
 
 /// The extension `ext` of the scoped tenant; `NotFound("extension")` when the tenant has none such
 /// (an extension of another tenant is "none such" too).

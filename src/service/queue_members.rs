@@ -7,7 +7,8 @@ use sqlx::AnyConnection;
 
 use super::access::{self, Intent};
 use super::catalog::QUEUE;
-use super::extensions::{EXTENSION, username};
+use super::extensions::username;
+use super::lookup::ExtensionRef;
 use super::{Core, ServiceError, ServiceResult};
 use crate::auth::Principal;
 use crate::store::objects::{self as store, CondOp, Condition, ListQuery, Row, Value};
@@ -27,15 +28,6 @@ pub enum QueueRef<'a> {
     Id(i64),
     /// `qu_number`.
     Number(&'a str),
-}
-
-/// How a call names an extension: its id, its number, or its username `<number>-<TENANT>`.
-#[derive(Debug, Clone, Copy)]
-pub enum ExtensionRef<'a> {
-    /// `ex_id`.
-    Id(i64),
-    /// Number or username.
-    Name(&'a str),
 }
 
 /// Member settings to apply; absent ones keep their current (or default) value.
@@ -118,15 +110,8 @@ async fn first(
 }
 
 async fn extension(conn: &mut AnyConnection, t: &Target, ext: ExtensionRef<'_>) -> ServiceResult<Row> {
-    let row = match ext {
-        ExtensionRef::Id(id) => store::get(conn, &EXTENSION, Some(t.tenant_id), id).await?,
-        ExtensionRef::Name(name) => {
-            let suffix = format!("-{}", t.tenant_code);
-            let number = name.strip_suffix(&suffix).unwrap_or(name);
-            first(conn, &EXTENSION, t.tenant_id, "ex_number", number).await?
-        }
-    };
-    row.ok_or(ServiceError::NotFound("extension"))
+    let scope = super::access::TenantScope { tenant_id: t.tenant_id, code: t.tenant_code.clone() };
+    super::lookup::extension(conn, &scope, ext).await
 }
 
 /// The queue's row and members.

@@ -9,8 +9,8 @@
 use super::access::{self, Intent, TenantScope};
 use super::extensions::username;
 use super::lookup;
+use super::lookup::ExtensionRef;
 use super::objects::{Page, PageRequest};
-use super::queue_members::ExtensionRef;
 use super::{Core, ServiceError, ServiceResult};
 use crate::auth::Principal;
 use crate::domain::ExtensionNumber;
