@@ -16,6 +16,9 @@ pub struct Cli {
     /// Database: sqlite://FILE or postgres://USER@HOST/DB.
     #[arg(long, global = true, env = "DATABASE_URL", default_value = defaults::DATABASE_URL, hide_env_values = true)]
     pub database_url: String,
+    /// Directories of voicemail spool, recordings and faxes.
+    #[command(flatten)]
+    pub dirs: DirArgs,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
@@ -33,6 +36,30 @@ pub enum Command {
     /// Manage API keys.
     #[command(subcommand)]
     Keys(KeysCommand),
+}
+
+/// Directories of the PBX's files (global: `serve` reads them, `demo-data` writes them).
+#[derive(Debug, Args)]
+pub struct DirArgs {
+    /// Asterisk voicemail spool (<spool>/<context>/<mailbox>/<folder>/msgNNNN.*).
+    #[arg(long, global = true, env = "PBXGW_SPOOL_DIR", default_value = defaults::SPOOL_DIR)]
+    pub spool_dir: PathBuf,
+    /// Call recordings.
+    #[arg(long, global = true, env = "PBXGW_RECORDINGS_DIR", default_value = defaults::RECORDINGS_DIR)]
+    pub recordings_dir: PathBuf,
+    /// Fax documents.
+    #[arg(long, global = true, env = "PBXGW_FAX_DIR", default_value = defaults::FAX_DIR)]
+    pub fax_dir: PathBuf,
+}
+
+impl DirArgs {
+    fn to_dirs(&self) -> crate::config::FileDirs {
+        crate::config::FileDirs {
+            voicemail_spool: self.spool_dir.clone(),
+            recordings: self.recordings_dir.clone(),
+            faxes: self.fax_dir.clone(),
+        }
+    }
 }
 
 /// Options of `serve`.
@@ -137,11 +164,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
-        Command::Serve(args) => serve(&cli.database_url, args).await,
+        Command::Serve(args) => serve(&cli.database_url, cli.dirs.to_dirs(), args).await,
     }
 }
 
-async fn serve(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
+async fn serve(database_url: &str, dirs: crate::config::FileDirs, args: ServeArgs) -> anyhow::Result<()> {
     let config = Config {
         listen: args.listen,
         database_url: database_url.to_string(),
@@ -151,6 +178,7 @@ async fn serve(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
         access_token_ttl_secs: args.access_token_ttl_secs,
         license_expires: args.license_expires,
         idle_timeout: std::time::Duration::from_secs(args.idle_timeout_secs),
+        dirs,
     };
     let core = Core::start(config.clone()).await?;
     let bootstrap = args.bootstrap_admin_key.as_deref().filter(|k| !k.is_empty());

@@ -23,6 +23,31 @@ pub struct Config {
     /// A connection with no traffic in either direction for this long is closed (stalled clients,
     /// half-sent headers).
     pub idle_timeout: std::time::Duration,
+    /// Directories of the files the PBX writes and the gateway serves.
+    pub dirs: FileDirs,
+}
+
+/// Where the PBX's files live. Every path the gateway opens is resolved under one of these
+/// (`service::files::FileRoot`), never taken from a request as is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileDirs {
+    /// Asterisk's voicemail spool (`<spool>/<context>/<mailbox>/<folder>/msgNNNN.txt`).
+    pub voicemail_spool: std::path::PathBuf,
+    /// Call recordings.
+    pub recordings: std::path::PathBuf,
+    /// Fax documents (sent and received).
+    pub faxes: std::path::PathBuf,
+}
+
+impl FileDirs {
+    /// The defaults under `data/`.
+    pub fn default_under_data() -> FileDirs {
+        FileDirs {
+            voicemail_spool: defaults::SPOOL_DIR.into(),
+            recordings: defaults::RECORDINGS_DIR.into(),
+            faxes: defaults::FAX_DIR.into(),
+        }
+    }
 }
 
 /// Defaults shared by the CLI and the tests.
@@ -39,6 +64,12 @@ pub mod defaults {
     pub const IDLE_TIMEOUT_SECS: u64 = 60;
     /// Access tokens live 15 minutes.
     pub const ACCESS_TOKEN_TTL_SECS: i64 = 15 * 60;
+    /// Voicemail spool when `PBXGW_SPOOL_DIR` is not set.
+    pub const SPOOL_DIR: &str = "data/voicemail";
+    /// Call recordings when `PBXGW_RECORDINGS_DIR` is not set.
+    pub const RECORDINGS_DIR: &str = "data/recordings";
+    /// Fax documents when `PBXGW_FAX_DIR` is not set.
+    pub const FAX_DIR: &str = "data/faxes";
 }
 
 impl Config {
@@ -53,6 +84,7 @@ impl Config {
             access_token_ttl_secs: defaults::ACCESS_TOKEN_TTL_SECS,
             license_expires: None,
             idle_timeout: std::time::Duration::from_secs(defaults::IDLE_TIMEOUT_SECS),
+            dirs: FileDirs::default_under_data(),
         }
     }
 }

@@ -24,8 +24,41 @@ pub struct Call<'a> {
     pub uploads: &'a [super::endpoint::Upload],
 }
 
+/// What the legacy door sends back: a rendered protocol answer, or a body produced elsewhere (file
+/// bytes, a streamed export) with its own Content-Type.
+pub enum Answer {
+    /// A protocol answer in memory.
+    Rendered(Rendered),
+    /// File bytes or a streamed export.
+    Body {
+        /// Content-Type.
+        content_type: String,
+        /// Content-Disposition, for downloads (`attachment`) and players (`inline`).
+        disposition: Option<String>,
+        /// The body; streamed, never buffered whole.
+        body: poem::Body,
+    },
+}
+
+impl From<Rendered> for Answer {
+    fn from(rendered: Rendered) -> Answer {
+        Answer::Rendered(rendered)
+    }
+}
+
+impl std::fmt::Debug for Answer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Answer::Rendered(rendered) => f.debug_tuple("Rendered").field(rendered).finish(),
+            Answer::Body { content_type, disposition, .. } => {
+                f.debug_struct("Body").field("content_type", content_type).field("disposition", disposition).finish()
+            }
+        }
+    }
+}
+
 /// Answers one legacy request.
-pub async fn answer(core: &Core, request: &LegacyRequest, uploads: &[super::endpoint::Upload]) -> Rendered {
+pub async fn answer(core: &Core, request: &LegacyRequest, uploads: &[super::endpoint::Upload]) -> Answer {
     let command = Command::parse(request);
     let output = match command {
         // MANAGEDB answers JSON whatever `format` says (CONTRACT §2.1, Q-13); JSONP still applies.
@@ -36,26 +69,33 @@ pub async fn answer(core: &Core, request: &LegacyRequest, uploads: &[super::endp
         _ => OutputOptions::from_request(request),
     };
     if command == Command::Unknown {
-        return Rendered::empty(&output);
+        return Rendered::empty(&output).into();
     }
     let principal = match authenticate(core, request).await {
         Ok(principal) => principal,
-        Err(text) => return Rendered::text(&output, text),
+        Err(text) => return Rendered::text(&output, text).into(),
     };
     let tenant = request.non_empty("tenant");
     // A tenant key must name its own tenant on every call (CONTRACT §0.4, OBSERVED A-48).
     if principal.reach != Reach::Global {
         let Some(code) = tenant else {
-            return Rendered::text(&output, errors::KEY_ERROR);
+            return Rendered::text(&output, errors::KEY_ERROR).into();
         };
         if access::tenant_scope(core, &principal, code, access::Intent::Read).await.is_err() {
-            return Rendered::text(&output, errors::KEY_ERROR);
+            return Rendered::text(&output, errors::KEY_ERROR).into();
         }
     }
     let call = Call { request, output, principal, tenant, uploads };
     match command {
-        Command::ManageDb(cmd) => super::managedb::answer(core, &call, &cmd).await,
         Command::Info(kind) => super::info::answer(core, &call, &kind).await,
+        command => answer_rendered(core, &call, command).await.into(),
+    }
+}
+
+/// The operations whose answer is always rendered in memory.
+async fn answer_rendered(core: &Core, call: &Call<'_>, command: Command) -> Rendered {
+    match command {
+        Command::ManageDb(cmd) => super::managedb::answer(core, &call, &cmd).await,
         Command::CheckAuth { username, password } => {
             super::auth_ops::check_auth(core, &call, username.as_deref(), password.as_deref()).await
         }
@@ -79,7 +119,7 @@ pub async fn answer(core: &Core, request: &LegacyRequest, uploads: &[super::endp
         },
         Command::Other(ReqType::MediaFile) => super::media::get_audio(core, &call).await,
         // Known reqtypes whose issues have not landed yet answer as unknown ones do.
-        Command::Other(_) | Command::Unknown => Rendered::empty(&call.output),
+        Command::Info(_) | Command::Other(_) | Command::Unknown => Rendered::empty(&call.output),
     }
 }
 

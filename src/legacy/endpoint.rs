@@ -6,6 +6,7 @@ use poem::http::{Method, StatusCode, header};
 use poem::web::{Data, Multipart};
 use poem::{Body, FromRequest, Request, RequestBody, Response, handler};
 
+use super::dispatch::Answer;
 use crate::service::Core;
 
 /// A file sent in a multipart body (FAX send, media uploads; used by later operations).
@@ -41,12 +42,16 @@ pub async fn proxyapi(req: &Request, body: Body, Data(core): Data<&Core>) -> Res
     };
     let request = LegacyRequest::new(query, form);
     tracing::info!(params = %request.log_line(), "legacy call");
-    let rendered = super::dispatch::answer(core, &request, &uploads).await;
-    let builder = Response::builder()
-        .status(StatusCode::OK)
-        .content_type(rendered.content_type)
-        .header(header::CACHE_CONTROL, "no-store");
-    if method == Method::HEAD { builder.finish() } else { builder.body(rendered.body) }
+    let (content_type, disposition, body) = match super::dispatch::answer(core, &request, &uploads).await {
+        Answer::Rendered(rendered) => (rendered.content_type, None, Body::from(rendered.body)),
+        Answer::Body { content_type, disposition, body } => (content_type, disposition, body),
+    };
+    let mut builder =
+        Response::builder().status(StatusCode::OK).content_type(content_type).header(header::CACHE_CONTROL, "no-store");
+    if let Some(disposition) = disposition {
+        builder = builder.header(header::CONTENT_DISPOSITION, disposition);
+    }
+    if method == Method::HEAD { builder.finish() } else { builder.body(body) }
 }
 
 /// Body parameters and uploads, by content type. Other content types (e.g. a raw JSON body) are not

@@ -5,7 +5,7 @@ use pbx_compat::command::{Format, InfoKind};
 use pbx_compat::render::{Rendered, plain};
 use serde_json::Value as Json;
 
-use super::dispatch::{Call, error_text};
+use super::dispatch::{Answer, Call, error_text};
 use super::records::record;
 use crate::service::extensions::ExtensionRules;
 use crate::service::objects::{self, PageRequest};
@@ -13,7 +13,12 @@ use crate::service::{Core, catalog, tenants};
 use crate::store::objects::{CondOp, Condition, Value};
 
 /// Answers `reqtype=INFO`.
-pub async fn answer(core: &Core, call: &Call<'_>, kind: &InfoKind) -> Rendered {
+pub async fn answer(core: &Core, call: &Call<'_>, kind: &InfoKind) -> Answer {
+    rendered(core, call, kind).await.into()
+}
+
+/// The INFO sub-types answered in memory.
+async fn rendered(core: &Core, call: &Call<'_>, kind: &InfoKind) -> Rendered {
     match kind {
         InfoKind::Extensions { id, number } => extensions(core, call, id.as_deref(), number.as_deref()).await,
         InfoKind::Other(kind) if kind == "DIDS" => dids(core, call).await,

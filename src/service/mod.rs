@@ -9,6 +9,7 @@ pub mod destinations;
 pub mod dnd;
 pub mod error;
 pub mod extensions;
+pub mod files;
 pub mod flows;
 pub mod login;
 pub mod lookup;

@@ -200,6 +200,7 @@ fn migrator(backend: Backend) -> Migrator {
             (9, "usergroups", include_str!("../../migrations/sqlite/0009_usergroups.sql")),
             (10, "sipregs_responsepaths", include_str!("../../migrations/sqlite/0010_sipregs_responsepaths.sql")),
             (11, "destination_targets", include_str!("../../migrations/sqlite/0011_destination_targets.sql")),
+            (12, "reporting", include_str!("../../migrations/sqlite/0012_reporting.sql")),
         ],
         Backend::Postgres => &[
             (1, "foundation", include_str!("../../migrations/postgres/0001_foundation.sql")),
@@ -213,6 +214,7 @@ fn migrator(backend: Backend) -> Migrator {
             (9, "usergroups", include_str!("../../migrations/postgres/0009_usergroups.sql")),
             (10, "sipregs_responsepaths", include_str!("../../migrations/postgres/0010_sipregs_responsepaths.sql")),
             (11, "destination_targets", include_str!("../../migrations/postgres/0011_destination_targets.sql")),
+            (12, "reporting", include_str!("../../migrations/postgres/0012_reporting.sql")),
         ],
     };
     let migrations = sources

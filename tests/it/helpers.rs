@@ -86,12 +86,48 @@ impl Drop for TestDb {
     }
 }
 
+/// Per-test directories for the voicemail spool, recordings and faxes; removed afterwards.
+pub struct TestDirs {
+    pub root: std::path::PathBuf,
+}
+
+impl TestDirs {
+    fn create() -> TestDirs {
+        let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+        let root = std::env::temp_dir().join(format!(
+            "pbxgw-it-files-{}-{n}-{}",
+            std::process::id(),
+            &pbx_gateway::auth::secrets::random_token()[..8]
+        ));
+        for sub in ["voicemail", "recordings", "faxes"] {
+            std::fs::create_dir_all(root.join(sub)).expect("test directories");
+        }
+        TestDirs { root }
+    }
+
+    pub fn file_dirs(&self) -> pbx_gateway::config::FileDirs {
+        pbx_gateway::config::FileDirs {
+            voicemail_spool: self.root.join("voicemail"),
+            recordings: self.root.join("recordings"),
+            faxes: self.root.join("faxes"),
+        }
+    }
+}
+
+impl Drop for TestDirs {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.root);
+    }
+}
+
 /// A running gateway with an admin key.
 pub struct TestApp {
     pub base: String,
     pub client: Client,
     pub admin_key: String,
     pub core: Core,
+    /// The spool, recordings and fax directories the gateway was configured with.
+    pub dirs: TestDirs,
     _db: TestDb,
 }
 
@@ -140,6 +176,8 @@ impl TestApp {
         let db = TestDb::create().await;
         let mut config = Config::for_database(&db.url);
         config.jwt_secret = Some("test-secret-test-secret-test-secret".into());
+        let dirs = TestDirs::create();
+        config.dirs = dirs.file_dirs();
         adjust(&mut config);
         let core = Core::start(config.clone()).await.expect("core starts");
         let admin_key = api_keys::ensure_admin_key(&core, None).await.expect("admin key").expect("first key").value;
@@ -150,7 +188,7 @@ impl TestApp {
         tokio::spawn(async move {
             let _ = pbx_gateway::app::server(acceptor, &config).run(app).await;
         });
-        TestApp { base: format!("http://{addr}"), client: Client::new(), admin_key, core, _db: db }
+        TestApp { base: format!("http://{addr}"), client: Client::new(), admin_key, core, dirs, _db: db }
     }
 
     pub fn url(&self, path: &str) -> String {
