@@ -6,7 +6,7 @@
 #   make test-pg      the integration suite against PostgreSQL (PG_URL), a fresh database per test
 #   make spec         regenerate api-spec/openapi.yaml (a test fails when the committed copy drifts)
 #   make lint         rustfmt check + clippy with warnings denied
-#   make bench        no benchmarks yet
+#   make bench        CDR CSV export of 1,000,000 rows vs psql \copy (BENCH_ROWS=N to change)
 #   make clean-data   remove ./data (local SQLite file, first-start admin key file)
 
 SHELL := bash
@@ -55,7 +55,8 @@ lint:
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 
 bench:
-	@echo 'No benchmarks yet: the reporting and live-PBX issues add them.'
+	PG_HOST='$(PG_HOST)' PG_PORT='$(PG_PORT)' scripts/ensure-postgres.sh
+	PG_URL='$(PG_URL)' scripts/bench-cdr-export.sh $(BENCH_ROWS)
 
 clean-data:
 	rm -rf data

@@ -10,4 +10,5 @@ pub mod domain;
 pub mod legacy;
 pub mod service;
 pub mod store;
+pub mod streaming;
 pub mod telemetry;

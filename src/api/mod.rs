@@ -6,6 +6,8 @@ pub mod balance;
 pub mod callerid_blacklist;
 pub mod callerid_rules;
 pub mod campaigns;
+pub mod cdr_templates;
+pub mod cdrs;
 pub mod conditions;
 pub mod conferences;
 pub mod custom_destination_types;
@@ -115,6 +117,10 @@ pub enum ApiTags {
     Settings,
     /// Numbers that ring a set of a tenant's extensions.
     VirtualExtensions,
+    /// Call detail records: pages, streamed CSV exports, user field.
+    Cdrs,
+    /// Output templates of the legacy INFO cdrs (tenant and admin).
+    CdrTemplates,
 }
 
 /// 201 with the created resource and its `Location`.
@@ -155,6 +161,7 @@ pub type RestService = OpenApiService<
         (user_groups::UserGroupsApi, user_groups::UserGroupLinksApi),
         objects::ObjectApis,
         (phonebooks::PhonebooksApi, settings::SettingsApi, dnd::DndApi, virtual_extensions::VirtualExtensionsApi),
+        (cdrs::CdrsApi, cdr_templates::CdrTemplatesApi),
     ),
     (),
 >;
@@ -181,6 +188,7 @@ pub fn service(core: Core) -> RestService {
             dnd::DndApi { core: core.clone() },
             virtual_extensions::VirtualExtensionsApi { core: core.clone() },
         ),
+        (cdrs::CdrsApi { core: core.clone() }, cdr_templates::CdrTemplatesApi { core: core.clone() }),
     );
     OpenApiService::new(apis, "pbx-gateway", env!("CARGO_PKG_VERSION")).description(
         "REST API of a multi-tenant Asterisk PBX. Errors are application/problem+json with a stable `code`. \

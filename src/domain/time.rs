@@ -14,6 +14,20 @@ pub fn stored(t: DateTime<Utc>) -> String {
     t.format(crate::store::TIME_FORMAT).to_string()
 }
 
+/// A stored UTC time as the server's local time, the form legacy outputs use (§0.13). Text that is
+/// not a stored time (an empty `answer`, a value some other writer put there) is returned as is.
+pub fn stored_to_local(stored_text: &str) -> String {
+    match parse_stored(stored_text) {
+        Some(t) => t.with_timezone(&Local).format(crate::store::TIME_FORMAT).to_string(),
+        None => stored_text.to_string(),
+    }
+}
+
+/// A stored UTC time, parsed; `None` when the text is not one.
+pub fn parse_stored(stored_text: &str) -> Option<DateTime<Utc>> {
+    chrono::NaiveDateTime::parse_from_str(stored_text, crate::store::TIME_FORMAT).ok().map(|naive| naive.and_utc())
+}
+
 /// A `start`/`end` pair of legacy parameters as a stored-time range. A date-only `end` covers the
 /// whole day; with neither given the range is today (Q9, Q10). `Err` names the unparsable field.
 pub fn legacy_range(start: Option<&str>, end: Option<&str>) -> Result<(String, String), &'static str> {

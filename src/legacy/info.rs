@@ -14,7 +14,11 @@ use crate::store::objects::{CondOp, Condition, Value};
 
 /// Answers `reqtype=INFO`.
 pub async fn answer(core: &Core, call: &Call<'_>, kind: &InfoKind) -> Answer {
-    rendered(core, call, kind).await.into()
+    match kind {
+        InfoKind::Other(kind) if kind == "CDRS" => super::cdrs::info_cdrs(core, call).await,
+        InfoKind::Other(kind) if kind == "SIMPLECDRS" => super::cdrs::info_simplecdrs(core, call).await,
+        _ => rendered(core, call, kind).await.into(),
+    }
 }
 
 /// The INFO sub-types answered in memory.
@@ -26,6 +30,7 @@ async fn rendered(core: &Core, call: &Call<'_>, kind: &InfoKind) -> Rendered {
         InfoKind::Other(kind) if kind == "BALANCE" => super::balance::info(core, call).await,
         InfoKind::Other(kind) if kind == "FLOW" => super::flows::state(core, call).await,
         InfoKind::Other(kind) if kind == "VARIABLE" => super::flows::variable(core, call).await,
+        InfoKind::Other(kind) if kind == "CALL" => super::cdrs::info_call(core, call).await,
         InfoKind::Other(_) | InfoKind::Missing => Rendered::empty(&call.output),
     }
 }

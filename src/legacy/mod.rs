@@ -5,6 +5,7 @@
 pub mod action_result;
 pub mod auth_ops;
 pub mod balance;
+pub mod cdrs;
 pub mod destinations;
 pub mod dispatch;
 pub mod dnd;

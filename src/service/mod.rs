@@ -5,6 +5,8 @@ pub mod access;
 pub mod api_keys;
 pub mod balance;
 pub mod catalog;
+pub mod cdr_templates;
+pub mod cdrs;
 pub mod destinations;
 pub mod dnd;
 pub mod error;

@@ -6,6 +6,8 @@
 pub mod api_keys;
 pub mod auth_tokens;
 pub mod balance;
+pub mod cdr_templates;
+pub mod cdrs;
 pub mod destinations;
 pub mod login_failures;
 pub mod media;

@@ -8,6 +8,7 @@ mod helpers;
 mod api_keys;
 mod auth;
 mod balance;
+mod cdrs;
 mod cli;
 mod destination_targets;
 mod destinations;

@@ -13,21 +13,44 @@ const FIELD_OPEN: &str = "{$";
 /// verbatim; a template without a loop is printed once verbatim. A loop without its closing tag
 /// runs to the end of the template.
 pub fn render(template: &str, records: &[LegacyRecord]) -> String {
-    let Some(open) = template.find(LOOP_OPEN) else {
-        return template.to_string();
-    };
-    let header = &template[..open];
-    let after_open = &template[open + LOOP_OPEN.len()..];
-    let (body, footer) = match after_open.find(LOOP_CLOSE) {
-        Some(close) => (&after_open[..close], &after_open[close + LOOP_CLOSE.len()..]),
-        None => (after_open, ""),
-    };
-    let mut out = String::from(header);
+    let parsed = Template::parse(template);
+    let mut out = String::from(parsed.header);
     for record in records {
-        out.push_str(&fill(body, record));
+        out.push_str(&parsed.row(record));
     }
-    out.push_str(footer);
+    out.push_str(parsed.footer);
     out
+}
+
+/// A template split into its three parts, for callers that stream rows one by one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Template<'a> {
+    /// Printed once before the rows.
+    pub header: &'a str,
+    /// Printed once per row with placeholders filled (empty when the template has no loop).
+    pub body: &'a str,
+    /// Printed once after the rows.
+    pub footer: &'a str,
+}
+
+impl<'a> Template<'a> {
+    /// Splits at `{row_loop}` / `{/row_loop}` (see [`render`] for the rules).
+    pub fn parse(template: &'a str) -> Template<'a> {
+        let Some(open) = template.find(LOOP_OPEN) else {
+            return Template { header: template, body: "", footer: "" };
+        };
+        let after_open = &template[open + LOOP_OPEN.len()..];
+        let (body, footer) = match after_open.find(LOOP_CLOSE) {
+            Some(close) => (&after_open[..close], &after_open[close + LOOP_CLOSE.len()..]),
+            None => (after_open, ""),
+        };
+        Template { header: &template[..open], body, footer }
+    }
+
+    /// The loop body for one record.
+    pub fn row(&self, record: &LegacyRecord) -> String {
+        fill(self.body, record)
+    }
 }
 
 /// Replaces every `{$name}` of one loop body with the record's value; an unclosed `{$` is text.

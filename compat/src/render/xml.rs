@@ -40,18 +40,33 @@ pub fn element_name(name: &str) -> String {
 /// empty element. Always a full document: whether an empty result answers 0 bytes is the
 /// caller's decision (§0.7).
 pub fn document(root: &str, item: &str, records: &[LegacyRecord]) -> String {
-    let root = element_name(root);
-    let item = element_name(item);
-    let mut out = format!("{DECLARATION}<{root}>");
+    let mut out = document_start(root);
     for record in records {
-        out.push_str(&format!("<{item}>"));
-        for (name, value) in record.fields() {
-            let name = element_name(name);
-            out.push_str(&format!("<{name}>{}</{name}>", escape(&value.to_text())));
-        }
-        out.push_str(&format!("</{item}>"));
+        out.push_str(&element(item, record));
     }
-    out.push_str(&format!("</{root}>"));
+    out.push_str(&document_end(root));
+    out
+}
+
+/// The declaration and the root's opening tag, for documents streamed element by element.
+pub fn document_start(root: &str) -> String {
+    format!("{DECLARATION}<{}>", element_name(root))
+}
+
+/// The root's closing tag.
+pub fn document_end(root: &str) -> String {
+    format!("</{}>", element_name(root))
+}
+
+/// `<item><FIELD>value</FIELD>…</item>` for one record.
+pub fn element(item: &str, record: &LegacyRecord) -> String {
+    let item = element_name(item);
+    let mut out = format!("<{item}>");
+    for (name, value) in record.fields() {
+        let name = element_name(name);
+        out.push_str(&format!("<{name}>{}</{name}>", escape(&value.to_text())));
+    }
+    out.push_str(&format!("</{item}>"));
     out
 }
 

@@ -1,0 +1,451 @@
+//! `/v1/tenants/{code}/cdrs`: call detail records, one JSON page at a time or, with
+//! `Accept: text/csv`, the whole filtered range streamed as CSV; `/cdrs/{uniqueid}` read and PATCH
+//! of the two writable fields.
+
+use base64::Engine as _;
+use chrono::{DateTime, Utc};
+use poem_openapi::param::{Header, Path, Query};
+use poem_openapi::payload::{Binary, Json};
+use poem_openapi::{ApiResponse, Object, OpenApi, ResponseContent};
+
+use super::problem::{ApiError, ApiResult};
+use super::security::Auth;
+use crate::domain::time::{parse_stored, stored};
+use crate::service::Core;
+use crate::service::cdrs::{self, Cdr, CdrFilter, CdrScope};
+use crate::streaming::{self, CdrWriter};
+
+/// One call leg as Asterisk recorded it, with the tenant's routing details. Times are UTC.
+/// `direction` is `IN`, `OUT` or `LOCAL`; `disposition` is Asterisk's (`ANSWERED`, `NO ANSWER`,
+/// `BUSY`, `FAILED`, `CONGESTION`).
+#[derive(Debug, Object)]
+pub struct CdrView {
+    /// Row id.
+    pub id: i64,
+    /// Asterisk unique id of this leg (`<node>-<epoch>.<seq>`).
+    pub uniqueid: String,
+    /// Unique id of the call's first leg.
+    pub linkedid: String,
+    /// Call start.
+    pub start: Option<DateTime<Utc>>,
+    /// When answered; absent for unanswered calls.
+    pub answer: Option<DateTime<Utc>>,
+    /// Call end.
+    pub end: Option<DateTime<Utc>>,
+    /// Caller id as Asterisk shows it (`"Name" <number>`).
+    pub caller_id: String,
+    /// Source number as Asterisk saw it.
+    pub src: String,
+    /// Destination as Asterisk saw it.
+    pub dst: String,
+    /// The real calling number (legacy `realsrc`).
+    pub real_src: String,
+    /// The number first dialled (legacy `firstdst`).
+    pub first_dst: String,
+    /// The last destination (legacy `lastdst`).
+    pub last_dst: String,
+    /// Where the call ended up (legacy `wherelanded`).
+    pub where_landed: String,
+    /// Extension that answered (`<number>-<TENANT>`).
+    pub answered_by: String,
+    /// `IN`, `OUT` or `LOCAL`.
+    pub direction: String,
+    /// Asterisk disposition.
+    pub disposition: String,
+    /// Seconds from start to end.
+    pub duration_seconds: i64,
+    /// Seconds from answer to end.
+    pub billable_seconds: i64,
+    /// Dialplan context.
+    pub context: String,
+    /// Calling channel.
+    pub channel: String,
+    /// Called channel.
+    pub dst_channel: String,
+    /// Last dialplan application.
+    pub last_app: String,
+    /// Its arguments.
+    pub last_data: String,
+    /// Account code.
+    pub account_code: String,
+    /// Peer account code.
+    pub peer_account: String,
+    /// Free text set by the dialplan or by PATCH.
+    pub user_field: String,
+    /// Id returned by the originate request that placed the call, if any.
+    pub originate_id: String,
+    /// Unique id of the leg this one continued.
+    pub previous_uniqueid: String,
+    /// SIP Call-ID of the calling leg.
+    pub src_call_id: String,
+    /// Cost as a decimal string.
+    pub cost: String,
+    /// Destination country.
+    pub country: String,
+    /// Destination network.
+    pub network: String,
+    /// Asterisk AMA flags.
+    pub ama_flags: i64,
+    /// Asterisk CDR sequence.
+    pub sequence: i64,
+}
+
+impl From<&Cdr> for CdrView {
+    fn from(cdr: &Cdr) -> Self {
+        let r = &cdr.row;
+        CdrView {
+            id: r.id,
+            uniqueid: r.uniqueid.clone(),
+            linkedid: r.linkedid.clone(),
+            start: parse_stored(&r.calldate),
+            answer: r.answer.as_deref().and_then(parse_stored),
+            end: parse_stored(&r.end),
+            caller_id: r.clid.clone(),
+            src: r.src.clone(),
+            dst: r.dst.clone(),
+            real_src: r.realsrc.clone(),
+            first_dst: r.firstdst.clone(),
+            last_dst: r.lastdst.clone(),
+            where_landed: r.wherelanded.clone(),
+            answered_by: r.whoanswered.clone(),
+            direction: r.direction.clone(),
+            disposition: r.disposition.clone(),
+            duration_seconds: r.duration,
+            billable_seconds: r.billsec,
+            context: r.dcontext.clone(),
+            channel: r.channel.clone(),
+            dst_channel: r.dstchannel.clone(),
+            last_app: r.lastapp.clone(),
+            last_data: r.lastdata.clone(),
+            account_code: r.accountcode.clone(),
+            peer_account: r.peeraccount.clone(),
+            user_field: r.userfield.clone(),
+            originate_id: r.originateid.clone(),
+            previous_uniqueid: r.prevuniqueid.clone(),
+            src_call_id: r.srccallid.clone(),
+            cost: r.cc_cost.clone(),
+            country: r.cc_country.clone(),
+            network: r.cc_network.clone(),
+            ama_flags: r.amaflags,
+            sequence: r.sequence,
+        }
+    }
+}
+
+/// CSV columns of an export: the JSON field names, in the same order.
+const CSV_COLUMNS: [&str; 34] = [
+    "id",
+    "uniqueid",
+    "linkedid",
+    "start",
+    "answer",
+    "end",
+    "caller_id",
+    "src",
+    "dst",
+    "real_src",
+    "first_dst",
+    "last_dst",
+    "where_landed",
+    "answered_by",
+    "direction",
+    "disposition",
+    "duration_seconds",
+    "billable_seconds",
+    "context",
+    "channel",
+    "dst_channel",
+    "last_app",
+    "last_data",
+    "account_code",
+    "peer_account",
+    "user_field",
+    "originate_id",
+    "previous_uniqueid",
+    "src_call_id",
+    "cost",
+    "country",
+    "network",
+    "ama_flags",
+    "sequence",
+];
+
+/// RFC 3339 for a stored time, "" when absent.
+fn csv_time(stored_text: &str) -> String {
+    parse_stored(stored_text).map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)).unwrap_or_default()
+}
+
+struct CsvWriter;
+
+impl CdrWriter for CsvWriter {
+    fn header(&mut self, out: &mut String) {
+        out.push_str(&CSV_COLUMNS.join(","));
+        out.push('\n');
+    }
+
+    fn row(&mut self, cdr: &Cdr, out: &mut String) {
+        let r = &cdr.row;
+        let values = [
+            r.id.to_string(),
+            r.uniqueid.clone(),
+            r.linkedid.clone(),
+            csv_time(&r.calldate),
+            r.answer.as_deref().map(csv_time).unwrap_or_default(),
+            csv_time(&r.end),
+            r.clid.clone(),
+            r.src.clone(),
+            r.dst.clone(),
+            r.realsrc.clone(),
+            r.firstdst.clone(),
+            r.lastdst.clone(),
+            r.wherelanded.clone(),
+            r.whoanswered.clone(),
+            r.direction.clone(),
+            r.disposition.clone(),
+            r.duration.to_string(),
+            r.billsec.to_string(),
+            r.dcontext.clone(),
+            r.channel.clone(),
+            r.dstchannel.clone(),
+            r.lastapp.clone(),
+            r.lastdata.clone(),
+            r.accountcode.clone(),
+            r.peeraccount.clone(),
+            r.userfield.clone(),
+            r.originateid.clone(),
+            r.prevuniqueid.clone(),
+            r.srccallid.clone(),
+            r.cc_cost.clone(),
+            r.cc_country.clone(),
+            r.cc_network.clone(),
+            r.amaflags.to_string(),
+            r.sequence.to_string(),
+        ];
+        out.push_str(&pbx_compat::render::csv::row(&values));
+    }
+
+    fn footer(&mut self, _out: &mut String) {}
+}
+
+/// A page of CDRs.
+#[derive(Debug, Object)]
+pub struct CdrPage {
+    /// CDRs, oldest first.
+    pub items: Vec<CdrView>,
+    /// Pass as `cursor` for the next page; absent on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// A page as JSON, or the whole range as CSV.
+#[derive(ResponseContent)]
+pub enum CdrListContent {
+    /// One page.
+    Json(Json<CdrPage>),
+    /// Every matching CDR, streamed; columns as the JSON fields, cells starting with `= + - @`
+    /// prefixed with `'` so spreadsheets do not run them.
+    #[oai(content_type = "text/csv; charset=utf-8")]
+    Csv(Binary<poem::Body>),
+}
+
+/// The CDRs.
+#[derive(ApiResponse)]
+pub enum CdrList {
+    /// CDRs.
+    #[oai(status = 200)]
+    Ok(CdrListContent),
+}
+
+/// Fields a client may change. Values are one line of at most 255 bytes.
+#[derive(Debug, Object)]
+pub struct CdrChange {
+    /// New user field.
+    pub user_field: Option<String>,
+    /// New account code.
+    pub account_code: Option<String>,
+}
+
+const CURSOR_PREFIX: &str = "cdr1:";
+
+fn encode_cursor(next: Option<(String, i64)>) -> Option<String> {
+    next.map(|(date, id)| {
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("{CURSOR_PREFIX}{date}|{id}"))
+    })
+}
+
+fn decode_cursor(cursor: &str) -> Result<(String, i64), ApiError> {
+    let invalid = || {
+        ApiError::new(
+            poem::http::StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_cursor",
+            Some("cursor is not one this API issued".to_string()),
+        )
+    };
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(cursor).map_err(|_| invalid())?;
+    let text = String::from_utf8(bytes).map_err(|_| invalid())?;
+    let (date, id) = text.strip_prefix(CURSOR_PREFIX).and_then(|t| t.rsplit_once('|')).ok_or_else(invalid)?;
+    parse_stored(date).ok_or_else(invalid)?;
+    Ok((date.to_string(), id.parse().map_err(|_| invalid())?))
+}
+
+/// Comma-separated values of a filter.
+fn values(param: Option<String>) -> Vec<String> {
+    param
+        .map(|v| v.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect())
+        .unwrap_or_default()
+}
+
+/// Whether the client asked for CSV (`Accept: text/csv`).
+fn wants_csv(accept: Option<&str>) -> bool {
+    accept.is_some_and(|a| a.split(',').any(|part| part.trim().to_ascii_lowercase().starts_with("text/csv")))
+}
+
+/// CDR endpoints.
+#[derive(Debug)]
+pub struct CdrsApi {
+    /// Service core.
+    pub core: Core,
+}
+
+#[OpenApi(tag = "super::ApiTags::Cdrs")]
+impl CdrsApi {
+    /// CDRs of the tenant, oldest first. Filters combine with AND; a comma-separated filter matches
+    /// any of its values. With `Accept: text/csv` the whole filtered range is streamed as one CSV
+    /// document (`limit` and `cursor` do not apply).
+    #[oai(path = "/v1/tenants/:code/cdrs", method = "get", operation_id = "list_cdrs")]
+    #[allow(clippy::too_many_arguments)]
+    async fn list(
+        &self,
+        auth: Auth,
+        code: Path<String>,
+        /// Calls that started at or after this time.
+        from: Query<Option<DateTime<Utc>>>,
+        /// Calls that started at or before this time.
+        to: Query<Option<DateTime<Utc>>>,
+        /// Unique ids (`_` accepted for `.`).
+        uniqueid: Query<Option<String>>,
+        /// Linked ids (every leg of the calls).
+        linkedid: Query<Option<String>>,
+        /// Calling numbers (`src` or `real_src`).
+        src: Query<Option<String>>,
+        /// Dialled numbers (`first_dst` or `dst`).
+        dst: Query<Option<String>>,
+        /// Numbers matching who answered, the caller or the dialled number.
+        phone: Query<Option<String>>,
+        /// `IN`, `OUT`, `LOCAL`.
+        direction: Query<Option<String>>,
+        /// Asterisk dispositions (`ANSWERED`, `NO ANSWER`, `BUSY`, `FAILED`, `CONGESTION`).
+        disposition: Query<Option<String>>,
+        /// Page size, 1-1000 (default 50).
+        limit: Query<Option<u32>>,
+        /// Cursor from the previous page.
+        cursor: Query<Option<String>>,
+        /// `text/csv` streams the whole range as CSV; JSON otherwise.
+        #[oai(name = "Accept")]
+        accept: Header<Option<String>>,
+    ) -> ApiResult<CdrList> {
+        let principal = auth.principal(&self.core).await?;
+        let mut directions = values(direction.0);
+        for d in &mut directions {
+            *d = d.to_ascii_uppercase();
+            if !["IN", "OUT", "LOCAL"].contains(&d.as_str()) {
+                return Err(ApiError::invalid("direction", "IN, OUT or LOCAL"));
+            }
+        }
+        let filter = CdrFilter {
+            from: from.0.map(stored),
+            to: to.0.map(stored),
+            uniqueids: values(uniqueid.0).iter().map(|u| cdrs::normalize_uniqueid(u)).collect(),
+            linkedids: values(linkedid.0),
+            sources: values(src.0),
+            destinations: values(dst.0),
+            phones: values(phone.0),
+            directions,
+            dispositions: values(disposition.0).iter().map(|d| d.to_ascii_uppercase()).collect(),
+            ..CdrFilter::default()
+        };
+        let scope = CdrScope::Tenant(&code);
+        if wants_csv(accept.0.as_deref()) {
+            let export = cdrs::export(&self.core, &principal, scope, filter).await?;
+            let body = streaming::body(Vec::new(), export, CsvWriter);
+            return Ok(CdrList::Ok(CdrListContent::Csv(Binary(body))));
+        }
+        let limit = i64::from(limit.0.unwrap_or(50));
+        if !(1..=cdrs::MAX_PAGE).contains(&limit) {
+            return Err(ApiError::invalid("limit", format!("limit must be between 1 and {}", cdrs::MAX_PAGE)));
+        }
+        let after = cursor.0.as_deref().filter(|c| !c.is_empty()).map(decode_cursor).transpose()?;
+        let page = cdrs::list(&self.core, &principal, scope, filter, after, limit).await?;
+        Ok(CdrList::Ok(CdrListContent::Json(Json(CdrPage {
+            items: page.items.iter().map(CdrView::from).collect(),
+            next_cursor: encode_cursor(page.next),
+        }))))
+    }
+
+    /// One CDR by unique id (`_` accepted for `.`) or by the originate id of the call.
+    #[oai(path = "/v1/tenants/:code/cdrs/:uniqueid", method = "get", operation_id = "get_cdr")]
+    async fn get(&self, auth: Auth, code: Path<String>, uniqueid: Path<String>) -> ApiResult<Json<CdrView>> {
+        let principal = auth.principal(&self.core).await?;
+        let cdr = cdrs::get(&self.core, &principal, &code, &uniqueid).await?;
+        Ok(Json(CdrView::from(&cdr)))
+    }
+
+    /// Set the user field and/or account code of every leg with this unique id.
+    #[oai(path = "/v1/tenants/:code/cdrs/:uniqueid", method = "patch", operation_id = "update_cdr")]
+    async fn update(
+        &self,
+        auth: Auth,
+        code: Path<String>,
+        uniqueid: Path<String>,
+        body: Json<CdrChange>,
+    ) -> ApiResult<Json<CdrView>> {
+        let principal = auth.principal(&self.core).await?;
+        let mut changes = Vec::new();
+        if let Some(value) = &body.user_field {
+            changes.push(("userfield", value.as_str()));
+        }
+        if let Some(value) = &body.account_code {
+            changes.push(("accountcode", value.as_str()));
+        }
+        if changes.is_empty() {
+            return Err(ApiError::invalid("body", "nothing to change: send user_field and/or account_code"));
+        }
+        cdrs::set_fields(&self.core, &principal, &code, &uniqueid, &changes, false).await.map_err(|err| {
+            super::problem::from_service(
+                err,
+                |legacy| if legacy == "accountcode" { "account_code" } else { "user_field" },
+            )
+        })?;
+        let cdr = cdrs::get(&self.core, &principal, &code, &uniqueid).await?;
+        Ok(Json(CdrView::from(&cdr)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn cursors_round_trip_and_garbage_is_refused() {
+        let cursor = encode_cursor(Some(("2026-11-27 10:00:00".into(), 42))).unwrap();
+        assert_eq!(decode_cursor(&cursor).unwrap(), ("2026-11-27 10:00:00".to_string(), 42));
+        assert!(decode_cursor("garbage").is_err());
+        let forged = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode("cdr1:x' OR 1=1|1");
+        assert!(decode_cursor(&forged).is_err());
+    }
+
+    #[test]
+    fn accept_negotiation() {
+        assert!(wants_csv(Some("text/csv")));
+        assert!(wants_csv(Some("application/json;q=0.5, text/csv")));
+        assert!(!wants_csv(Some("application/json")));
+        assert!(!wants_csv(None));
+    }
+
+    #[test]
+    fn csv_columns_match_the_json_fields() {
+        let mut out = String::new();
+        CsvWriter.row(&Cdr { row: Default::default(), tenant_code: String::new() }, &mut out);
+        assert_eq!(out.trim_end().split(',').count(), CSV_COLUMNS.len());
+    }
+}
