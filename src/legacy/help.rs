@@ -18,12 +18,15 @@ const SPECIAL_ACTIONS: [(&str, &str); 8] = [
 ];
 
 /// Reqtypes other than MANAGEDB served by this build, with their parameters.
-const REQTYPES: [&str; 15] = [
+const REQTYPES: [&str; 18] = [
     "INFO info=EXTENSIONS [id=EX_ID] [number=NUMBER] | DIDS | QUEUES | BALANCE [start] [end] | FLOW id=FL_ID | variable id=FL_ID",
+    "INFO info=CDRS [start] [end] [id] [uniqueid] [linkedid] [src] [firstdst] [direction] [phone] [template] (format=json|plain|csv|xml; tenant=% with the admin key)",
+    "INFO info=SIMPLECDRS [start] [end] [id] [uniqueid] [calleridnum] [calleridname] [disposition] [direction] [whoanswered] [phone] | CALL id=UNIQUEID|ORIGINATEID",
+    "CDR action=get|update uniqueid=UNIQUEID field=userfield|accountcode [value]  (update appends)",
     "QUEUE action=list|fulllist|add|del|clean|log number=QUEUE_NUMBER|id=QU_ID [extension] [paused] [penalty] [type] [order] [event] [uniqid] [data1..data5]",
     "PHONEBOOKS subreqtype=list",
     "PHONEBOOK phonebook=NAME subreqtype=query (field, value with % wildcard)|add (jsondata or values)|delete (peid)|cleanall|getall|dump",
-    "SETTING action=GET|SET name|code=CODE [value]",
+    "SETTING action=GET|SET name|code=CODE [value]  (CDR templates: name=CDRTEMPLATE:NAME | CDRCSVTEMPLATE)",
     "DND action=get|set number=EXTENSION [value=on]",
     "VIRTUALEXT action=list|add|del|clean number=NUMBER [extension]",
     "FLOWS",
