@@ -30,3 +30,12 @@ pub fn legacy_range(start: Option<&str>, end: Option<&str>) -> Result<(String, S
     let end = local_to_utc(&end).ok_or("end")?;
     Ok((stored(start), stored(end)))
 }
+
+/// A stored UTC time (`YYYY-MM-DD HH:MM:SS`, optionally with fractions) as legacy output shows it:
+/// server local time, whole seconds (CONTRACT §0.13). Text that is not a stored time is returned
+/// unchanged, so odd rows written by the PBX still show.
+pub fn stored_to_local(stored: &str) -> String {
+    chrono::NaiveDateTime::parse_from_str(stored, "%Y-%m-%d %H:%M:%S%.f")
+        .map(|t| t.and_utc().with_timezone(&Local).format(crate::store::TIME_FORMAT).to_string())
+        .unwrap_or_else(|_| stored.to_string())
+}

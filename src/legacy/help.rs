@@ -18,8 +18,10 @@ const SPECIAL_ACTIONS: [(&str, &str); 8] = [
 ];
 
 /// Reqtypes other than MANAGEDB served by this build, with their parameters.
-const REQTYPES: [&str; 15] = [
+const REQTYPES: [&str; 17] = [
     "INFO info=EXTENSIONS [id=EX_ID] [number=NUMBER] | DIDS | QUEUES | BALANCE [start] [end] | FLOW id=FL_ID | variable id=FL_ID",
+    "INFO info=QUEUELOGS [queue=QU_ID|QUEUE_NUMBER] [start] [end] (format=plain|json|csv) | IVRLOGS [start] [end]",
+    "RESPONSEPATH id=RH_ID action=getlast [filter=queue|answer|uniqueid filterdata=VALUE] (format=plain|json|xml) | getid rrid=UNIQUEID|RR_ID | list [start] [end] [filter filterdata]",
     "QUEUE action=list|fulllist|add|del|clean|log number=QUEUE_NUMBER|id=QU_ID [extension] [paused] [penalty] [type] [order] [event] [uniqid] [data1..data5]",
     "PHONEBOOKS subreqtype=list",
     "PHONEBOOK phonebook=NAME subreqtype=query (field, value with % wildcard)|add (jsondata or values)|delete (peid)|cleanall|getall|dump",
