@@ -34,6 +34,7 @@ pub mod problem;
 pub mod providers;
 pub mod queue_members;
 pub mod queues;
+pub mod report_logs;
 pub mod resource;
 pub mod response_paths;
 pub mod routes;
@@ -115,6 +116,8 @@ pub enum ApiTags {
     Settings,
     /// Numbers that ring a set of a tenant's extensions.
     VirtualExtensions,
+    /// Call logs of a tenant: queue events, IVR choices, response-path results.
+    Reports,
 }
 
 /// 201 with the created resource and its `Location`.
@@ -155,6 +158,7 @@ pub type RestService = OpenApiService<
         (user_groups::UserGroupsApi, user_groups::UserGroupLinksApi),
         objects::ObjectApis,
         (phonebooks::PhonebooksApi, settings::SettingsApi, dnd::DndApi, virtual_extensions::VirtualExtensionsApi),
+        report_logs::ReportLogsApi,
     ),
     (),
 >;
@@ -181,6 +185,7 @@ pub fn service(core: Core) -> RestService {
             dnd::DndApi { core: core.clone() },
             virtual_extensions::VirtualExtensionsApi { core: core.clone() },
         ),
+        report_logs::ReportLogsApi { core: core.clone() },
     );
     OpenApiService::new(apis, "pbx-gateway", env!("CARGO_PKG_VERSION")).description(
         "REST API of a multi-tenant Asterisk PBX. Errors are application/problem+json with a stable `code`. \

@@ -35,7 +35,26 @@ pub fn legacy_range(start: Option<&str>, end: Option<&str>) -> Result<(String, S
 /// server local time, whole seconds (CONTRACT §0.13). Text that is not a stored time is returned
 /// unchanged, so odd rows written by the PBX still show.
 pub fn stored_to_local(stored: &str) -> String {
-    chrono::NaiveDateTime::parse_from_str(stored, "%Y-%m-%d %H:%M:%S%.f")
-        .map(|t| t.and_utc().with_timezone(&Local).format(crate::store::TIME_FORMAT).to_string())
-        .unwrap_or_else(|_| stored.to_string())
+    stored_utc(stored)
+        .map(|t| t.with_timezone(&Local).format(crate::store::TIME_FORMAT).to_string())
+        .unwrap_or_else(|| stored.to_string())
+}
+
+/// A stored UTC time, with or without fractional seconds (Asterisk writes `queue_log` times with
+/// microseconds); `None` for anything else.
+pub fn stored_utc(stored: &str) -> Option<DateTime<Utc>> {
+    chrono::NaiveDateTime::parse_from_str(stored, "%Y-%m-%d %H:%M:%S%.f").ok().map(|t| t.and_utc())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stored_times_parse_with_and_without_fractions() {
+        assert_eq!(stored_utc("2024-05-01 10:00:00").map(stored).as_deref(), Some("2024-05-01 10:00:00"));
+        assert_eq!(stored_utc("2024-05-01 10:00:00.123456").map(stored).as_deref(), Some("2024-05-01 10:00:00"));
+        assert_eq!(stored_utc("yesterday"), None);
+        assert_eq!(stored_to_local("not a time"), "not a time");
+    }
 }
