@@ -623,3 +623,18 @@ async fn rest_response_path_results() {
     let empty = f.app.get(&format!("/v1/tenants/ACME/response-paths/{}/results", f.empty_path), &f.acme).await;
     assert_eq!(empty.body["items"], json!([]));
 }
+
+#[tokio::test]
+async fn without_start_and_end_the_legacy_range_is_today() {
+    let f = queue_fixture().await;
+    let now = pbx_gateway::domain::time::stored(chrono::Utc::now());
+    queue_event(&f.app, &now, "t.1", f.support, "NONE", "ENTERQUEUE", ["", "today", "1"]).await;
+    queue_event(&f.app, &now, "t.1", f.support, "NONE", "EXITWITHTIMEOUT", ["1", "1", "40"]).await;
+    let today = info(&f.app, &f.acme, "ACME", &[("info", "queuelogs"), ("format", "json")]).await.json();
+    assert_eq!(today.as_array().unwrap().len(), 1, "{today:?}");
+    assert_eq!(
+        (&today[0]["callid"], &today[0]["disposition"], &today[0]["holdtime"]),
+        (&json!("t.1"), &json!("EXITWITHTIMEOUT"), &json!("40"))
+    );
+    assert_eq!(today[0]["time"], json!(stored_to_local(&now)));
+}
