@@ -12,7 +12,7 @@ use super::dispatch::{Call, error_text};
 use super::report_logs::tenant_and_range;
 use crate::service::objects::PageRequest;
 use crate::service::report_logs::{self as service, MAX_LEGACY_CALLS, PathCall, ResultFilter};
-use crate::service::{Core, ServiceError, ServiceResult};
+use crate::service::{Core, ServiceError};
 
 /// Plain header and json keys of a step, exactly as the reference sample prints them.
 const STEP_COLUMNS: [&str; 6] = ["UniqueID", "Type", "Type ID", "Value", "Type Name", "Value Name"];
@@ -27,19 +27,17 @@ pub async fn answer(core: &Core, call: &Call<'_>) -> Rendered {
     };
     let Some(mut filter) = filter(call) else { return Rendered::empty(&call.output) };
     let action = req.get("action").unwrap_or_default().to_ascii_lowercase();
-    let single = |calls: ServiceResult<Vec<PathCall>>| calls.map(|c| render_call(call, c.first()));
     let answer = match action.as_str() {
         "getlast" => {
             let page = PageRequest { after_id: None, limit: 1 };
-            single(service::results(core, &call.principal, tenant, path_id, &filter, page).await.map(|p| p.items))
+            service::results(core, &call.principal, tenant, path_id, &filter, page)
+                .await
+                .map(|p| render_call(call, p.items.first()))
         }
         "getid" => match req.non_empty("rrid") {
-            Some(rrid) => single(
-                service::result(core, &call.principal, tenant, path_id, rrid)
-                    .await
-                    .map(Option::into_iter)
-                    .map(Iterator::collect),
-            ),
+            Some(rrid) => service::result(core, &call.principal, tenant, path_id, rrid)
+                .await
+                .map(|found| render_call(call, found.as_ref())),
             None => Ok(Rendered::empty(&call.output)),
         },
         "list" => {
