@@ -10,7 +10,7 @@ use poem_openapi::{ApiResponse, Object, OpenApi};
 use super::Deleted;
 use super::problem::ApiResult;
 use super::security::Auth;
-use crate::domain::time::parse_stored;
+use crate::domain::time::stored_utc;
 use crate::service::Core;
 use crate::service::cdr_templates::{self, TemplateInput, TemplateScope};
 use crate::store::cdr_templates::TemplateRow;
@@ -33,8 +33,8 @@ pub struct CdrTemplate {
 impl From<TemplateRow> for CdrTemplate {
     fn from(row: TemplateRow) -> Self {
         CdrTemplate {
-            created_at: parse_stored(&row.created_at),
-            updated_at: parse_stored(&row.updated_at),
+            created_at: stored_utc(&row.created_at),
+            updated_at: stored_utc(&row.updated_at),
             name: row.name,
             body: row.body,
             csv_default: row.csv_default,

@@ -10,7 +10,7 @@ use poem_openapi::{ApiResponse, Object, OpenApi, ResponseContent};
 
 use super::problem::{ApiError, ApiResult};
 use super::security::Auth;
-use crate::domain::time::{parse_stored, stored};
+use crate::domain::time::{stored_utc, stored};
 use crate::service::Core;
 use crate::service::cdrs::{self, Cdr, CdrFilter, CdrScope};
 use crate::streaming::{self, CdrWriter};
@@ -97,9 +97,9 @@ impl From<&Cdr> for CdrView {
             id: r.id,
             uniqueid: r.uniqueid.clone(),
             linkedid: r.linkedid.clone(),
-            start: parse_stored(&r.calldate),
-            answer: r.answer.as_deref().and_then(parse_stored),
-            end: parse_stored(&r.end),
+            start: stored_utc(&r.calldate),
+            answer: r.answer.as_deref().and_then(stored_utc),
+            end: stored_utc(&r.end),
             caller_id: r.clid.clone(),
             src: r.src.clone(),
             dst: r.dst.clone(),
@@ -172,7 +172,7 @@ const CSV_COLUMNS: [&str; 34] = [
 
 /// RFC 3339 for a stored time, "" when absent.
 fn csv_time(stored_text: &str) -> String {
-    parse_stored(stored_text).map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)).unwrap_or_default()
+    stored_utc(stored_text).map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)).unwrap_or_default()
 }
 
 struct CsvWriter;
@@ -283,7 +283,7 @@ fn decode_cursor(cursor: &str) -> Result<(String, i64), ApiError> {
     let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(cursor).map_err(|_| invalid())?;
     let text = String::from_utf8(bytes).map_err(|_| invalid())?;
     let (date, id) = text.strip_prefix(CURSOR_PREFIX).and_then(|t| t.rsplit_once('|')).ok_or_else(invalid)?;
-    parse_stored(date).ok_or_else(invalid)?;
+    stored_utc(date).ok_or_else(invalid)?;
     Ok((date.to_string(), id.parse().map_err(|_| invalid())?))
 }
 

@@ -36,6 +36,7 @@ pub mod problem;
 pub mod providers;
 pub mod queue_members;
 pub mod queues;
+pub mod report_logs;
 pub mod resource;
 pub mod response_paths;
 pub mod routes;
@@ -121,6 +122,8 @@ pub enum ApiTags {
     Cdrs,
     /// Output templates of the legacy INFO cdrs (tenant and admin).
     CdrTemplates,
+    /// Call logs of a tenant: queue events, IVR choices, response-path results.
+    Reports,
 }
 
 /// 201 with the created resource and its `Location`.
@@ -162,6 +165,7 @@ pub type RestService = OpenApiService<
         objects::ObjectApis,
         (phonebooks::PhonebooksApi, settings::SettingsApi, dnd::DndApi, virtual_extensions::VirtualExtensionsApi),
         (cdrs::CdrsApi, cdr_templates::CdrTemplatesApi),
+        report_logs::ReportLogsApi,
     ),
     (),
 >;
@@ -189,6 +193,7 @@ pub fn service(core: Core) -> RestService {
             virtual_extensions::VirtualExtensionsApi { core: core.clone() },
         ),
         (cdrs::CdrsApi { core: core.clone() }, cdr_templates::CdrTemplatesApi { core: core.clone() }),
+        report_logs::ReportLogsApi { core: core.clone() },
     );
     OpenApiService::new(apis, "pbx-gateway", env!("CARGO_PKG_VERSION")).description(
         "REST API of a multi-tenant Asterisk PBX. Errors are application/problem+json with a stable `code`. \

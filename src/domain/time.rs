@@ -14,20 +14,6 @@ pub fn stored(t: DateTime<Utc>) -> String {
     t.format(crate::store::TIME_FORMAT).to_string()
 }
 
-/// A stored UTC time as the server's local time, the form legacy outputs use (§0.13). Text that is
-/// not a stored time (an empty `answer`, a value some other writer put there) is returned as is.
-pub fn stored_to_local(stored_text: &str) -> String {
-    match parse_stored(stored_text) {
-        Some(t) => t.with_timezone(&Local).format(crate::store::TIME_FORMAT).to_string(),
-        None => stored_text.to_string(),
-    }
-}
-
-/// A stored UTC time, parsed; `None` when the text is not one.
-pub fn parse_stored(stored_text: &str) -> Option<DateTime<Utc>> {
-    chrono::NaiveDateTime::parse_from_str(stored_text, crate::store::TIME_FORMAT).ok().map(|naive| naive.and_utc())
-}
-
 /// A `start`/`end` pair of legacy parameters as a stored-time range. A date-only `end` covers the
 /// whole day; with neither given the range is today (Q9, Q10). `Err` names the unparsable field.
 pub fn legacy_range(start: Option<&str>, end: Option<&str>) -> Result<(String, String), &'static str> {
@@ -43,4 +29,32 @@ pub fn legacy_range(start: Option<&str>, end: Option<&str>) -> Result<(String, S
     let start = local_to_utc(&start).ok_or("start")?;
     let end = local_to_utc(&end).ok_or("end")?;
     Ok((stored(start), stored(end)))
+}
+
+/// A stored UTC time (`YYYY-MM-DD HH:MM:SS`, optionally with fractions) as legacy output shows it:
+/// server local time, whole seconds (CONTRACT §0.13). Text that is not a stored time is returned
+/// unchanged, so odd rows written by the PBX still show.
+pub fn stored_to_local(stored: &str) -> String {
+    stored_utc(stored)
+        .map(|t| t.with_timezone(&Local).format(crate::store::TIME_FORMAT).to_string())
+        .unwrap_or_else(|| stored.to_string())
+}
+
+/// A stored UTC time, with or without fractional seconds (Asterisk writes `queue_log` times with
+/// microseconds); `None` for anything else.
+pub fn stored_utc(stored: &str) -> Option<DateTime<Utc>> {
+    chrono::NaiveDateTime::parse_from_str(stored, "%Y-%m-%d %H:%M:%S%.f").ok().map(|t| t.and_utc())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stored_times_parse_with_and_without_fractions() {
+        assert_eq!(stored_utc("2024-05-01 10:00:00").map(stored).as_deref(), Some("2024-05-01 10:00:00"));
+        assert_eq!(stored_utc("2024-05-01 10:00:00.123456").map(stored).as_deref(), Some("2024-05-01 10:00:00"));
+        assert_eq!(stored_utc("yesterday"), None);
+        assert_eq!(stored_to_local("not a time"), "not a time");
+    }
 }

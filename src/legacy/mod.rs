@@ -18,6 +18,8 @@ pub mod media;
 pub mod phonebook;
 pub mod queue;
 pub mod records;
+pub mod report_logs;
+pub mod response_path;
 pub mod setting;
 pub mod user_groups;
 pub mod virtualext;

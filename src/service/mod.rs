@@ -19,6 +19,7 @@ pub mod media;
 pub mod objects;
 pub mod phonebooks;
 pub mod queue_members;
+pub mod report_logs;
 pub mod settings;
 pub mod sipregs;
 pub mod tenants;

@@ -14,6 +14,7 @@ pub mod media;
 pub mod objects;
 pub mod phonebooks;
 pub mod queue_members;
+pub mod report_logs;
 pub mod settings;
 pub mod tenant_settings;
 pub mod user_groups;

@@ -44,6 +44,12 @@ pub struct Row {
 }
 
 impl Row {
+    /// A row of `def` whose every column is NULL: the shape of a record when a joined object is
+    /// absent (QUEUELOGS' agent extension).
+    pub fn null(def: &'static ObjectDef) -> Row {
+        Row { def, id: 0, tenant_id: None, tenant_code: None, values: vec![Value::Null; def.fields.len()] }
+    }
+
     /// The value of column `name` (`None` if the object has no such column).
     pub fn get(&self, name: &str) -> Option<&Value> {
         self.def.field(name).map(|(i, _)| &self.values[i])

@@ -28,6 +28,7 @@ mod parity;
 mod phonebooks;
 mod queues;
 mod reference_examples;
+mod report_logs;
 mod settings_dnd;
 mod spec;
 mod tenants;

@@ -3,7 +3,8 @@
 
 use crate::record::LegacyRecord;
 
-const DECLARATION: &str = r#"<?xml version="1.0" encoding="UTF-8"?>"#;
+/// The XML declaration every document starts with.
+pub const DECLARATION: &str = r#"<?xml version="1.0" encoding="UTF-8"?>"#;
 
 /// Escapes text for element content and attribute values; characters XML 1.0 forbids become
 /// U+FFFD, and CR is kept as a reference so parsers do not normalise it away.
