@@ -18,8 +18,10 @@ const SPECIAL_ACTIONS: [(&str, &str); 8] = [
 ];
 
 /// Reqtypes other than MANAGEDB served by this build, with their parameters.
-const REQTYPES: [&str; 15] = [
+const REQTYPES: [&str; 17] = [
     "INFO info=EXTENSIONS [id=EX_ID] [number=NUMBER] | DIDS | QUEUES | BALANCE [start] [end] | FLOW id=FL_ID | variable id=FL_ID",
+    "INFO info=RECORDING id=UNIQUEID|ORIGINATEID | PLAYRECORDING id=... | INFORECORDING id=... | RECORDINGS [start] [end] | TRANSCRIPT id=UNIQUEID | FAX id=FAX_ID|UNIQUEID",
+    "FAX action=send source_number dest_number|number (multipart file field filename: PDF) [quality=204x98|204x196|204x392] [pagesize=a4|letter|legal] [rotate=E|W|no] [deleteaftersend=on] [schedule=YYYY-MM-DD HH:MM:SS] [statusemail] | action=list [start] [end] | action=download id=FAX_ID",
     "QUEUE action=list|fulllist|add|del|clean|log number=QUEUE_NUMBER|id=QU_ID [extension] [paused] [penalty] [type] [order] [event] [uniqid] [data1..data5]",
     "PHONEBOOKS subreqtype=list",
     "PHONEBOOK phonebook=NAME subreqtype=query (field, value with % wildcard)|add (jsondata or values)|delete (peid)|cleanall|getall|dump",

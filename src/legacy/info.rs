@@ -14,7 +14,13 @@ use crate::store::objects::{CondOp, Condition, Value};
 
 /// Answers `reqtype=INFO`.
 pub async fn answer(core: &Core, call: &Call<'_>, kind: &InfoKind) -> Answer {
-    rendered(core, call, kind).await.into()
+    match kind {
+        InfoKind::Other(k) if super::recordings::INFO_KINDS.contains(&k.as_str()) => {
+            super::recordings::answer(core, call, k).await
+        }
+        InfoKind::Other(k) if k == "FAX" => super::fax::info(core, call).await.into(),
+        _ => rendered(core, call, kind).await.into(),
+    }
 }
 
 /// The INFO sub-types answered in memory.
