@@ -14,7 +14,9 @@ pub mod destinations;
 pub mod dids;
 pub mod disas;
 pub mod dnd;
+pub mod download;
 pub mod extensions;
+pub mod faxes;
 pub mod flows;
 pub mod health;
 pub mod huntlists;
@@ -27,6 +29,7 @@ pub mod music_on_hold;
 pub mod objects;
 pub mod pagination;
 pub mod paging_groups;
+pub mod period;
 pub mod phone_phonebooks;
 pub mod phonebooks;
 pub mod phones;
@@ -34,6 +37,7 @@ pub mod problem;
 pub mod providers;
 pub mod queue_members;
 pub mod queues;
+pub mod recordings;
 pub mod resource;
 pub mod response_paths;
 pub mod routes;
@@ -115,6 +119,10 @@ pub enum ApiTags {
     Settings,
     /// Numbers that ring a set of a tenant's extensions.
     VirtualExtensions,
+    /// Call recordings and transcripts.
+    Recordings,
+    /// Faxes: queued sends and their documents.
+    Faxes,
 }
 
 /// 201 with the created resource and its `Location`.
@@ -155,6 +163,7 @@ pub type RestService = OpenApiService<
         (user_groups::UserGroupsApi, user_groups::UserGroupLinksApi),
         objects::ObjectApis,
         (phonebooks::PhonebooksApi, settings::SettingsApi, dnd::DndApi, virtual_extensions::VirtualExtensionsApi),
+        (recordings::RecordingsApi, faxes::FaxesApi),
     ),
     (),
 >;
@@ -181,6 +190,7 @@ pub fn service(core: Core) -> RestService {
             dnd::DndApi { core: core.clone() },
             virtual_extensions::VirtualExtensionsApi { core: core.clone() },
         ),
+        (recordings::RecordingsApi { core: core.clone() }, faxes::FaxesApi { core: core.clone() }),
     );
     OpenApiService::new(apis, "pbx-gateway", env!("CARGO_PKG_VERSION")).description(
         "REST API of a multi-tenant Asterisk PBX. Errors are application/problem+json with a stable `code`. \

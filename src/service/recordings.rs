@@ -15,13 +15,12 @@ use crate::store::recordings::{self as store, RecordingFilter, RecordingRow};
 /// A recording's metadata, as both doors show it.
 pub type Recording = RecordingRow;
 
-/// The MIME type of a stored recording format (CONTRACT §0.12: `audio/mpeg` observed for MP3).
+/// The MIME type of a stored recording format (CONTRACT §0.12: `audio/mpeg` observed for MP3). Other
+/// formats Asterisk can record (gsm, ogg, ...) go out as plain bytes, keeping their file extension.
 pub fn content_type(format: &str) -> &'static str {
     match format.to_ascii_lowercase().as_str() {
         "mp3" => "audio/mpeg",
         "wav" | "wav49" => "audio/wav",
-        "gsm" => "audio/x-gsm",
-        "ogg" => "audio/ogg",
         _ => "application/octet-stream",
     }
 }
