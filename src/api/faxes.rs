@@ -110,15 +110,15 @@ pub struct FaxUpload {
     pub status_email: Option<String>,
 }
 
-/// Answer of a send.
+/// Answer of a send. `Idempotent-Replayed` as on balance adjustments, so clients read one signal.
 #[derive(ApiResponse)]
 pub enum FaxSent {
     /// Queued; `Location` is the new fax.
     #[oai(status = 201)]
-    Created(Json<Fax>, #[oai(header = "Location")] String),
+    Created(Json<Fax>, #[oai(header = "Location")] String, #[oai(header = "Idempotent-Replayed")] bool),
     /// This `Idempotency-Key` was used before for the same request: the fax it queued.
     #[oai(status = 200)]
-    Replayed(Json<Fax>, #[oai(header = "Location")] String),
+    Replayed(Json<Fax>, #[oai(header = "Location")] String, #[oai(header = "Idempotent-Replayed")] bool),
 }
 
 /// REST names of the fields the service names in legacy terms.
@@ -137,8 +137,9 @@ pub struct FaxesApi {
 
 #[OpenApi(tag = "super::ApiTags::Faxes")]
 impl FaxesApi {
-    /// Queue a fax. Requires `Idempotency-Key`; a retry with the same key and request returns the
-    /// first fax (200), the same key with another request is refused (409).
+    /// Queue a fax (201). Requires `Idempotency-Key`; a retry with the same key and request returns
+    /// the first fax (200), the same key with another request is refused (409). The fax stays
+    /// `QUEUED` until the live-PBX (AMI) adapter transmits it.
     #[oai(path = "/v1/tenants/:code/faxes", method = "post", operation_id = "send_fax")]
     async fn send(
         &self,
@@ -185,8 +186,8 @@ impl FaxesApi {
             .map_err(|e| from_service(e, rest_field))?;
         let location = |fax: &Row| format!("/v1/tenants/{}/faxes/{}", code.0, fax.id);
         match outcome {
-            SendOutcome::Created(fax) => Ok(FaxSent::Created(Json(Fax::from(fax.clone())), location(&fax))),
-            SendOutcome::Replayed(fax) => Ok(FaxSent::Replayed(Json(Fax::from(fax.clone())), location(&fax))),
+            SendOutcome::Created(fax) => Ok(FaxSent::Created(Json(Fax::from(fax.clone())), location(&fax), false)),
+            SendOutcome::Replayed(fax) => Ok(FaxSent::Replayed(Json(Fax::from(fax.clone())), location(&fax), true)),
             SendOutcome::KeyReused => Err(ApiError::new(
                 StatusCode::CONFLICT,
                 "idempotency_key_reused",

@@ -208,6 +208,7 @@ async fn rest_send_is_idempotent() {
     assert_eq!(again.status, StatusCode::OK);
     assert_eq!(again.body["id"], json!(id));
     assert_eq!(again.header("location"), first.header("location"));
+    assert_eq!((first.header("idempotent-replayed"), again.header("idempotent-replayed")), ("false", "true"));
     let changed = rest_send(&f.app, &f.key_a, Some("k-1"), rest_form(PDF, "300")).await;
     assert_eq!((changed.status, changed.code()), (StatusCode::CONFLICT, "idempotency_key_reused"));
     // The same key in another tenant is another key.
