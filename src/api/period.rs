@@ -29,3 +29,22 @@ pub fn parse(field: &str, value: Option<&str>, bound: Bound) -> Result<Option<St
     };
     Ok(time.map(|t| stored(t.and_utc())))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_cover_whole_days_and_times_become_utc() {
+        assert_eq!(
+            parse("from", Some("2026-03-01"), Bound::From).ok().flatten().as_deref(),
+            Some("2026-03-01 00:00:00")
+        );
+        assert_eq!(parse("to", Some("2026-03-01"), Bound::To).ok().flatten().as_deref(), Some("2026-03-01 23:59:59"));
+        let t = parse("from", Some("2026-03-01T10:00:00+02:00"), Bound::From).ok().flatten();
+        assert_eq!(t.as_deref(), Some("2026-03-01 08:00:00"));
+        assert_eq!(parse("to", None, Bound::To).ok(), Some(None));
+        assert!(parse("to", Some("2026-02-30"), Bound::To).is_err());
+        assert!(parse("to", Some("yesterday"), Bound::To).is_err());
+    }
+}

@@ -48,3 +48,20 @@ impl Download {
         poem::Body::from_async_read(self.file.file)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[tokio::test]
+    async fn download_names_cannot_break_the_header() {
+        let dir = std::env::temp_dir().join(format!("pbxgw-dl-{}", crate::auth::secrets::random_token()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("f.wav"), b"x").unwrap();
+        let file = super::super::files::FileRoot::new(&dir, "test").open("f.wav").await.unwrap();
+        let download = Download::new(file, "audio/wav", "a\"b\r\nc-1.2", "wav;x");
+        assert_eq!(download.disposition(Disposition::Inline), "inline; filename=\"a_b__c-1.2.wav_x\"");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

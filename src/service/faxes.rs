@@ -218,8 +218,11 @@ pub async fn send(
             Ok(SendOutcome::Created(row))
         }
         Ok(None) => {
-            // A concurrent retry with the same key got there first: its fax is the answer.
-            root.remove(&row.path).await?;
+            // A concurrent retry with the same key got there first: its fax is the answer. A stray
+            // file left behind is harmless (nothing points at it), so its removal cannot fail the call.
+            if let Err(cleanup) = root.remove(&row.path).await {
+                tracing::warn!(error = %cleanup, "could not remove the document of a replayed fax send");
+            }
             let mut conn = core.db().pool().acquire().await?;
             let key = idempotency_key.unwrap_or_default();
             let existing = store::by_idempotency_key(&mut conn, scope.tenant_id, key).await?;
