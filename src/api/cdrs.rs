@@ -10,7 +10,7 @@ use poem_openapi::{ApiResponse, Object, OpenApi, ResponseContent};
 
 use super::problem::{ApiError, ApiResult};
 use super::security::Auth;
-use crate::domain::time::{stored_utc, stored};
+use crate::domain::time::{stored, stored_utc};
 use crate::service::Core;
 use crate::service::cdrs::{self, Cdr, CdrFilter, CdrScope};
 use crate::streaming::{self, CdrWriter};

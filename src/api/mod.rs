@@ -16,7 +16,9 @@ pub mod destinations;
 pub mod dids;
 pub mod disas;
 pub mod dnd;
+pub mod download;
 pub mod extensions;
+pub mod faxes;
 pub mod flows;
 pub mod health;
 pub mod huntlists;
@@ -29,6 +31,7 @@ pub mod music_on_hold;
 pub mod objects;
 pub mod pagination;
 pub mod paging_groups;
+pub mod period;
 pub mod phone_phonebooks;
 pub mod phonebooks;
 pub mod phones;
@@ -36,6 +39,7 @@ pub mod problem;
 pub mod providers;
 pub mod queue_members;
 pub mod queues;
+pub mod recordings;
 pub mod report_logs;
 pub mod resource;
 pub mod response_paths;
@@ -124,6 +128,10 @@ pub enum ApiTags {
     CdrTemplates,
     /// Call logs of a tenant: queue events, IVR choices, response-path results.
     Reports,
+    /// Call recordings and transcripts.
+    Recordings,
+    /// Faxes: queued sends and their documents.
+    Faxes,
 }
 
 /// 201 with the created resource and its `Location`.
@@ -166,6 +174,7 @@ pub type RestService = OpenApiService<
         (phonebooks::PhonebooksApi, settings::SettingsApi, dnd::DndApi, virtual_extensions::VirtualExtensionsApi),
         (cdrs::CdrsApi, cdr_templates::CdrTemplatesApi),
         report_logs::ReportLogsApi,
+        (recordings::RecordingsApi, faxes::FaxesApi),
     ),
     (),
 >;
@@ -194,6 +203,7 @@ pub fn service(core: Core) -> RestService {
         ),
         (cdrs::CdrsApi { core: core.clone() }, cdr_templates::CdrTemplatesApi { core: core.clone() }),
         report_logs::ReportLogsApi { core: core.clone() },
+        (recordings::RecordingsApi { core: core.clone() }, faxes::FaxesApi { core: core.clone() }),
     );
     OpenApiService::new(apis, "pbx-gateway", env!("CARGO_PKG_VERSION")).description(
         "REST API of a multi-tenant Asterisk PBX. Errors are application/problem+json with a stable `code`. \

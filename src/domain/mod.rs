@@ -2,10 +2,12 @@
 //! declaration vocabulary of provisioned objects.
 
 pub mod audio;
+pub mod call_id;
 pub mod destination;
 pub mod extension_number;
 pub mod money;
 pub mod object;
+pub mod pdf;
 pub mod schedule;
 pub mod tenant_code;
 pub mod time;

@@ -88,6 +88,7 @@ pub async fn answer(core: &Core, request: &LegacyRequest, uploads: &[super::endp
     let call = Call { request, output, principal, tenant, uploads };
     match command {
         Command::Info(kind) => super::info::answer(core, &call, &kind).await,
+        Command::Other(ReqType::Fax) => super::fax::answer(core, &call).await,
         command => answer_rendered(core, &call, command).await.into(),
     }
 }

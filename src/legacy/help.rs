@@ -18,13 +18,15 @@ const SPECIAL_ACTIONS: [(&str, &str); 8] = [
 ];
 
 /// Reqtypes other than MANAGEDB served by this build, with their parameters.
-const REQTYPES: [&str; 20] = [
+const REQTYPES: [&str; 22] = [
     "INFO info=EXTENSIONS [id=EX_ID] [number=NUMBER] | DIDS | QUEUES | BALANCE [start] [end] | FLOW id=FL_ID | variable id=FL_ID",
     "INFO info=CDRS [start] [end] [id] [uniqueid] [linkedid] [src] [firstdst] [direction] [phone] [template] (format=json|plain|csv|xml; tenant=% with the admin key)",
     "INFO info=SIMPLECDRS [start] [end] [id] [uniqueid] [calleridnum] [calleridname] [disposition] [direction] [whoanswered] [phone] | CALL id=UNIQUEID|ORIGINATEID",
     "CDR action=get|update uniqueid=UNIQUEID field=userfield|accountcode [value]  (update appends)",
     "INFO info=QUEUELOGS [queue=QU_ID|QUEUE_NUMBER] [start] [end] (format=plain|json|csv) | IVRLOGS [start] [end]",
     "RESPONSEPATH id=RH_ID action=getlast [filter=queue|answer|uniqueid filterdata=VALUE] (format=plain|json|xml) | getid rrid=UNIQUEID|RR_ID | list [start] [end] [filter filterdata]",
+    "INFO info=RECORDING id=UNIQUEID|ORIGINATEID | PLAYRECORDING id=... | INFORECORDING id=... | RECORDINGS [start] [end] | TRANSCRIPT id=UNIQUEID | FAX id=FAX_ID|UNIQUEID",
+    "FAX action=send source_number dest_number|number (multipart file field filename: PDF) [quality=204x98|204x196|204x392] [pagesize=a4|letter|legal] [rotate=E|W|no] [deleteaftersend=on] [schedule=YYYY-MM-DD HH:MM:SS] [statusemail] | action=list [start] [end] | action=download id=FAX_ID",
     "QUEUE action=list|fulllist|add|del|clean|log number=QUEUE_NUMBER|id=QU_ID [extension] [paused] [penalty] [type] [order] [event] [uniqid] [data1..data5]",
     "PHONEBOOKS subreqtype=list",
     "PHONEBOOK phonebook=NAME subreqtype=query (field, value with % wildcard)|add (jsondata or values)|delete (peid)|cleanall|getall|dump",

@@ -17,6 +17,10 @@ pub async fn answer(core: &Core, call: &Call<'_>, kind: &InfoKind) -> Answer {
     match kind {
         InfoKind::Other(kind) if kind == "CDRS" => super::cdrs::info_cdrs(core, call).await,
         InfoKind::Other(kind) if kind == "SIMPLECDRS" => super::cdrs::info_simplecdrs(core, call).await,
+        InfoKind::Other(k) if super::recordings::INFO_KINDS.contains(&k.as_str()) => {
+            super::recordings::answer(core, call, k).await
+        }
+        InfoKind::Other(k) if k == "FAX" => super::fax::info(core, call).await.into(),
         _ => rendered(core, call, kind).await.into(),
     }
 }

@@ -1,0 +1,50 @@
+//! `from` / `to` filters of REST lists: an RFC 3339 time, or a date (UTC) meaning its first second
+//! for `from` and its last second for `to`, turned into stored-time text.
+
+use chrono::{DateTime, NaiveDate};
+
+use super::problem::ApiError;
+use crate::domain::time::stored;
+
+/// Which end of the period a value bounds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bound {
+    /// `from`: inclusive start.
+    From,
+    /// `to`: inclusive end.
+    To,
+}
+
+/// Parses one bound; `field` names it in the 422.
+pub fn parse(field: &str, value: Option<&str>, bound: Bound) -> Result<Option<String>, ApiError> {
+    let Some(value) = value.map(str::trim).filter(|v| !v.is_empty()) else { return Ok(None) };
+    if let Ok(time) = DateTime::parse_from_rfc3339(value) {
+        return Ok(Some(stored(time.to_utc())));
+    }
+    let date = NaiveDate::parse_from_str(value, "%Y-%m-%d")
+        .map_err(|_| ApiError::invalid(field, format!("{field} must be an RFC 3339 time or a YYYY-MM-DD date")))?;
+    let time = match bound {
+        Bound::From => date.and_hms_opt(0, 0, 0),
+        Bound::To => date.and_hms_opt(23, 59, 59),
+    };
+    Ok(time.map(|t| stored(t.and_utc())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_cover_whole_days_and_times_become_utc() {
+        assert_eq!(
+            parse("from", Some("2026-03-01"), Bound::From).ok().flatten().as_deref(),
+            Some("2026-03-01 00:00:00")
+        );
+        assert_eq!(parse("to", Some("2026-03-01"), Bound::To).ok().flatten().as_deref(), Some("2026-03-01 23:59:59"));
+        let t = parse("from", Some("2026-03-01T10:00:00+02:00"), Bound::From).ok().flatten();
+        assert_eq!(t.as_deref(), Some("2026-03-01 08:00:00"));
+        assert_eq!(parse("to", None, Bound::To).ok(), Some(None));
+        assert!(parse("to", Some("2026-02-30"), Bound::To).is_err());
+        assert!(parse("to", Some("yesterday"), Bound::To).is_err());
+    }
+}
