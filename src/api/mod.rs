@@ -172,9 +172,14 @@ pub type RestService = OpenApiService<
         (user_groups::UserGroupsApi, user_groups::UserGroupLinksApi),
         objects::ObjectApis,
         (phonebooks::PhonebooksApi, settings::SettingsApi, dnd::DndApi, virtual_extensions::VirtualExtensionsApi),
-        (cdrs::CdrsApi, cdr_templates::CdrTemplatesApi),
-        report_logs::ReportLogsApi,
-        (recordings::RecordingsApi, faxes::FaxesApi),
+        // Reporting and files.
+        (
+            cdrs::CdrsApi,
+            cdr_templates::CdrTemplatesApi,
+            report_logs::ReportLogsApi,
+            recordings::RecordingsApi,
+            faxes::FaxesApi,
+        ),
     ),
     (),
 >;
@@ -201,9 +206,13 @@ pub fn service(core: Core) -> RestService {
             dnd::DndApi { core: core.clone() },
             virtual_extensions::VirtualExtensionsApi { core: core.clone() },
         ),
-        (cdrs::CdrsApi { core: core.clone() }, cdr_templates::CdrTemplatesApi { core: core.clone() }),
-        report_logs::ReportLogsApi { core: core.clone() },
-        (recordings::RecordingsApi { core: core.clone() }, faxes::FaxesApi { core: core.clone() }),
+        (
+            cdrs::CdrsApi { core: core.clone() },
+            cdr_templates::CdrTemplatesApi { core: core.clone() },
+            report_logs::ReportLogsApi { core: core.clone() },
+            recordings::RecordingsApi { core: core.clone() },
+            faxes::FaxesApi { core: core.clone() },
+        ),
     );
     OpenApiService::new(apis, "pbx-gateway", env!("CARGO_PKG_VERSION")).description(
         "REST API of a multi-tenant Asterisk PBX. Errors are application/problem+json with a stable `code`. \
