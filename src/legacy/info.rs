@@ -14,7 +14,13 @@ use crate::store::objects::{CondOp, Condition, Value};
 
 /// Answers `reqtype=INFO`.
 pub async fn answer(core: &Core, call: &Call<'_>, kind: &InfoKind) -> Answer {
-    rendered(core, call, kind).await.into()
+    match kind {
+        InfoKind::Other(kind) if kind == "VOICEMAIL" => super::voicemail::info_audio(core, call).await,
+        InfoKind::Other(kind) if kind == "VOICEMAILTRANSCRIPT" => {
+            super::voicemail::info_transcript(core, call).await.into()
+        }
+        _ => rendered(core, call, kind).await.into(),
+    }
 }
 
 /// The INFO sub-types answered in memory.

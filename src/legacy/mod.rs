@@ -20,3 +20,4 @@ pub mod records;
 pub mod setting;
 pub mod user_groups;
 pub mod virtualext;
+pub mod voicemail;
