@@ -190,8 +190,50 @@ impl FileRoot {
         tokio::fs::rename(&source, &target).await.map_err(|err| ServiceError::Internal(err.into()))
     }
 
+    /// Takes the `.lock` file of a directory under the root (creating the directory), the way
+    /// Asterisk's `ast_lock_path` does: whoever creates `<dir>/.lock` exclusively holds the lock,
+    /// others retry until `wait` has passed. Asterisk never breaks a stale lock, so neither does
+    /// this: a lock still held after `wait` is a conflict.
+    pub async fn lock_dir(&self, relative: &str, wait: std::time::Duration) -> ServiceResult<DirLock> {
+        let dir = self.join(relative)?;
+        tokio::fs::create_dir_all(&dir).await.map_err(|err| ServiceError::Internal(err.into()))?;
+        let real = self.resolve_existing(relative).await?;
+        let path = real.join(".lock");
+        let started = std::time::Instant::now();
+        loop {
+            match tokio::fs::OpenOptions::new().write(true).create_new(true).open(&path).await {
+                Ok(mut file) => {
+                    use tokio::io::AsyncWriteExt as _;
+                    // Asterisk writes its pid into the lock; ours says who holds it when one lingers.
+                    let _ = file.write_all(std::process::id().to_string().as_bytes()).await;
+                    return Ok(DirLock { path });
+                }
+                Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists && started.elapsed() < wait => {
+                    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+                }
+                Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => {
+                    tracing::warn!(root = self.what, "a directory lock is still held");
+                    return Err(ServiceError::Conflict("the mailbox is busy; try again".into()));
+                }
+                Err(err) => return Err(ServiceError::Internal(err.into())),
+            }
+        }
+    }
+
     async fn canonical_root(&self) -> ServiceResult<PathBuf> {
         tokio::fs::canonicalize(&self.dir).await.map_err(|_| ServiceError::NotFound("file"))
+    }
+}
+
+/// A held `.lock` of a directory; dropping it releases the lock.
+#[derive(Debug)]
+pub struct DirLock {
+    path: PathBuf,
+}
+
+impl Drop for DirLock {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
     }
 }
 

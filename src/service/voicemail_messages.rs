@@ -9,8 +9,10 @@
 //!   Marking read moves to `Old`, marking unread moves to `INBOX`.
 //! - A transcript, when something produced one, is the sidecar `msgNNNN.transcript.txt`; it moves
 //!   and is deleted with the message like every other `msgNNNN.*` file.
-//! - Changes to one mailbox are serialized in this process. Asterisk's own `.lock` files are not
-//!   taken: a change racing a caller who is listening to the same mailbox can still interleave.
+//! - Changes to one mailbox are serialized in this process, and every folder a change touches is
+//!   locked with Asterisk's `.lock` file convention (`ast_lock_path`), so app_voicemail and the
+//!   gateway never renumber a folder at the same time. A lock held longer than a few seconds is a
+//!   conflict (Asterisk does not break stale locks either).
 //! - Deleting leaves a gap in the numbering; Asterisk closes gaps the next time the box is opened.
 //!
 //! The mailbox must be a voicemail box row of the caller's tenant; every path is built through
@@ -21,7 +23,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, LazyLock};
 
 use super::access::{self, Intent};
-use super::files::{FileRoot, OpenedFile, is_safe_segment};
+use super::files::{DirLock, FileRoot, OpenedFile, is_safe_segment};
 use super::objects::{self, PageRequest};
 use super::voicemail::VoicemailRules;
 use super::{Core, ServiceError, ServiceResult};
@@ -37,6 +39,9 @@ const MAX_ENVELOPE_BYTES: u64 = 64 * 1024;
 
 /// Largest transcript served.
 const MAX_TRANSCRIPT_BYTES: u64 = 1024 * 1024;
+
+/// How long a change waits for a folder's `.lock` (Asterisk gives up after 5 seconds too).
+const FOLDER_LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// What a missing message, a foreign one and an unsafe id all answer.
 const NOT_FOUND: ServiceError = ServiceError::NotFound("voicemail message");
@@ -352,7 +357,7 @@ pub async fn set_read(core: &Core, mailbox: &Mailbox, msg_id: &str, read: bool) 
 pub async fn delete(core: &Core, mailbox: &Mailbox, msg_id: &str) -> ServiceResult<()> {
     mailbox.require_write()?;
     let _guard = lock(core, mailbox).await;
-    let message = find(core, mailbox, msg_id).await?;
+    let (message, _folder_lock) = find_locked(core, mailbox, msg_id).await?;
     let root = spool(core);
     let dir = mailbox.folder_relative(message.folder);
     // The envelope last: until it is gone the message still lists, so a failure half-way leaves a
@@ -374,7 +379,7 @@ pub async fn put_audio(core: &Core, mailbox: &Mailbox, msg_id: &str, bytes: &[u8
     }
     let format = AudioFormat::sniff(bytes)?;
     let _guard = lock(core, mailbox).await;
-    let message = find(core, mailbox, msg_id).await?;
+    let (message, _folder_lock) = find_locked(core, mailbox, msg_id).await?;
     let root = spool(core);
     let dir = mailbox.folder_relative(message.folder);
     let new_name = format!("{}.{}", message.stem(), format.extension());
@@ -393,6 +398,13 @@ pub async fn put_audio(core: &Core, mailbox: &Mailbox, msg_id: &str, bytes: &[u8
 async fn move_message(core: &Core, mailbox: &Mailbox, message: &Message, target: Folder) -> ServiceResult<()> {
     let root = spool(core);
     let target_dir = mailbox.folder_relative(target);
+    let source_dir = mailbox.folder_relative(message.folder);
+    // Folders are locked in Folder::ALL order, so two movers never wait for each other crosswise.
+    let (first, second) =
+        if (message.folder as u8) < (target as u8) { (&source_dir, &target_dir) } else { (&target_dir, &source_dir) };
+    let _first_lock = root.lock_dir(first, FOLDER_LOCK_WAIT).await?;
+    let _second_lock = root.lock_dir(second, FOLDER_LOCK_WAIT).await?;
+    let message = &still_in(core, mailbox, message).await?;
     let taken = match root.list_dir(&target_dir).await {
         Ok(names) => names,
         Err(ServiceError::NotFound(_)) => Vec::new(),
@@ -403,7 +415,6 @@ async fn move_message(core: &Core, mailbox: &Mailbox, message: &Message, target:
         return Err(ServiceError::Conflict(format!("folder {} is full", target.name())));
     }
     let (old_stem, new_stem) = (message.stem(), stem(next));
-    let source_dir = mailbox.folder_relative(message.folder);
     let envelope = format!("{old_stem}.txt");
     let mut names: Vec<&String> = message.files.iter().filter(|n| **n != envelope).collect();
     names.push(&envelope);
@@ -412,6 +423,23 @@ async fn move_message(core: &Core, mailbox: &Mailbox, message: &Message, target:
         root.rename_new(&format!("{source_dir}/{name}"), &format!("{target_dir}/{new_stem}{suffix}")).await?;
     }
     Ok(())
+}
+
+/// The message once its folder is locked: found again, since Asterisk may have moved it between
+/// the lookup and the lock.
+async fn find_locked(core: &Core, mailbox: &Mailbox, msg_id: &str) -> ServiceResult<(Message, DirLock)> {
+    let message = find(core, mailbox, msg_id).await?;
+    let lock = spool(core).lock_dir(&mailbox.folder_relative(message.folder), FOLDER_LOCK_WAIT).await?;
+    Ok((still_in(core, mailbox, &message).await?, lock))
+}
+
+/// `message` read again, refused when it no longer is where it was (same folder and number).
+async fn still_in(core: &Core, mailbox: &Mailbox, message: &Message) -> ServiceResult<Message> {
+    let again = find(core, mailbox, &message.msg_id).await?;
+    if (again.folder, again.number) != (message.folder, message.number) {
+        return Err(ServiceError::Conflict("the message moved meanwhile; try again".into()));
+    }
+    Ok(again)
 }
 
 /// `NNNN` of a `msgNNNN.*` file name.

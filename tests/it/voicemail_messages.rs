@@ -291,6 +291,11 @@ async fn rest_messages_audio_ranges_and_changes() {
     assert_eq!(beyond.headers()["content-range"], format!("bytes */{}", wav(1).len()));
 
     let item = format!("{base}/{MSG_A}");
+    // Asterisk holds the folder's lock: the change waits, then gives up with a conflict.
+    let lock = spool(&app).join("ACME/103/INBOX/.lock");
+    std::fs::write(&lock, "4242").unwrap();
+    assert_eq!(app.patch(&item, &key, json!({"read": true})).await.code(), "conflict");
+    std::fs::remove_file(&lock).unwrap();
     assert_eq!(app.patch(&item, &ro, json!({"read": true})).await.code(), "read_only_api_key");
     assert_eq!(app.delete(&item, &ro).await.code(), "read_only_api_key");
     let patched = app.patch(&item, &key, json!({"read": true})).await;
