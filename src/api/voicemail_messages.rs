@@ -144,8 +144,9 @@ impl VoicemailMessagesApi {
         /// Only this folder (`INBOX`, `Old`, `Work`, `Family`, `Friends`, `Urgent`; any case).
         folder: Query<Option<String>>,
     ) -> ApiResult<Json<VoicemailMessageList>> {
-        let folder = folder.0.as_deref().map(Folder::parse).transpose()?;
+        // Authorization first: an unauthenticated caller learns nothing, not even about its input.
         let mailbox = self.mailbox(&auth, &code, &mailbox, Intent::Read).await?;
+        let folder = folder.0.as_deref().map(Folder::parse).transpose()?;
         let messages = vm::list(&self.core, &mailbox, folder).await?;
         Ok(Json(VoicemailMessageList { items: messages.iter().map(VoicemailMessage::from).collect() }))
     }

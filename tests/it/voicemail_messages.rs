@@ -270,6 +270,7 @@ async fn rest_messages_audio_ranges_and_changes() {
     let old = app.get(&format!("{base}?folder=Old"), &ro).await;
     assert_eq!(old.body["items"][0]["msg_id"], MSG_OLD);
     assert_eq!(app.get(&format!("{base}?folder=../x"), &ro).await.code(), "validation_failed");
+    assert_eq!(app.get(&format!("{base}?folder=../x"), "").await.status, StatusCode::UNAUTHORIZED);
     let one = app.get(&format!("{base}/{MSG_B}"), &ro).await;
     assert_eq!((one.body["number"].as_i64(), one.body["read"].as_bool()), (Some(1), Some(false)));
 
