@@ -14,6 +14,7 @@
 //!   gateway never renumber a folder at the same time. A lock held longer than a few seconds is a
 //!   conflict (Asterisk does not break stale locks either).
 //! - Deleting leaves a gap in the numbering; Asterisk closes gaps the next time the box is opened.
+//! - Replacing the audio keeps the envelope as it was (its `duration` is not recomputed).
 //!
 //! The mailbox must be a voicemail box row of the caller's tenant; every path is built through
 //! [`FileRoot`] from checked segments, so request text never reaches the filesystem as is.
