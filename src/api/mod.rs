@@ -54,6 +54,7 @@ pub mod user_groups;
 pub mod users;
 pub mod virtual_extensions;
 pub mod voicemail_boxes;
+pub mod voicemail_messages;
 
 use poem_openapi::payload::Json;
 use poem_openapi::types::ToJSON;
@@ -98,6 +99,8 @@ pub enum ApiTags {
     Conferences,
     /// Voicemail boxes of a tenant.
     VoicemailBoxes,
+    /// Messages in a tenant's voicemail boxes (Asterisk's spool).
+    VoicemailMessages,
     /// Directories published to a tenant's handsets.
     PhonePhonebooks,
     /// Provisioned phones of a tenant.
@@ -168,6 +171,7 @@ pub type RestService = OpenApiService<
         queue_members::QueueMembersApi,
         balance::BalanceApi,
         media_audio::MediaAudioApi,
+        voicemail_messages::VoicemailMessagesApi,
         (flows::FlowsApi, flows::FlowStateApi),
         (user_groups::UserGroupsApi, user_groups::UserGroupLinksApi),
         objects::ObjectApis,
@@ -197,6 +201,7 @@ pub fn service(core: Core) -> RestService {
         queue_members::QueueMembersApi { core: core.clone() },
         balance::BalanceApi { core: core.clone() },
         media_audio::MediaAudioApi { core: core.clone() },
+        voicemail_messages::VoicemailMessagesApi { core: core.clone() },
         (flows::FlowsApi { core: core.clone() }, flows::FlowStateApi { core: core.clone() }),
         (user_groups::UserGroupsApi { core: core.clone() }, user_groups::UserGroupLinksApi { core: core.clone() }),
         objects::apis(&core),

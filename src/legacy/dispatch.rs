@@ -89,6 +89,11 @@ pub async fn answer(core: &Core, request: &LegacyRequest, uploads: &[super::endp
     match command {
         Command::Info(kind) => super::info::answer(core, &call, &kind).await,
         Command::Other(ReqType::Fax) => super::fax::answer(core, &call).await,
+        Command::Other(ReqType::Voicemail) => super::voicemail::answer(core, &call).await,
+        // Voicemail recordings stream from the spool, so they cannot go through the in-memory path.
+        Command::ManageDb(cmd) if super::voicemail::is_managedb_action(&cmd) => {
+            super::voicemail::managedb(core, &call, &cmd).await
+        }
         command => answer_rendered(core, &call, command).await.into(),
     }
 }

@@ -6,7 +6,7 @@ use crate::domain::object::Scope;
 use crate::service::objects;
 
 /// Actions beyond list/get/add/update/delete, per object (CONTRACT §2.3).
-const SPECIAL_ACTIONS: [(&str, &str); 8] = [
+const SPECIAL_ACTIONS: [(&str, &str); 9] = [
     ("user", "listtenants, addtenant (tenantid), deltenant (tenantid)"),
     ("provider", "listroutes"),
     ("routingprofile", "listroutes"),
@@ -15,11 +15,15 @@ const SPECIAL_ACTIONS: [(&str, &str); 8] = [
     ("condition", "getdestinations, getextendedinfos, replaceextendedinfos (jsondata)"),
     ("huntlist", "getextensions, setextensions (jsondata)"),
     ("mediafile", "getbinary, updatebinary (multipart file field filename)"),
+    (
+        "voicemail",
+        "listmessages (mailboxuser=MAILBOX [mailbox=FOLDER]), getmessagerecording (id=MSG_ID), putmessagerecording (id=MSG_ID, multipart file field filename)",
+    ),
 ];
 
 /// Reqtypes other than MANAGEDB served by this build, with their parameters.
-const REQTYPES: [&str; 22] = [
-    "INFO info=EXTENSIONS [id=EX_ID] [number=NUMBER] | DIDS | QUEUES | BALANCE [start] [end] | FLOW id=FL_ID | variable id=FL_ID",
+const REQTYPES: [&str; 23] = [
+    "INFO info=EXTENSIONS [id=EX_ID] [number=NUMBER] | DIDS | QUEUES | BALANCE [start] [end] | FLOW id=FL_ID | variable id=FL_ID | voicemail id=MSG_ID | voicemailtranscript id=MSG_ID",
     "INFO info=CDRS [start] [end] [id] [uniqueid] [linkedid] [src] [firstdst] [direction] [phone] [template] (format=json|plain|csv|xml; tenant=% with the admin key)",
     "INFO info=SIMPLECDRS [start] [end] [id] [uniqueid] [calleridnum] [calleridname] [disposition] [direction] [whoanswered] [phone] | CALL id=UNIQUEID|ORIGINATEID",
     "CDR action=get|update uniqueid=UNIQUEID field=userfield|accountcode [value]  (update appends)",
@@ -39,6 +43,7 @@ const REQTYPES: [&str; 22] = [
     "LICENSEDAYS  (admin key)",
     "USERGROUP action=list|listtenants|listusers|addtenant|deltenant|adduser|deluser [usergroupid] [tenantid] [userid] [inerith=on]  (admin key)",
     "MEDIAFILE action=getaudio objectid=ME_ID",
+    "VOICEMAIL action=list | messages mailbox=MAILBOX [folder=FOLDER] | message|markread|markunread|delete mailbox=MAILBOX msgid=MSG_ID",
     "CHECKAUTH username=USER password=PASSWORD  (admin key)",
     "AUTHTOKEN action=generate user=USER [validity=ONCE|YYYY-MM-DD HH:MM:SS] | action=reset user=USER  (admin key)",
 ];

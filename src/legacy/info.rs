@@ -21,6 +21,10 @@ pub async fn answer(core: &Core, call: &Call<'_>, kind: &InfoKind) -> Answer {
             super::recordings::answer(core, call, k).await
         }
         InfoKind::Other(k) if k == "FAX" => super::fax::info(core, call).await.into(),
+        InfoKind::Other(kind) if kind == "VOICEMAIL" => super::voicemail::info_audio(core, call).await,
+        InfoKind::Other(kind) if kind == "VOICEMAILTRANSCRIPT" => {
+            super::voicemail::info_transcript(core, call).await.into()
+        }
         _ => rendered(core, call, kind).await.into(),
     }
 }

@@ -26,3 +26,4 @@ pub mod response_path;
 pub mod setting;
 pub mod user_groups;
 pub mod virtualext;
+pub mod voicemail;

@@ -104,16 +104,7 @@ impl FileRoot {
     /// Writes a new file at `relative` (creating its directories), through a temporary name and a
     /// rename, so a reader never sees half a file. Refuses to replace an existing file.
     pub async fn write_new(&self, relative: &str, bytes: &[u8]) -> ServiceResult<PathBuf> {
-        let target = self.join(relative)?;
-        let parent = target.parent().ok_or(ServiceError::NotFound("file"))?.to_path_buf();
-        tokio::fs::create_dir_all(&parent).await.map_err(|err| ServiceError::Internal(err.into()))?;
-        let real_parent = tokio::fs::canonicalize(&parent).await.map_err(|err| ServiceError::Internal(err.into()))?;
-        if !real_parent.starts_with(self.canonical_root().await?) {
-            return Err(ServiceError::NotFound("file"));
-        }
-        if tokio::fs::try_exists(&target).await.unwrap_or(true) {
-            return Err(ServiceError::Conflict("file exists".into()));
-        }
+        let (target, real_parent) = self.new_target(relative).await?;
         let temporary = real_parent.join(format!(".tmp-{}", crate::auth::secrets::random_token()));
         tokio::fs::write(&temporary, bytes).await.map_err(|err| ServiceError::Internal(err.into()))?;
         if let Err(err) = tokio::fs::rename(&temporary, &target).await {
@@ -136,8 +127,113 @@ impl FileRoot {
         }
     }
 
+    /// The checked path of a file about to be created at `relative`: its directories are created
+    /// and must really lie under the root, and nothing may exist there yet. Returns the target and
+    /// its resolved parent.
+    async fn new_target(&self, relative: &str) -> ServiceResult<(PathBuf, PathBuf)> {
+        let target = self.join(relative)?;
+        let parent = target.parent().ok_or(ServiceError::NotFound("file"))?.to_path_buf();
+        tokio::fs::create_dir_all(&parent).await.map_err(|err| ServiceError::Internal(err.into()))?;
+        let real_parent = tokio::fs::canonicalize(&parent).await.map_err(|err| ServiceError::Internal(err.into()))?;
+        if !real_parent.starts_with(self.canonical_root().await?) {
+            return Err(ServiceError::NotFound("file"));
+        }
+        if tokio::fs::try_exists(&target).await.unwrap_or(true) {
+            return Err(ServiceError::Conflict("file exists".into()));
+        }
+        Ok((target, real_parent))
+    }
+
+    /// Names of the entries of an existing directory under the root. Names that could not be used
+    /// as a safe segment (hidden files, lock files, odd bytes) are left out.
+    pub async fn list_dir(&self, relative: &str) -> ServiceResult<Vec<String>> {
+        let dir = self.resolve_existing(relative).await?;
+        let mut entries = tokio::fs::read_dir(&dir).await.map_err(|_| ServiceError::NotFound("file"))?;
+        let mut names = Vec::new();
+        while let Some(entry) = entries.next_entry().await.map_err(|err| ServiceError::Internal(err.into()))? {
+            if let Some(name) = entry.file_name().to_str().filter(|n| is_safe_segment(n)) {
+                names.push(name.to_string());
+            }
+        }
+        names.sort();
+        Ok(names)
+    }
+
+    /// Replaces (or creates) the regular file at `relative` through a temporary name and a rename,
+    /// so a reader sees the old bytes or the new ones, never half a file. A link is never written
+    /// through: it is replaced by the new file.
+    pub async fn replace(&self, relative: &str, bytes: &[u8]) -> ServiceResult<()> {
+        let temporary_name = format!("tmp-{}", crate::auth::secrets::random_token());
+        let temporary_relative = match relative.rsplit_once('/') {
+            Some((dir, _)) => format!("{dir}/{temporary_name}"),
+            None => temporary_name,
+        };
+        let (temporary, _) = self.new_target(&temporary_relative).await?;
+        let target = self.join(relative)?;
+        tokio::fs::write(&temporary, bytes).await.map_err(|err| ServiceError::Internal(err.into()))?;
+        if let Err(err) = tokio::fs::rename(&temporary, &target).await {
+            let _ = tokio::fs::remove_file(&temporary).await;
+            return Err(ServiceError::Internal(err.into()));
+        }
+        Ok(())
+    }
+
+    /// Moves the regular file `from` to the new name `to`, both under the root. A link is refused
+    /// (it would move what it points at), and an existing `to` is never overwritten.
+    pub async fn rename_new(&self, from: &str, to: &str) -> ServiceResult<()> {
+        let source = self.resolve_existing(from).await?;
+        let linked = tokio::fs::symlink_metadata(self.join(from)?).await.map_or(true, |m| !m.is_file());
+        if linked {
+            return Err(ServiceError::NotFound("file"));
+        }
+        let (target, _) = self.new_target(to).await?;
+        tokio::fs::rename(&source, &target).await.map_err(|err| ServiceError::Internal(err.into()))
+    }
+
+    /// Takes the `.lock` file of a directory under the root (creating the directory), the way
+    /// Asterisk's `ast_lock_path` does: whoever creates `<dir>/.lock` exclusively holds the lock,
+    /// others retry until `wait` has passed. Asterisk never breaks a stale lock, so neither does
+    /// this: a lock still held after `wait` is a conflict.
+    pub async fn lock_dir(&self, relative: &str, wait: std::time::Duration) -> ServiceResult<DirLock> {
+        let dir = self.join(relative)?;
+        tokio::fs::create_dir_all(&dir).await.map_err(|err| ServiceError::Internal(err.into()))?;
+        let real = self.resolve_existing(relative).await?;
+        let path = real.join(".lock");
+        let started = std::time::Instant::now();
+        loop {
+            match tokio::fs::OpenOptions::new().write(true).create_new(true).open(&path).await {
+                Ok(mut file) => {
+                    use tokio::io::AsyncWriteExt as _;
+                    // Asterisk writes its pid into the lock; ours says who holds it when one lingers.
+                    let _ = file.write_all(std::process::id().to_string().as_bytes()).await;
+                    return Ok(DirLock { path });
+                }
+                Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists && started.elapsed() < wait => {
+                    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+                }
+                Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => {
+                    tracing::warn!(root = self.what, "a directory lock is still held");
+                    return Err(ServiceError::Conflict("the mailbox is busy; try again".into()));
+                }
+                Err(err) => return Err(ServiceError::Internal(err.into())),
+            }
+        }
+    }
+
     async fn canonical_root(&self) -> ServiceResult<PathBuf> {
         tokio::fs::canonicalize(&self.dir).await.map_err(|_| ServiceError::NotFound("file"))
+    }
+}
+
+/// A held `.lock` of a directory; dropping it releases the lock.
+#[derive(Debug)]
+pub struct DirLock {
+    path: PathBuf,
+}
+
+impl Drop for DirLock {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
     }
 }
 

@@ -30,6 +30,7 @@ pub mod user_groups;
 pub mod users;
 pub mod virtual_extensions;
 pub mod voicemail;
+pub mod voicemail_messages;
 
 use std::sync::Arc;
 

@@ -37,3 +37,4 @@ mod tenants;
 mod user_groups;
 mod users;
 mod virtual_extensions;
+mod voicemail_messages;
