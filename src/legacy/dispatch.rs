@@ -101,30 +101,30 @@ pub async fn answer(core: &Core, request: &LegacyRequest, uploads: &[super::endp
 /// The operations whose answer is always rendered in memory.
 async fn answer_rendered(core: &Core, call: &Call<'_>, command: Command) -> Rendered {
     match command {
-        Command::ManageDb(cmd) => super::managedb::answer(core, &call, &cmd).await,
+        Command::ManageDb(cmd) => super::managedb::answer(core, call, &cmd).await,
         Command::CheckAuth { username, password } => {
-            super::auth_ops::check_auth(core, &call, username.as_deref(), password.as_deref()).await
+            super::auth_ops::check_auth(core, call, username.as_deref(), password.as_deref()).await
         }
-        Command::AuthToken(cmd) => super::auth_ops::auth_token(core, &call, &cmd).await,
+        Command::AuthToken(cmd) => super::auth_ops::auth_token(core, call, &cmd).await,
         Command::Help => super::help::page(),
-        Command::Other(ReqType::Queue) => super::queue::answer(core, &call).await,
-        Command::Other(ReqType::Phonebooks) => super::phonebook::phonebooks(core, &call).await,
-        Command::Other(ReqType::Phonebook) => super::phonebook::phonebook(core, &call).await,
-        Command::Other(ReqType::Setting) => super::setting::answer(core, &call).await,
-        Command::Other(ReqType::Dnd) => super::dnd::answer(core, &call).await,
-        Command::Other(ReqType::VirtualExt) => super::virtualext::answer(core, &call).await,
-        Command::Other(ReqType::Balance) => super::balance::adjust(core, &call).await,
-        Command::Other(ReqType::Flows) => super::flows::list(core, &call).await,
-        Command::Other(ReqType::SetFlow) => super::flows::set(core, &call).await,
-        Command::Other(ReqType::UserGroup) => super::user_groups::answer(core, &call).await,
+        Command::Other(ReqType::Queue) => super::queue::answer(core, call).await,
+        Command::Other(ReqType::Phonebooks) => super::phonebook::phonebooks(core, call).await,
+        Command::Other(ReqType::Phonebook) => super::phonebook::phonebook(core, call).await,
+        Command::Other(ReqType::Setting) => super::setting::answer(core, call).await,
+        Command::Other(ReqType::Dnd) => super::dnd::answer(core, call).await,
+        Command::Other(ReqType::VirtualExt) => super::virtualext::answer(core, call).await,
+        Command::Other(ReqType::Balance) => super::balance::adjust(core, call).await,
+        Command::Other(ReqType::Flows) => super::flows::list(core, call).await,
+        Command::Other(ReqType::SetFlow) => super::flows::set(core, call).await,
+        Command::Other(ReqType::UserGroup) => super::user_groups::answer(core, call).await,
         // LICENSEDAYS: a bare integer; nothing configured → empty body.
         Command::Other(ReqType::LicenseDays) => match core.licence_days(&call.principal) {
             Ok(Some(days)) => Rendered::text(&call.output, days.to_string()),
             Ok(None) => Rendered::empty(&call.output),
             Err(err) => Rendered::text(&call.output, error_text(err)),
         },
-        Command::Other(ReqType::MediaFile) => super::media::get_audio(core, &call).await,
-        Command::Other(ReqType::Cdr) => super::cdrs::cdr(core, &call).await,
+        Command::Other(ReqType::MediaFile) => super::media::get_audio(core, call).await,
+        Command::Other(ReqType::Cdr) => super::cdrs::cdr(core, call).await,
         Command::Other(ReqType::ResponsePath) => super::response_path::answer(core, call).await,
         // Known reqtypes whose issues have not landed yet answer as unknown ones do.
         Command::Info(_) | Command::Other(_) | Command::Unknown => Rendered::empty(&call.output),
