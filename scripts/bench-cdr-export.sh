@@ -35,7 +35,7 @@ BIN="target/release/pbx-gateway"
 
 psql -q "$PG_URL" -c "CREATE DATABASE $DB" >/dev/null
 "$BIN" --database-url "$DB_URL" migrate 2>/dev/null
-psql -q "$DB_URL" -c "INSERT INTO te_tenants (te_code, te_name) VALUES ('BENCH', 'Benchmark tenant')" >/dev/null
+psql -q "$DB_URL" -c "INSERT INTO te_tenants (te_code, te_name, te_created_at, te_updated_at) VALUES ('BENCH', 'Benchmark tenant', '2026-01-01 00:00:00', '2026-01-01 00:00:00')" >/dev/null
 TE_ID="$(psql -qtA "$DB_URL" -c "SELECT te_id FROM te_tenants WHERE te_code = 'BENCH'")"
 
 echo "writing $ROWS CDRs..." >&2

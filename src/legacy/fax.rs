@@ -1,6 +1,7 @@
 //! `reqtype=FAX` (`send`, `list`, `download`) and INFO `fax` (CONTRACT §1.6 rows 38, 41). A sent fax
 //! is queued; its transmission is the live PBX's business (see `service::faxes`).
 
+use crate::domain::time::stored_to_local;
 use pbx_compat::command::{Format, LegacyDateTime};
 use pbx_compat::errors;
 use pbx_compat::render::{Rendered, plain};
@@ -112,7 +113,7 @@ async fn list(core: &Core, call: &Call<'_>) -> Rendered {
             f.dest_number.clone(),
             f.pages.to_string(),
             f.status.clone(),
-            f.date.clone(),
+            stored_to_local(&f.date),
         ]
     };
     match call.output.format {
@@ -158,11 +159,11 @@ pub async fn info(core: &Core, call: &Call<'_>) -> Rendered {
             Format::Json => Rendered::json(
                 &call.output,
                 &json!({"id": fax.id.to_string(), "status": fax.status, "pages": fax.pages.to_string(),
-                        "error": fax.error, "date": fax.date}),
+                        "error": fax.error, "date": stored_to_local(&fax.date)}),
             ),
             _ => Rendered::text(
                 &call.output,
-                plain::result_line(&[&fax.status, &fax.pages.to_string(), &fax.error, &fax.date]),
+                plain::result_line(&[&fax.status, &fax.pages.to_string(), &fax.error, &stored_to_local(&fax.date)]),
             ),
         },
         Err(err) => super::files::miss_or_error(call, err),

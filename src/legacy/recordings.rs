@@ -2,6 +2,7 @@
 //! rows 48-52). Recordings are a tenant's: a call without `tenant` (admin keys) finds nothing, as the
 //! contract lists no global form of these calls.
 
+use crate::domain::time::stored_to_local;
 use pbx_compat::command::Format;
 use pbx_compat::errors;
 use pbx_compat::render::Rendered;
@@ -52,11 +53,18 @@ async fn audio(core: &Core, call: &Call<'_>, disposition: Disposition) -> Answer
 
 /// The six fields of a recording row, in the order a public client reads them.
 fn six_fields(r: &Recording) -> String {
-    [r.id.to_string(), r.uniqueid.clone(), r.name.clone(), r.date.clone(), r.format.clone(), r.size.to_string()]
-        .iter()
-        .map(|v| sanitize_cell(v))
-        .collect::<Vec<_>>()
-        .join("|")
+    [
+        r.id.to_string(),
+        r.uniqueid.clone(),
+        r.name.clone(),
+        stored_to_local(&r.date),
+        r.format.clone(),
+        r.size.to_string(),
+    ]
+    .iter()
+    .map(|v| sanitize_cell(v))
+    .collect::<Vec<_>>()
+    .join("|")
 }
 
 /// INFO inforecording: always plain, exactly six fields, no trailing pipe, whatever `format` says
@@ -92,7 +100,7 @@ async fn list(core: &Core, call: &Call<'_>) -> Rendered {
             &Json::Array(
                 rows.iter()
                     .map(|r| {
-                        json!({"re_id": r.id.to_string(), "re_uniqueid": r.uniqueid, "re_date": r.date,
+                        json!({"re_id": r.id.to_string(), "re_uniqueid": r.uniqueid, "re_date": stored_to_local(&r.date),
                                "re_name": r.name, "re_format": r.format, "re_size": r.size.to_string()})
                     })
                     .collect(),
