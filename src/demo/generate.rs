@@ -74,7 +74,8 @@ impl<'a> Generator<'a> {
     }
 
     fn caller_name(&mut self) -> &'static str {
-        *self.rng.pick(&["", "", "Mario Rossi", "Anna Bianchi", "ACME Srl", "Luca Verdi", "Giulia Neri"])
+        const NAMES: [&str; 7] = ["", "", "Mario Rossi", "Anna Bianchi", "ACME Srl", "Luca Verdi", "Giulia Neri"];
+        NAMES[usize::try_from(self.rng.below(NAMES.len() as u64)).unwrap_or(0)]
     }
 
     /// One CDR; times and durations agree (answer = calldate + ring time, end = answer + billsec).

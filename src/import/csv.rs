@@ -170,7 +170,7 @@ mod tests {
             ]
         );
         assert_eq!(
-            all("\"ok\"\n\"open,\"x\n"),
+            all("\"ok\"\n\"open,x\n"),
             vec![ok(1, &["ok"]), Record::Bad { line: 2, reason: "unterminated quoted field".into() }]
         );
     }

@@ -9,6 +9,7 @@ mod api_keys;
 mod auth;
 mod balance;
 mod cli;
+mod demo_import;
 mod destination_targets;
 mod destinations;
 mod extensions;
