@@ -2,6 +2,8 @@
 //! voicemail message files, all derived from one seeded `Rng` and the tenant's provisioned objects,
 //! so the rows refer to extensions, queues and IVRs that exist.
 
+use std::sync::Arc;
+
 use super::rng::Rng;
 use super::setup::Setup;
 use crate::store::cdr_import::{CdrRow, IvrLogRow, QueueLogRow, ResponsePathStep};
@@ -9,9 +11,9 @@ use crate::store::cdr_import::{CdrRow, IvrLogRow, QueueLogRow, ResponsePathStep}
 /// Shared state of the generators: randomness, what was provisioned, the time window, and the
 /// counter behind unique ids.
 #[derive(Debug)]
-pub struct Generator<'a> {
+pub struct Generator {
     rng: Rng,
-    setup: &'a Setup,
+    setup: Arc<Setup>,
     /// Epoch seconds of the window's end ("now").
     now: i64,
     /// Length of the window in seconds.
@@ -34,9 +36,9 @@ enum Landing {
 /// Asterisk's AMA flag DOCUMENTATION, the default of cdr.conf.
 const AMA_DOCUMENTATION: i64 = 3;
 
-impl<'a> Generator<'a> {
+impl Generator {
     /// A generator over the `days` days before `now` (epoch seconds).
-    pub fn new(seed: u64, setup: &'a Setup, now: i64, days: u32) -> Generator<'a> {
+    pub fn new(seed: u64, setup: Arc<Setup>, now: i64, days: u32) -> Generator {
         let mut rng = Rng::new(seed);
         let seq = rng.below(1000);
         let dids = [format!("02{}", rng.digits(8)), format!("06{}", rng.digits(8))];
@@ -80,7 +82,7 @@ impl<'a> Generator<'a> {
 
     /// One CDR; times and durations agree (answer = calldate + ring time, end = answer + billsec).
     pub fn cdr(&mut self) -> CdrRow {
-        let s = self.setup;
+        let s = Arc::clone(&self.setup);
         let code = s.code.clone();
         let start = self.instant();
         let uniqueid = self.uniqueid(start);
@@ -182,7 +184,7 @@ impl<'a> Generator<'a> {
 
     /// Fills the inbound legs: which application handled the call, who answered.
     fn land_inbound(&mut self, row: &mut CdrRow, landing: Landing, disposition: &mut &'static str) {
-        let s = self.setup;
+        let s = Arc::clone(&self.setup);
         match landing {
             Landing::Queue | Landing::Ivr => {
                 let queue = self.rng.pick(&s.queues).clone();
@@ -246,7 +248,7 @@ impl<'a> Generator<'a> {
     /// One queued call as Asterisk logs it (app_queue's event order and data1..data3 meanings),
     /// appended to `out`.
     pub fn queue_call(&mut self, out: &mut Vec<QueueLogRow>) {
-        let s = self.setup;
+        let s = Arc::clone(&self.setup);
         let queue = self.rng.pick(&s.queues).clone();
         let mut t = self.instant() * 1_000_000 + self.rng.range(0, 999_999);
         let callid = self.uniqueid(t / 1_000_000);
@@ -297,7 +299,7 @@ impl<'a> Generator<'a> {
 
     /// One IVR choice.
     pub fn ivr_log(&mut self) -> IvrLogRow {
-        let s = self.setup;
+        let s = Arc::clone(&self.setup);
         let at = self.instant();
         let uniqueid = self.uniqueid(at);
         let (caller, _) = self.outside_number();
@@ -323,7 +325,7 @@ impl<'a> Generator<'a> {
     /// One run of the response path: START, CALLERID, one VARIABLE per declared variable, QUEUE,
     /// ANSWER when an agent took the call, HANGUP. Appended to `out` in order.
     pub fn response_path_run(&mut self, out: &mut Vec<ResponsePathStep>) {
-        let s = self.setup;
+        let s = Arc::clone(&self.setup);
         let mut at = self.instant();
         let uniqueid = self.uniqueid(at);
         let (caller, _) = self.outside_number();
@@ -366,7 +368,7 @@ impl<'a> Generator<'a> {
     /// A voicemail message's `msgNNNN.txt` (Asterisk's `[message]` file) for `mailbox`, its
     /// duration in seconds and whether it was already heard (folder `Old`).
     pub fn voicemail(&mut self, mailbox: &str) -> (String, u32, bool) {
-        let s = self.setup;
+        let s = Arc::clone(&self.setup);
         let at = self.instant();
         let (caller, _) = self.outside_number();
         let name = self.caller_name();

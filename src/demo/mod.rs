@@ -8,6 +8,7 @@ pub mod rng;
 pub mod setup;
 pub mod wav;
 
+use std::sync::Arc;
 use std::time::Instant;
 
 use generate::Generator;
@@ -91,11 +92,11 @@ const ROWS_PER_TRANSACTION: u64 = 100_000;
 /// Generates and writes everything `options` asks for.
 pub async fn run(core: &Core, dirs: &FileDirs, options: &Options) -> anyhow::Result<Summary> {
     let started = Instant::now();
-    let setup = setup::ensure(core, &options.tenant).await?;
+    let setup = Arc::new(setup::ensure(core, &options.tenant).await?);
     let seed = options.seed.unwrap_or_else(rand::random);
-    let mut generator = Generator::new(seed, &setup, chrono::Utc::now().timestamp(), options.days);
+    let generator = Generator::new(seed, Arc::clone(&setup), chrono::Utc::now().timestamp(), options.days);
     let mut summary = Summary { seed, ..Summary::default() };
-    let to_record = write_cdrs(core, &mut generator, options, &mut summary).await?;
+    let (mut generator, to_record) = write_cdrs(core, generator, options, &mut summary).await?;
     write_logs(core, &mut generator, options, &mut summary).await?;
     write_voicemails(
         &FileRoot::new(&dirs.voicemail_spool, "voicemail spool"),
@@ -111,34 +112,50 @@ pub async fn run(core: &Core, dirs: &FileDirs, options: &Options) -> anyhow::Res
     Ok(summary)
 }
 
-/// Writes the CDRs; returns a uniform sample of answered calls (uniqueid, calldate) to record.
+/// Writes the CDRs; returns the generator and a uniform sample of answered calls (uniqueid,
+/// calldate) to record. Rows are generated on a blocking thread while the previous batch is being
+/// written, so generation and the database work side by side.
 async fn write_cdrs(
     core: &Core,
-    generator: &mut Generator<'_>,
+    generator: Generator,
     options: &Options,
     summary: &mut Summary,
-) -> anyhow::Result<Vec<(String, String)>> {
+) -> anyhow::Result<(Generator, Vec<(String, String)>)> {
     let backend = core.db().backend();
+    let total = options.cdrs;
     let wanted = usize::try_from(options.recordings).unwrap_or(usize::MAX);
-    let mut sample: Vec<(String, String)> = Vec::new();
-    let mut answered = 0u64;
-    let mut tx = core.db().begin().await?;
-    let mut in_transaction = 0;
-    while summary.cdrs < options.cdrs {
-        let n = BATCH.min(options.cdrs - summary.cdrs);
-        let batch: Vec<CdrRow> = (0..n).map(|_| generator.cdr()).collect();
-        for row in batch.iter().filter(|r| r.disposition == "ANSWERED" && r.lastapp != "VoiceMail") {
-            // Reservoir sampling: every answered call is equally likely to be recorded.
-            answered += 1;
-            let entry = (row.uniqueid.clone(), row.calldate.clone());
-            if sample.len() < wanted {
-                sample.push(entry);
-            } else if let Ok(slot) = usize::try_from(generator.rng().below(answered))
-                && slot < wanted
-            {
-                sample[slot] = entry;
+    let (sender, mut batches) = tokio::sync::mpsc::channel::<Vec<CdrRow>>(2);
+    let producer = tokio::task::spawn_blocking(move || {
+        let mut generator = generator;
+        let mut sample: Vec<(String, String)> = Vec::new();
+        let (mut answered, mut made) = (0u64, 0u64);
+        while made < total {
+            let n = BATCH.min(total - made);
+            let batch: Vec<CdrRow> = (0..n).map(|_| generator.cdr()).collect();
+            for row in batch.iter().filter(|r| r.disposition == "ANSWERED" && r.lastapp != "VoiceMail") {
+                // Reservoir sampling: every answered call is equally likely to be recorded.
+                answered += 1;
+                let entry = (row.uniqueid.clone(), row.calldate.clone());
+                if sample.len() < wanted {
+                    sample.push(entry);
+                } else if let Ok(slot) = usize::try_from(generator.rng().below(answered))
+                    && slot < wanted
+                {
+                    sample[slot] = entry;
+                }
+            }
+            made += n;
+            // A closed channel means the writer failed; its error is what gets reported.
+            if sender.blocking_send(batch).is_err() {
+                break;
             }
         }
+        (generator, sample)
+    });
+    let mut tx = core.db().begin().await?;
+    let mut in_transaction = 0;
+    while let Some(batch) = batches.recv().await {
+        let n = batch.len() as u64;
         bulk::insert_cdrs(&mut tx, backend, batch).await?;
         summary.cdrs += n;
         in_transaction += n;
@@ -149,13 +166,13 @@ async fn write_cdrs(
         }
     }
     tx.commit().await?;
-    Ok(sample)
+    Ok(producer.await?)
 }
 
 /// Writes queue log, IVR log and response path results in one transaction.
 async fn write_logs(
     core: &Core,
-    generator: &mut Generator<'_>,
+    generator: &mut Generator,
     options: &Options,
     summary: &mut Summary,
 ) -> anyhow::Result<()> {
@@ -196,7 +213,7 @@ async fn write_logs(
 async fn write_voicemails(
     spool: &FileRoot,
     setup: &Setup,
-    generator: &mut Generator<'_>,
+    generator: &mut Generator,
     options: &Options,
     summary: &mut Summary,
 ) -> anyhow::Result<()> {
