@@ -156,6 +156,10 @@ pub async fn insert_cdrs(conn: &mut AnyConnection, backend: Backend, rows: Vec<C
 }
 
 /// Of `uniqueids`, those already stored for tenant `te_id` (duplicate detection of an import).
+/// The query names only the uniqueids and the tenant is checked here: right after a bulk load the
+/// planner has no statistics and, given `te_id` too, combines the tenant index (every row of the
+/// tenant) with the uniqueid index, which made a re-import of 200,000 CDRs take minutes.
+/// PostgreSQL gets the ids as one array parameter instead of a thousand.
 pub async fn existing_uniqueids(
     conn: &mut AnyConnection,
     backend: Backend,
@@ -163,16 +167,36 @@ pub async fn existing_uniqueids(
     uniqueids: &[&str],
 ) -> StoreResult<HashSet<String>> {
     let mut found = HashSet::new();
-    // One bind is the tenant; the rest are ids.
-    for chunk in uniqueids.chunks(max_binds(backend).saturating_sub(1).min(1_000)) {
-        let placeholders = (0..chunk.len()).map(|i| format!("${}", i + 2)).collect::<Vec<_>>().join(", ");
-        let sql = format!("SELECT uniqueid FROM cdr WHERE te_id = $1 AND uniqueid IN ({placeholders})");
-        let mut query = sqlx::query(AssertSqlSafe(sql)).bind(te_id);
-        for id in chunk {
-            query = query.bind(id.to_string());
-        }
-        for row in query.fetch_all(&mut *conn).await? {
-            found.insert(row.try_get::<String, _>(0)?);
+    for chunk in uniqueids.chunks(1_000) {
+        let rows = match backend {
+            Backend::Postgres => {
+                let list: Vec<Vec<Value>> = chunk.iter().map(|id| vec![Value::Text((*id).to_string())]).collect();
+                let (_, mut arrays) = column_arrays(1, &list);
+                // A join with the unnested array makes the planner look each id up in the uniqueid
+                // index (it expects a short array); `uniqueid = ANY($1)` got a generic plan that
+                // compared every row of the table with every id.
+                sqlx::query(
+                    "SELECT c.uniqueid, c.te_id FROM UNNEST($1::text[]) AS u(id) JOIN cdr c ON c.uniqueid = u.id",
+                )
+                .bind(arrays.pop().unwrap_or_default())
+                .fetch_all(&mut *conn)
+                .await?
+            }
+            Backend::Sqlite => {
+                // Anonymous placeholders, for the reason given at `insert_rows`.
+                let placeholders = vec!["?"; chunk.len()].join(", ");
+                let sql = format!("SELECT uniqueid, te_id FROM cdr WHERE uniqueid IN ({placeholders})");
+                let mut query = sqlx::query(AssertSqlSafe(sql));
+                for id in chunk {
+                    query = query.bind((*id).to_string());
+                }
+                query.fetch_all(&mut *conn).await?
+            }
+        };
+        for row in rows {
+            if row.try_get::<Option<i64>, _>(1)? == Some(te_id) {
+                found.insert(row.try_get::<String, _>(0)?);
+            }
         }
     }
     Ok(found)
