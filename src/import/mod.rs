@@ -92,8 +92,9 @@ pub async fn cdrs(core: &Core, options: &Options) -> anyhow::Result<Outcome> {
         }
         if batch.len() >= BATCH {
             write_batch(&mut tx, backend, tenant_id, std::mem::take(&mut batch), &mut outcome).await?;
-            progress.update(reader.bytes_read(), outcome.imported);
         }
+        // Cheap when nothing is drawn: the display limits itself to ten redraws a second.
+        progress.update(reader.bytes_read(), outcome.imported + batch.len() as u64);
     }
     write_batch(&mut tx, backend, tenant_id, batch, &mut outcome).await?;
     tx.commit().await?;
