@@ -1,4 +1,4 @@
-//! Command line: `serve`, `migrate`, `spec`, `keys create|import`. Flags fall back to environment
+//! Command line: `serve`, `migrate`, `spec`, `keys create|import`, `demo-data`, `import cdrs`. Flags fall back to environment
 //! variables, then to defaults that need no configuration.
 
 use std::io::Write as _;
@@ -36,6 +36,62 @@ pub enum Command {
     /// Manage API keys.
     #[command(subcommand)]
     Keys(KeysCommand),
+    /// Fill an existing tenant with realistic demo data (objects, CDRs, logs, voicemails, recordings).
+    DemoData(DemoArgs),
+    /// Import data from files.
+    #[command(subcommand)]
+    Import(ImportCommand),
+}
+
+/// Options of `demo-data` (see `crate::demo::Options`).
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Tenant code (must exist).
+    #[arg(long)]
+    pub tenant: String,
+    /// CDRs to write.
+    #[arg(long, default_value_t = 500)]
+    pub cdrs: u64,
+    /// queue_log rows to write.
+    #[arg(long, default_value_t = 200)]
+    pub queue_logs: u64,
+    /// IVR log rows to write.
+    #[arg(long, default_value_t = 100)]
+    pub ivr_logs: u64,
+    /// Response path runs to write (each several steps).
+    #[arg(long, default_value_t = 20)]
+    pub response_paths: u64,
+    /// Voicemail messages to write into the spool.
+    #[arg(long, default_value_t = 10)]
+    pub voicemails: u64,
+    /// Recordings to write (of answered CDRs of this run).
+    #[arg(long, default_value_t = 10)]
+    pub recordings: u64,
+    /// Spread times over this many days before now.
+    #[arg(long, default_value_t = 7, value_parser = clap::value_parser!(u32).range(1..=3650))]
+    pub days: u32,
+    /// Seed for reproducible data (default: random, shown in the summary).
+    #[arg(long)]
+    pub seed: Option<u64>,
+}
+
+/// `import` sub-commands.
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// Import an Asterisk Master.csv (cdr_csv) file into a tenant's CDRs.
+    Cdrs {
+        /// Tenant code (must exist).
+        #[arg(long)]
+        tenant: String,
+        /// The Master.csv file.
+        file: PathBuf,
+        /// Skip malformed lines (and list them) instead of aborting.
+        #[arg(long)]
+        skip_invalid: bool,
+        /// Times in the file are this machine's local time (default: UTC, as with cdr_csv usegmtime=yes).
+        #[arg(long)]
+        local_time: bool,
+    },
 }
 
 /// Directories of the PBX's files (global: `serve` reads them, `demo-data` writes them).
@@ -165,6 +221,40 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Serve(args) => serve(&cli.database_url, cli.dirs.to_dirs(), args).await,
+        Command::DemoData(args) => {
+            let core = Core::start(Config::for_database(&cli.database_url)).await?;
+            let options = crate::demo::Options {
+                tenant: args.tenant,
+                cdrs: args.cdrs,
+                queue_logs: args.queue_logs,
+                ivr_logs: args.ivr_logs,
+                response_paths: args.response_paths,
+                voicemails: args.voicemails,
+                recordings: args.recordings,
+                days: args.days,
+                seed: args.seed,
+            };
+            let result = crate::demo::run(&core, &cli.dirs.to_dirs(), &options).await;
+            core.db().close().await;
+            eprintln!("{}", result?);
+            Ok(())
+        }
+        Command::Import(ImportCommand::Cdrs { tenant, file, skip_invalid, local_time }) => {
+            let core = Core::start(Config::for_database(&cli.database_url)).await?;
+            let options = crate::import::Options { tenant, file, skip_invalid, local_time };
+            let result = crate::import::cdrs(&core, &options).await;
+            core.db().close().await;
+            let outcome = result?;
+            const SHOWN: usize = 50;
+            for (line, reason) in outcome.invalid.iter().take(SHOWN) {
+                eprintln!("skipped line {line}: {reason}");
+            }
+            if outcome.invalid.len() > SHOWN {
+                eprintln!("... and {} more invalid lines", outcome.invalid.len() - SHOWN);
+            }
+            eprintln!("{outcome}");
+            Ok(())
+        }
     }
 }
 

@@ -6,6 +6,7 @@
 pub mod api_keys;
 pub mod auth_tokens;
 pub mod balance;
+pub mod cdr_import;
 pub mod cdr_templates;
 pub mod cdrs;
 pub mod destinations;

@@ -10,6 +10,7 @@ mod auth;
 mod balance;
 mod cdrs;
 mod cli;
+mod demo_import;
 mod destination_targets;
 mod destinations;
 mod extensions;
