@@ -52,7 +52,7 @@ fn cdr_record(cdr: &Cdr, wide: bool) -> LegacyRecord {
     rec.push("te_id", r.te_id.map(|id| id.to_string()));
     rec.push("direction", r.direction.as_str());
     if wide {
-        rec.push("tenantcode", cdr.tenant_code.as_str());
+        rec.push("tenantcode", &*cdr.tenant_code);
         rec.push("src", r.src.as_str());
         rec.push("dst", r.dst.as_str());
         rec.push("channel", r.channel.as_str());
@@ -88,7 +88,7 @@ fn simple_record(cdr: &Cdr) -> LegacyRecord {
     let dialed = if r.firstdst.is_empty() { &r.dst } else { &r.firstdst };
     let values = [
         r.te_id.map(|id| id.to_string()).unwrap_or_default(),
-        cdr.tenant_code.clone(),
+        cdr.tenant_code.to_string(),
         stored_to_local(&r.calldate),
         r.direction.clone(),
         number.clone(),
@@ -402,7 +402,7 @@ impl CdrWriter for TemplateWriter {
 }
 
 fn empty_cdr() -> Cdr {
-    Cdr { row: Default::default(), tenant_code: String::new() }
+    Cdr { row: Default::default(), tenant_code: std::sync::Arc::from("") }
 }
 
 /// INFO call: every CDR leg of an originate id or uniqueid, at once; no id or no match → 0 bytes.

@@ -32,7 +32,7 @@ pub struct Cdr {
     /// The stored row.
     pub row: CdrRow,
     /// `te_code` of `row.te_id`.
-    pub tenant_code: String,
+    pub tenant_code: Arc<str>,
 }
 
 /// One page and the keyset position of the next.
@@ -45,8 +45,8 @@ pub struct CdrPage {
 }
 
 /// Rows per batch of an export: big enough to amortise the channel, small enough that memory stays
-/// flat (a batch of 512 CDRs is ~250 KB).
-const EXPORT_BATCH: usize = 512;
+/// flat (a batch of 1024 CDRs is ~0.5 MB).
+const EXPORT_BATCH: usize = 1024;
 
 /// Batches in flight between the database task and the socket; the database is never read more
 /// than this far ahead of the client.
@@ -56,7 +56,7 @@ const EXPORT_QUEUE: usize = 2;
 /// Dropping it (a client that went away) stops the database read and frees its connection.
 #[derive(Debug)]
 pub struct CdrExport {
-    codes: Arc<HashMap<i64, String>>,
+    codes: HashMap<i64, Arc<str>>,
     rx: mpsc::Receiver<crate::store::StoreResult<Vec<CdrRow>>>,
 }
 
@@ -77,23 +77,23 @@ async fn resolve_scope(
     core: &Core,
     principal: &Principal,
     scope: CdrScope<'_>,
-) -> ServiceResult<(Option<i64>, HashMap<i64, String>)> {
+) -> ServiceResult<(Option<i64>, HashMap<i64, Arc<str>>)> {
     match scope {
         CdrScope::Tenant(code) => {
             let tenant = access::tenant_scope(core, principal, code, Intent::Read).await?;
-            Ok((Some(tenant.tenant_id), HashMap::from([(tenant.tenant_id, tenant.code)])))
+            Ok((Some(tenant.tenant_id), HashMap::from([(tenant.tenant_id, Arc::from(tenant.code))])))
         }
         CdrScope::AllTenants => {
             access::require_admin(principal)?;
             let mut conn = core.db().pool().acquire().await?;
             let codes = store::tenant_codes(&mut conn).await?;
-            Ok((None, codes))
+            Ok((None, codes.into_iter().map(|(id, code)| (id, Arc::from(code))).collect()))
         }
     }
 }
 
-fn with_code(codes: &HashMap<i64, String>, row: CdrRow) -> Cdr {
-    let tenant_code = row.te_id.and_then(|id| codes.get(&id).cloned()).unwrap_or_default();
+fn with_code(codes: &HashMap<i64, Arc<str>>, row: CdrRow) -> Cdr {
+    let tenant_code = row.te_id.and_then(|id| codes.get(&id).cloned()).unwrap_or_else(|| Arc::from(""));
     Cdr { row, tenant_code }
 }
 
@@ -144,7 +144,7 @@ pub async fn export(
             let _ = tx.send(Err(err)).await;
         }
     });
-    Ok(CdrExport { codes: Arc::new(codes), rx })
+    Ok(CdrExport { codes, rx })
 }
 
 /// The first CDR leg with this call id (a uniqueid, `_` accepted for `.`, or a DIAL originate id).

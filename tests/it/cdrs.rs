@@ -503,3 +503,55 @@ async fn cdr_templates_rest_and_isolation() {
     assert_eq!(app.delete("/v1/tenants/T1/cdr-templates/daily", &key_a).await.status, 204);
     assert_eq!(app.delete("/v1/tenants/T1/cdr-templates/daily", &key_a).await.status, 404);
 }
+
+/// The reference page's reporting requests (examples.jsonl), verbatim except for their date range,
+/// which is moved onto the generated data.
+const REPORTING_EXAMPLES: [&str; 6] = [
+    r#"{"method": "GET", "path": "/mirtapbx/proxyapi.php", "params": [["key", "APIKEY"], ["reqtype", "INFO"], ["info", "SIMPLECDRS"], ["tenant", "TENANTCODE"], ["calleridnum", "103,104"], ["start", "2020-01-01"], ["end", "2020-12-31"]]}"#,
+    r#"{"method": "GET", "path": "/mirtapbx/proxyapi.php", "params": [["key", "APIKEY"], ["reqtype", "INFO"], ["info", "CDRS"], ["tenant", "TENANTCODE"], ["phone", "103,104"], ["start", "2019-12-01"], ["end", "2022-12-31"]]}"#,
+    r#"{"method": "GET", "path": "/mirtapbx/proxyapi.php", "params": [["key", "APIKEY"], ["tenant", "TENANTCODE"], ["reqtype", "INFO"], ["info", "IVRLOGS"], ["format", "json"], ["start", "2023-01-01"], ["end", "2024-12-31"]]}"#,
+    r#"{"method": "GET", "path": "/mirtapbx/proxyapi.php", "params": [["key", "APIKEY"], ["reqtype", "INFO"], ["info", "CDRS"], ["format", "csv"], ["tenant", "TENANTCODE"], ["start", "2017-01-01"], ["end", "2017-02-01"]]}"#,
+    r#"{"method": "GET", "path": "/mirtapbx/proxyapi.php", "params": [["key", "APIKEY"], ["reqtype", "INFO"], ["info", "CDRS"], ["format", "csv"], ["tenant", "%"], ["start", "2017-01-01"], ["end", "2017-02-01"]]}"#,
+    r#"{"method": "GET", "path": "/mirtapbx/proxyapi.php", "params": [["key", "APIKEY"], ["reqtype", "INFO"], ["info", "QUEUELOGS"], ["format", "csv"], ["tenant", "TENANTCODE"], ["start", "2017-10-01"], ["end", "2017-12-01"]]}"#,
+];
+
+#[tokio::test]
+async fn reference_reporting_examples_answer_on_generated_data() {
+    let app = TestApp::spawn().await;
+    app.tenant("DEMO").await;
+    let options = pbx_gateway::demo::Options {
+        tenant: "DEMO".into(),
+        cdrs: 300,
+        queue_logs: 120,
+        ivr_logs: 40,
+        response_paths: 3,
+        voicemails: 3,
+        recordings: 5,
+        days: 2,
+        seed: Some(7),
+    };
+    pbx_gateway::demo::run(&app.core, &app.dirs.file_dirs(), &options).await.unwrap();
+    let start = (chrono::Local::now() - chrono::Duration::days(3)).format("%Y-%m-%d").to_string();
+    let end = chrono::Local::now().format("%Y-%m-%d").to_string();
+    for line in REPORTING_EXAMPLES {
+        let mut example: Value = serde_json::from_str(line).unwrap();
+        for pair in example["params"].as_array_mut().unwrap() {
+            match pair[0].as_str().unwrap() {
+                "start" => pair[1] = json!(start),
+                "end" => pair[1] = json!(end),
+                _ => {}
+            }
+        }
+        let answer = crate::reference_examples::run(&app, &example, &app.admin_key, "DEMO").await;
+        assert_eq!(answer.status, 200);
+        assert!(!answer.body.is_empty() && answer.body != KEY_ERROR, "{line}: {:?}", answer.body);
+        let format = example["params"].as_array().unwrap().iter().find(|p| p[0] == "format").map(|p| p[1].clone());
+        match format.as_ref().and_then(Value::as_str) {
+            Some("json") => assert!(answer.json().as_array().is_some_and(|rows| !rows.is_empty()), "{line}"),
+            Some("csv") => {
+                assert!(answer.body.lines().count() >= 2 && answer.body.lines().next().unwrap().contains(','))
+            }
+            _ => assert!(answer.body.lines().count() >= 2 && answer.body.contains('|'), "{line}: {}", answer.body),
+        }
+    }
+}

@@ -16,20 +16,44 @@ pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
 
 /// One CSV line including its LF, for streaming large reports row by row.
 pub fn row(values: &[String]) -> String {
-    let mut line = values.iter().map(|value| cell(value)).collect::<Vec<_>>().join(",");
-    line.push('\n');
+    let mut line = String::new();
+    push_row(&mut line, values.iter().map(String::as_str));
     line
+}
+
+/// Appends one CSV line (with its LF) to `out` without allocating per cell: the export path writes
+/// millions of these.
+pub fn push_row<'a>(out: &mut String, values: impl IntoIterator<Item = &'a str>) {
+    for (i, value) in values.into_iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        push_cell(out, value);
+    }
+    out.push('\n');
 }
 
 /// One field: a leading `'` defuses spreadsheet formulas, then quotes where legacy quoted
 /// (spaces) plus what CSV needs (comma, quote, CR, LF).
-fn cell(value: &str) -> String {
-    let neutral =
-        if value.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{value}") } else { value.to_string() };
-    if neutral.contains([' ', ',', '"', '\r', '\n']) {
-        format!("\"{}\"", neutral.replace('"', "\"\""))
+pub fn push_cell(out: &mut String, value: &str) {
+    let formula = value.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if value.contains([' ', ',', '"', '\r', '\n']) {
+        out.push('"');
+        if formula {
+            out.push('\'');
+        }
+        for c in value.chars() {
+            if c == '"' {
+                out.push('"');
+            }
+            out.push(c);
+        }
+        out.push('"');
     } else {
-        neutral
+        if formula {
+            out.push('\'');
+        }
+        out.push_str(value);
     }
 }
 
