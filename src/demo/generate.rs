@@ -92,7 +92,7 @@ impl Generator {
         let mut row = CdrRow {
             accountcode: code.clone(),
             amaflags: AMA_DOCUMENTATION,
-            te_id: s.tenant_id,
+            te_id: Some(s.tenant_id),
             linkedid: uniqueid.clone(),
             sequence: i64::try_from(self.seq).unwrap_or(0),
             direction: direction.to_string(),

@@ -187,7 +187,7 @@ fn parse_cdr(f: &[String], te_id: i64, local_time: bool) -> Result<CdrRow, Strin
         peeraccount,
         linkedid,
         sequence,
-        te_id,
+        te_id: Some(te_id),
         realsrc: f[1].clone(),
         firstdst: f[2].clone(),
         lastdst: f[2].clone(),
@@ -279,7 +279,7 @@ mod tests {
     #[test]
     fn a_record_maps_to_the_stored_layout() {
         let row = parse_cdr(&record(&[]), 7, false).unwrap();
-        assert_eq!((row.te_id, row.amaflags, row.duration, row.billsec), (7, 3, 64, 60));
+        assert_eq!((row.te_id, row.amaflags, row.duration, row.billsec), (Some(7), 3, 64, 60));
         assert_eq!(row.answer.as_deref(), Some("2026-01-02 03:04:09"));
         assert_eq!((row.realsrc.as_str(), row.firstdst.as_str(), row.direction.as_str()), ("101", "0212345678", "OUT"));
         let unanswered = parse_cdr(&record(&[(10, ""), (14, "NO ANSWER"), (15, "2")]), 7, false).unwrap();

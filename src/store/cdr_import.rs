@@ -50,46 +50,8 @@ pub const CDR_COLUMNS: &[&str] = &[
     "pincode",
 ];
 
-/// One CDR in the stored layout (times `YYYY-MM-DD HH:MM:SS` UTC; `answer` `None` when unanswered).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-#[allow(missing_docs)] // The fields are the `cdr` columns of the same names (migrations/*/0012_reporting.sql).
-pub struct CdrRow {
-    pub calldate: String,
-    pub answer: Option<String>,
-    pub end: String,
-    pub clid: String,
-    pub src: String,
-    pub dst: String,
-    pub dcontext: String,
-    pub channel: String,
-    pub dstchannel: String,
-    pub lastapp: String,
-    pub lastdata: String,
-    pub duration: i64,
-    pub billsec: i64,
-    pub disposition: String,
-    pub amaflags: i64,
-    pub accountcode: String,
-    pub uniqueid: String,
-    pub userfield: String,
-    pub linkedid: String,
-    pub peeraccount: String,
-    pub sequence: i64,
-    pub te_id: i64,
-    pub realsrc: String,
-    pub firstdst: String,
-    pub lastdst: String,
-    pub wherelanded: String,
-    pub whoanswered: String,
-    pub direction: String,
-    pub originateid: String,
-    pub prevuniqueid: String,
-    pub srccallid: String,
-    pub cc_cost: String,
-    pub cc_country: String,
-    pub cc_network: String,
-    pub pincode: String,
-}
+/// One CDR in the stored layout; the same row type the reads return (`id` is not written).
+pub use super::cdrs::CdrRow;
 
 impl CdrRow {
     /// The row's values in `CDR_COLUMNS` order.
@@ -117,7 +79,7 @@ impl CdrRow {
             t(self.linkedid),
             t(self.peeraccount),
             Value::Int(self.sequence),
-            Value::Int(self.te_id),
+            self.te_id.map_or(Value::Null, Value::Int),
             t(self.realsrc),
             t(self.firstdst),
             t(self.lastdst),
