@@ -384,7 +384,7 @@ impl CdrsApi {
         let filter = CdrFilter {
             from: from.0.map(stored),
             to: to.0.map(stored),
-            uniqueids: values(uniqueid.0).iter().map(|u| cdrs::normalize_uniqueid(u)).collect(),
+            uniqueids: values(uniqueid.0).iter().map(|u| crate::domain::call_id::stored_uniqueid(u)).collect(),
             linkedids: values(linkedid.0),
             sources: values(src.0),
             destinations: values(dst.0),

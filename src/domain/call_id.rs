@@ -42,6 +42,15 @@ impl CallId {
     }
 }
 
+/// A unique id as stored (`_` alias restored); text that is no unique id is returned trimmed, so a
+/// filter on it simply matches nothing.
+pub fn stored_uniqueid(raw: &str) -> String {
+    match CallId::parse(raw) {
+        Some(CallId::Unique(unique)) => unique,
+        _ => raw.trim().to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -127,7 +127,7 @@ fn list_param(call: &Call<'_>, name: &str) -> Vec<String> {
 fn common_filter(call: &Call<'_>) -> Option<CdrFilter> {
     let mut filter = CdrFilter {
         ids: list_param(call, "id").iter().map(|id| id.parse().unwrap_or(-1)).collect(),
-        uniqueids: list_param(call, "uniqueid").iter().map(|id| cdrs::normalize_uniqueid(id)).collect(),
+        uniqueids: list_param(call, "uniqueid").iter().map(|id| crate::domain::call_id::stored_uniqueid(id)).collect(),
         directions: list_param(call, "direction").iter().map(|d| d.to_ascii_uppercase()).collect(),
         phones: list_param(call, "phone"),
         ..CdrFilter::default()

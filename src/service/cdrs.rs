@@ -10,6 +10,7 @@ use tokio::sync::mpsc;
 use super::access::{self, Intent};
 use super::{Core, ServiceError, ServiceResult};
 use crate::auth::Principal;
+use crate::domain::call_id::{CallId, stored_uniqueid};
 use crate::store::cdrs::{self as store, CdrQuery, CdrRow};
 
 pub use crate::store::cdrs::WRITABLE_FIELDS;
@@ -160,29 +161,12 @@ pub async fn legs(core: &Core, principal: &Principal, tenant: &str, call_id: &st
     Ok(list(core, principal, CdrScope::Tenant(tenant), filter, None, MAX_PAGE).await?.items)
 }
 
-/// A filter for one call id: originate ids are 14 lowercase hex digits (CONTRACT §0.13), anything
-/// else is a uniqueid.
+/// A filter for one call id (`domain::call_id`: a unique id, `_` accepted for `.`, or an originate id).
 fn by_call_id(call_id: &str) -> ServiceResult<CdrFilter> {
-    let call_id = call_id.trim();
-    if call_id.is_empty() || call_id.len() > 150 {
-        return Err(ServiceError::NotFound("cdr"));
-    }
-    if call_id.len() == 14 && call_id.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
-        return Ok(CdrFilter { originateids: vec![call_id.to_string()], ..CdrFilter::default() });
-    }
-    Ok(CdrFilter { uniqueids: vec![normalize_uniqueid(call_id)], ..CdrFilter::default() })
-}
-
-/// Call unique ids are `<node>-<epoch>.<seq>`; legacy clients sometimes send `_` for the dot
-/// which is accepted.
-pub fn normalize_uniqueid(id: &str) -> String {
-    if id.contains('.') {
-        return id.to_string();
-    }
-    match id.rfind('_') {
-        Some(at) => format!("{}.{}", &id[..at], &id[at + 1..]),
-        None => id.to_string(),
-    }
+    Ok(match CallId::parse(call_id).ok_or(ServiceError::NotFound("cdr"))? {
+        CallId::Originate(id) => CdrFilter { originateids: vec![id], ..CdrFilter::default() },
+        CallId::Unique(id) => CdrFilter { uniqueids: vec![id], ..CdrFilter::default() },
+    })
 }
 
 /// Changes whitelisted fields (`userfield`, `accountcode`) of a call's CDRs in one transaction:
@@ -211,7 +195,7 @@ pub async fn set_fields(
             });
         }
     }
-    let uniqueid = normalize_uniqueid(uniqueid.trim());
+    let uniqueid = stored_uniqueid(uniqueid);
     let mut tx = core.db().begin().await?;
     for (field, value) in changes {
         if store::set_field(&mut tx, scope.tenant_id, &uniqueid, field, value, append).await? == 0 {
@@ -229,11 +213,11 @@ mod tests {
 
     #[test]
     fn call_ids() {
-        assert_eq!(normalize_uniqueid("srv01-1700000000_12"), "srv01-1700000000.12");
-        assert_eq!(normalize_uniqueid("srv01-1700000000.12"), "srv01-1700000000.12");
-        assert_eq!(normalize_uniqueid("plain"), "plain");
+        assert_eq!(stored_uniqueid("srv01-1700000000_12"), "srv01-1700000000.12");
+        assert_eq!(stored_uniqueid("srv01-1700000000.12"), "srv01-1700000000.12");
+        assert_eq!(stored_uniqueid("plain"), "plain");
         assert_eq!(by_call_id("0123456789abcd").unwrap().originateids, vec!["0123456789abcd".to_string()]);
-        assert_eq!(by_call_id("srv_1").unwrap().uniqueids, vec!["srv.1".to_string()]);
+        assert_eq!(by_call_id("srv_1-17_1").unwrap().uniqueids, vec!["srv_1-17.1".to_string()]);
         assert!(by_call_id(" ").is_err());
     }
 }
