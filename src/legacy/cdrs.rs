@@ -168,7 +168,7 @@ pub async fn info_cdrs(core: &Core, call: &Call<'_>) -> Answer {
         Format::Json | Format::Plain => None,
     };
     let writer: Box<dyn CdrWriter> = match (&template, format) {
-        (Some(text), _) => Box::new(TemplateWriter { text: text.clone() }),
+        (Some(text), _) => Box::new(TemplateWriter::new(text)),
         (None, Format::Json) => Box::new(JsonWriter { first: true, simple: false }),
         (None, Format::Plain) => Box::new(PlainWriter { simple: false }),
         (None, Format::Csv) => Box::new(DefaultCsvWriter { all_tenants: scope == CdrScope::AllTenants }),
@@ -378,26 +378,34 @@ impl CdrWriter for XmlWriter {
     }
 }
 
-/// Raw template output (§4): header once, the loop body per CDR, footer once.
+/// Raw template output (§4): header once, the loop body per CDR, footer once. Split once, not per row.
 struct TemplateWriter {
-    text: String,
+    header: String,
+    body: String,
+    footer: String,
 }
 
 impl TemplateWriter {
-    fn parts(&self) -> Template<'_> {
-        Template::parse(&self.text)
+    fn new(text: &str) -> TemplateWriter {
+        let parts = Template::parse(text);
+        TemplateWriter {
+            header: parts.header.to_string(),
+            body: parts.body.to_string(),
+            footer: parts.footer.to_string(),
+        }
     }
 }
 
 impl CdrWriter for TemplateWriter {
     fn header(&mut self, out: &mut String) {
-        out.push_str(self.parts().header);
+        out.push_str(&self.header);
     }
     fn row(&mut self, cdr: &Cdr, out: &mut String) {
-        out.push_str(&self.parts().row(&cdr_record(cdr, true)));
+        let parts = Template { header: "", body: &self.body, footer: "" };
+        out.push_str(&parts.row(&cdr_record(cdr, true)));
     }
     fn footer(&mut self, out: &mut String) {
-        out.push_str(self.parts().footer);
+        out.push_str(&self.footer);
     }
 }
 
