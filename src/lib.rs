@@ -10,6 +10,7 @@ pub mod demo;
 pub mod domain;
 pub mod import;
 pub mod legacy;
+pub mod pbx;
 pub mod service;
 pub mod store;
 pub mod streaming;
