@@ -99,6 +99,8 @@ impl Client {
             .await;
         let r = self.response().await;
         assert_eq!(r.get("Message"), Some("Authentication accepted"));
+        let booted = self.next().await.expect("FullyBooted");
+        assert_eq!(booted.get("Event"), Some("FullyBooted"));
     }
 }
 
