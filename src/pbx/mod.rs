@@ -3,4 +3,5 @@
 //! that says which tenant a channel, peer or device belongs to.
 
 pub mod ami;
+pub mod state;
 pub mod tenant;
