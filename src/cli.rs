@@ -148,6 +148,19 @@ pub struct ServeArgs {
     /// Where a generated first admin key is written (mode 0600).
     #[arg(long, env = "PBXGW_ADMIN_KEY_FILE", default_value = "data/admin-key.txt")]
     pub admin_key_file: PathBuf,
+    /// Asterisk nodes: `srv01=ami://user:secret@host:5038,srv02=...` (options `?auth=md5|plain`,
+    /// `secret_file=PATH`). Empty: no live PBX.
+    #[arg(long, env = "PBXGW_AMI_NODES", default_value = "", hide_env_values = true)]
+    pub ami_nodes: String,
+    /// Milliseconds one AMI action may take before it fails.
+    #[arg(long, env = "PBXGW_AMI_ACTION_TIMEOUT_MS", default_value_t = 10_000)]
+    pub ami_action_timeout_ms: u64,
+    /// Dialplan context of a tenant's calls (`{tenant}` = tenant code).
+    #[arg(long, env = "PBXGW_DIAL_CONTEXT", default_value = crate::pbx::settings::DEFAULT_CONTEXT)]
+    pub dial_context: String,
+    /// Device of an extension (`{number}`, `{tenant}`).
+    #[arg(long, env = "PBXGW_DEVICE_TEMPLATE", default_value = crate::pbx::settings::DEFAULT_DEVICE)]
+    pub device_template: String,
 }
 
 /// `keys` sub-commands.
@@ -258,7 +271,21 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
+fn pbx_settings(args: &ServeArgs) -> anyhow::Result<crate::pbx::settings::PbxSettings> {
+    use crate::pbx::settings::{Dialplan, PbxSettings};
+    let nodes =
+        crate::pbx::nodes::parse_nodes(&args.ami_nodes).map_err(|err| anyhow::anyhow!("PBXGW_AMI_NODES: {err}"))?;
+    let client = crate::pbx::ami::ClientOptions {
+        action_timeout: std::time::Duration::from_millis(args.ami_action_timeout_ms.max(1)),
+        ..Default::default()
+    };
+    let dialplan =
+        Dialplan { context: args.dial_context.clone(), device: args.device_template.clone(), ..Dialplan::default() };
+    Ok(PbxSettings { nodes, client, dialplan })
+}
+
 async fn serve(database_url: &str, dirs: crate::config::FileDirs, args: ServeArgs) -> anyhow::Result<()> {
+    let pbx = pbx_settings(&args)?;
     let config = Config {
         listen: args.listen,
         database_url: database_url.to_string(),
@@ -269,6 +296,7 @@ async fn serve(database_url: &str, dirs: crate::config::FileDirs, args: ServeArg
         license_expires: args.license_expires,
         idle_timeout: std::time::Duration::from_secs(args.idle_timeout_secs),
         dirs,
+        pbx,
     };
     let core = Core::start(config.clone()).await?;
     let bootstrap = args.bootstrap_admin_key.as_deref().filter(|k| !k.is_empty());

@@ -25,6 +25,8 @@ pub struct Config {
     pub idle_timeout: std::time::Duration,
     /// Directories of the files the PBX writes and the gateway serves.
     pub dirs: FileDirs,
+    /// The live PBX: AMI nodes, timeouts, dialplan naming.
+    pub pbx: crate::pbx::settings::PbxSettings,
 }
 
 /// Where the PBX's files live. Every path the gateway opens is resolved under one of these
@@ -85,6 +87,7 @@ impl Config {
             license_expires: None,
             idle_timeout: std::time::Duration::from_secs(defaults::IDLE_TIMEOUT_SECS),
             dirs: FileDirs::default_under_data(),
+            pbx: crate::pbx::settings::PbxSettings::default(),
         }
     }
 }

@@ -2,7 +2,7 @@
 //! integration tests and benchmarks of AMI clients.
 //!
 //! * [`Sim`] is a stateful node speaking the wire format recorded in
-//!   `/work/shared/ami-captures` (banner, login, lists, events...).
+//!   `tests/ami-captures` (copied from the recorded transcripts) (banner, login, lists, events...).
 //! * [`Replay`] replays one capture's server side with its exact TCP read
 //!   boundaries.
 //!

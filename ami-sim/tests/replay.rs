@@ -10,7 +10,7 @@ use ami_sim::wire::Parser;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-const CAPTURES: &str = "/work/shared/ami-captures";
+const CAPTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/ami-captures");
 
 fn capture(prefix: &str, ext: &str) -> PathBuf {
     let dir = std::fs::read_dir(CAPTURES).expect("captures directory");

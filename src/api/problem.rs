@@ -128,6 +128,8 @@ pub fn from_service(err: ServiceError, rest_field: fn(&str) -> &str) -> ApiError
             ApiError::invalid(field, format!("{field}: {message}"))
         }
         ServiceError::Conflict(_) => ApiError::new(S::CONFLICT, "conflict", detail),
+        ServiceError::PbxUnavailable(_) => ApiError::new(S::SERVICE_UNAVAILABLE, "pbx_unavailable", detail),
+        ServiceError::PbxRejected(_) => ApiError::new(S::CONFLICT, "pbx_rejected", detail),
         ServiceError::Unsupported(_) => ApiError::new(S::METHOD_NOT_ALLOWED, "method_not_allowed", detail),
         ServiceError::TenantNotEmpty => ApiError::new(
             S::CONFLICT,

@@ -45,6 +45,12 @@ pub enum ServiceError {
     /// A tenant that still owns objects cannot be deleted.
     #[error("tenant not empty")]
     TenantNotEmpty,
+    /// The PBX node needed for the call is down, reconnecting or not configured.
+    #[error("{0}")]
+    PbxUnavailable(String),
+    /// The PBX refused the action (Asterisk's own message, e.g. `No such channel`).
+    #[error("the PBX refused: {0}")]
+    PbxRejected(String),
     /// Bug or infrastructure failure.
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
@@ -82,6 +88,25 @@ impl From<sqlx::Error> for ServiceError {
 impl From<tokio::task::JoinError> for ServiceError {
     fn from(err: tokio::task::JoinError) -> Self {
         ServiceError::Internal(err.into())
+    }
+}
+
+impl From<crate::pbx::PbxError> for ServiceError {
+    fn from(err: crate::pbx::PbxError) -> Self {
+        use crate::pbx::PbxError;
+        match err {
+            PbxError::UnknownNode(node) => ServiceError::invalid("node", format!("unknown PBX node {node}")),
+            down @ (PbxError::Unavailable { .. } | PbxError::Timeout { .. }) => {
+                ServiceError::PbxUnavailable(down.to_string())
+            }
+            PbxError::Rejected { message, .. } => ServiceError::PbxRejected(message),
+        }
+    }
+}
+
+impl From<crate::pbx::ami::HeaderInjection> for ServiceError {
+    fn from(err: crate::pbx::ami::HeaderInjection) -> Self {
+        ServiceError::invalid(err.name.clone(), "must not contain line breaks")
     }
 }
 

@@ -162,13 +162,6 @@ fn request_hash(row: &FaxRow, document: &[u8]) -> String {
     hex::encode(hasher.finalize())
 }
 
-fn check_key(key: &str) -> ServiceResult<()> {
-    if key.is_empty() || key.len() > 255 || !key.bytes().all(|b| b.is_ascii_graphic()) {
-        return Err(ServiceError::invalid("Idempotency-Key", "must be 1-255 visible ASCII characters"));
-    }
-    Ok(())
-}
-
 fn replay(existing: FaxRow, hash: Option<&String>) -> SendOutcome {
     if existing.request_hash.as_ref() == hash { SendOutcome::Replayed(existing) } else { SendOutcome::KeyReused }
 }
@@ -192,7 +185,7 @@ pub async fn send(
 ) -> ServiceResult<SendOutcome> {
     let scope = access::tenant_scope(core, principal, tenant, Intent::Write).await?;
     if let Some(key) = idempotency_key {
-        check_key(key)?;
+        super::idempotency::check_key(key)?;
     }
     let mut row = validate(request)?;
     if let Some(key) = idempotency_key {

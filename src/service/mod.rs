@@ -15,6 +15,8 @@ pub mod extensions;
 pub mod faxes;
 pub mod files;
 pub mod flows;
+pub mod idempotency;
+pub mod live;
 pub mod login;
 pub mod lookup;
 pub mod media;
@@ -51,6 +53,7 @@ struct CoreInner {
     db: Db,
     jwt: JwtKeys,
     config: Config,
+    pbx: crate::pbx::Pbx,
 }
 
 /// Name under which a generated JWT secret is stored for all replicas.
@@ -70,7 +73,12 @@ impl Core {
             }
         };
         let jwt = JwtKeys::new(&secret);
-        Ok(Core { inner: Arc::new(CoreInner { db, jwt, config }) })
+        let pbx = if config.pbx.nodes.is_empty() {
+            crate::pbx::Pbx::none()
+        } else {
+            crate::pbx::Pbx::start(config.pbx.nodes.clone(), config.pbx.client.clone())
+        };
+        Ok(Core { inner: Arc::new(CoreInner { db, jwt, config, pbx }) })
     }
 
     /// The database.
@@ -84,6 +92,11 @@ impl Core {
     }
 
     /// The configuration.
+    /// The live PBX (every configured AMI node).
+    pub fn pbx(&self) -> &crate::pbx::Pbx {
+        &self.inner.pbx
+    }
+
     pub fn config(&self) -> &Config {
         &self.inner.config
     }

@@ -14,6 +14,7 @@ pub mod faxes;
 pub mod login_failures;
 pub mod media;
 pub mod objects;
+pub mod originates;
 pub mod phonebooks;
 pub mod queue_members;
 pub mod recordings;
@@ -207,6 +208,7 @@ fn migrator(backend: Backend) -> Migrator {
             (10, "sipregs_responsepaths", include_str!("../../migrations/sqlite/0010_sipregs_responsepaths.sql")),
             (11, "destination_targets", include_str!("../../migrations/sqlite/0011_destination_targets.sql")),
             (12, "reporting", include_str!("../../migrations/sqlite/0012_reporting.sql")),
+            (13, "live", include_str!("../../migrations/sqlite/0013_live.sql")),
         ],
         Backend::Postgres => &[
             (1, "foundation", include_str!("../../migrations/postgres/0001_foundation.sql")),
@@ -221,6 +223,7 @@ fn migrator(backend: Backend) -> Migrator {
             (10, "sipregs_responsepaths", include_str!("../../migrations/postgres/0010_sipregs_responsepaths.sql")),
             (11, "destination_targets", include_str!("../../migrations/postgres/0011_destination_targets.sql")),
             (12, "reporting", include_str!("../../migrations/postgres/0012_reporting.sql")),
+            (13, "live", include_str!("../../migrations/postgres/0013_live.sql")),
         ],
     };
     let migrations = sources

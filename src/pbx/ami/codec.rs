@@ -190,7 +190,10 @@ mod tests {
             let expected = all.matches("\r\n\r\n").count();
             let frames = decode_all(&chunks.iter().map(|c| c.as_bytes()).collect::<Vec<_>>());
             let name = path.display();
-            assert!(matches!(frames.first(), Some(Frame::Banner(b)) if b.starts_with("Asterisk Call Manager/")), "{name}");
+            assert!(
+                matches!(frames.first(), Some(Frame::Banner(b)) if b.starts_with("Asterisk Call Manager/")),
+                "{name}"
+            );
             assert_eq!(frames.len() - 1, expected, "{name}");
             for frame in &frames[1..] {
                 let Frame::Message(message) = frame else { panic!("{name}: a second banner") };

@@ -1,0 +1,101 @@
+//! A gateway wired to scripted Asterisk nodes (`ami-sim`): the fixture of every live-PBX test.
+
+use std::time::Duration;
+
+use ami_sim::{Sim, SimConfig};
+use pbx_gateway::pbx::nodes::{AuthMethod, NodeConfig, Secret};
+
+use crate::helpers::TestApp;
+
+/// The gateway and its nodes.
+pub struct LiveLab {
+    pub app: TestApp,
+    pub sims: Vec<Sim>,
+}
+
+/// Node names of a lab: `srv01`, `srv02`, ...
+pub fn node_name(index: usize) -> String {
+    format!("srv{:02}", index + 1)
+}
+
+/// The node configuration for a sim (MD5 login on odd nodes, plain on even ones: both are used).
+pub fn node_config(index: usize, sim: &Sim) -> NodeConfig {
+    let addr = sim.addr();
+    NodeConfig {
+        name: node_name(index),
+        host: addr.ip().to_string(),
+        port: addr.port(),
+        username: sim.config().username.clone(),
+        secret: Secret::new(sim.config().secret.clone()),
+        auth: if index % 2 == 0 { AuthMethod::Md5 } else { AuthMethod::Plain },
+    }
+}
+
+/// Sim configuration of node `index`.
+pub fn sim_config(index: usize) -> SimConfig {
+    SimConfig { node_name: node_name(index), ..SimConfig::default() }
+}
+
+impl LiveLab {
+    /// `nodes` sims and a gateway connected to all of them, synchronised.
+    pub async fn start(nodes: usize) -> LiveLab {
+        Self::start_with(nodes, |_, _| {}).await
+    }
+
+    /// Like [`LiveLab::start`], letting the test prepare each sim before the gateway connects.
+    pub async fn start_with(nodes: usize, prepare: impl Fn(usize, &Sim)) -> LiveLab {
+        let mut sims = Vec::new();
+        for index in 0..nodes {
+            let sim = Sim::start(sim_config(index)).await.expect("sim starts");
+            prepare(index, &sim);
+            sims.push(sim);
+        }
+        let configs: Vec<NodeConfig> = sims.iter().enumerate().map(|(i, sim)| node_config(i, sim)).collect();
+        let app = TestApp::spawn_with(|config| {
+            config.pbx.nodes = configs;
+            config.pbx.client.action_timeout = Duration::from_secs(2);
+            config.pbx.client.backoff_min = Duration::from_millis(50);
+            config.pbx.client.backoff_max = Duration::from_millis(200);
+        })
+        .await;
+        let lab = LiveLab { app, sims };
+        lab.wait_synced().await;
+        lab
+    }
+
+    /// Waits until every node is connected and synchronised (fails the test after 10 s).
+    pub async fn wait_synced(&self) {
+        self.wait_until("all nodes synchronised", || self.app.core.pbx().nodes().iter().all(|n| n.status().synced))
+            .await;
+    }
+
+    /// Polls `ready` every 10 ms for up to 10 s.
+    pub async fn wait_until(&self, what: &str, ready: impl Fn() -> bool) {
+        for _ in 0..1000 {
+            if ready() {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        panic!("timed out waiting until {what}");
+    }
+
+    /// A tenant with a read-write key and the given extensions; returns the key.
+    pub async fn tenant_with_extensions(&self, code: &str, numbers: &[&str]) -> String {
+        self.app.tenant(code).await;
+        let key = self.app.tenant_key(code, false).await;
+        for number in numbers {
+            self.app.extension(code, &key, number).await;
+        }
+        key
+    }
+
+    /// Every action the sims received with this name, in order.
+    pub fn sent(&self, action: &str) -> Vec<ami_sim::RecordedAction> {
+        self.sims
+            .iter()
+            .flat_map(|sim| sim.actions())
+            .filter(|recorded| recorded.get("Action").is_some_and(|a| a.eq_ignore_ascii_case(action)))
+            .collect()
+    }
+}
