@@ -76,13 +76,19 @@ pub async fn answer(core: &Core, request: &LegacyRequest, uploads: &[super::endp
         Err(text) => return Rendered::text(&output, text).into(),
     };
     let tenant = request.non_empty("tenant");
-    // A tenant key must name its own tenant on every call (CONTRACT §0.4, OBSERVED A-48).
+    // A tenant key must name its own tenant on every call (CONTRACT §0.4, OBSERVED A-48);
+    // COUNTCHANNELS says so in its own words.
     if principal.reach != Reach::Global {
+        let refusal = if command == Command::Other(ReqType::CountChannels) {
+            errors::WRONG_OR_MISSING_TENANT
+        } else {
+            errors::KEY_ERROR
+        };
         let Some(code) = tenant else {
-            return Rendered::text(&output, errors::KEY_ERROR).into();
+            return Rendered::text(&output, refusal).into();
         };
         if access::tenant_scope(core, &principal, code, access::Intent::Read).await.is_err() {
-            return Rendered::text(&output, errors::KEY_ERROR).into();
+            return Rendered::text(&output, refusal).into();
         }
     }
     let call = Call { request, output, principal, tenant, uploads };
@@ -126,6 +132,20 @@ async fn answer_rendered(core: &Core, call: &Call<'_>, command: Command) -> Rend
         Command::Other(ReqType::MediaFile) => super::media::get_audio(core, call).await,
         Command::Other(ReqType::Cdr) => super::cdrs::cdr(core, call).await,
         Command::Other(ReqType::ResponsePath) => super::response_path::answer(core, call).await,
+        Command::Other(ReqType::Dial) => super::live::dial(core, call).await,
+        Command::Other(ReqType::Hangup) => super::live::hangup(core, call).await,
+        Command::Other(ReqType::Transfer) => super::live::transfer(core, call, false).await,
+        Command::Other(ReqType::AtxTransfer) => super::live::transfer(core, call, true).await,
+        Command::Other(ReqType::Channel) => super::live::channel(core, call).await,
+        Command::Other(ReqType::Channels) => super::live::channels(core, call).await,
+        Command::Other(ReqType::CountChannels) => super::live::count_channels(core, call).await,
+        Command::Other(ReqType::CountCalls) => super::live::count_calls(core, call).await,
+        Command::Other(ReqType::GetCurrentCalls) => super::live::current_calls(core, call).await,
+        Command::Other(ReqType::Peers | ReqType::ChanSipPeers) => super::live::peers(core, call).await,
+        Command::Other(ReqType::CountPeers) => super::live::count_peers(core, call).await,
+        Command::Other(ReqType::Blfs) => super::live::blfs(core, call).await,
+        Command::Other(ReqType::Agent) => super::live::agent(core, call).await,
+        Command::Other(ReqType::QueueReset) => super::live::queue_reset(core, call).await,
         // Known reqtypes whose issues have not landed yet answer as unknown ones do.
         Command::Info(_) | Command::Other(_) | Command::Unknown => Rendered::empty(&call.output),
     }

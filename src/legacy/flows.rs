@@ -1,9 +1,7 @@
 //! FLOWS, SETFLOW, INFO FLOW and INFO variable (CONTRACT §1.3 rows 13-16).
 
-use pbx_compat::command::Format;
 use pbx_compat::record::LegacyRecord;
-use pbx_compat::render::{Rendered, plain};
-use serde_json::Value as Json;
+use pbx_compat::render::Rendered;
 
 use super::dispatch::{Call, error_text};
 use super::{action_result, records};
@@ -33,22 +31,8 @@ pub async fn list(core: &Core, call: &Call<'_>) -> Rendered {
         Ok(rows) => rows,
         Err(err) => return Rendered::text(&call.output, error_text(err)),
     };
-    if rows.is_empty() {
-        return Rendered::empty(&call.output);
-    }
     let records: Vec<LegacyRecord> = rows.iter().map(flows_record).collect();
-    match call.output.format {
-        Format::Json => Rendered::json(
-            &call.output,
-            &Json::Array(records.iter().map(LegacyRecord::to_json_with_positional_twins).collect()),
-        ),
-        Format::Plain => {
-            let body: String =
-                records.iter().map(|r| format!("{}\n", plain::doubled_line(&r.values_as_text()))).collect();
-            Rendered::text(&call.output, body)
-        }
-        Format::Xml | Format::Csv => Rendered::empty(&call.output),
-    }
+    records::doubled_list(&call.output, &records)
 }
 
 /// SETFLOW: `number` (flow number), `state` and/or `value`; answers P-ACT.

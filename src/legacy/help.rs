@@ -22,7 +22,7 @@ const SPECIAL_ACTIONS: [(&str, &str); 9] = [
 ];
 
 /// Reqtypes other than MANAGEDB served by this build, with their parameters.
-const REQTYPES: [&str; 23] = [
+const REQTYPES: &[&str] = &[
     "INFO info=EXTENSIONS [id=EX_ID] [number=NUMBER] | DIDS | QUEUES | BALANCE [start] [end] | FLOW id=FL_ID | variable id=FL_ID | voicemail id=MSG_ID | voicemailtranscript id=MSG_ID",
     "INFO info=CDRS [start] [end] [id] [uniqueid] [linkedid] [src] [firstdst] [direction] [phone] [template] (format=json|plain|csv|xml; tenant=% with the admin key)",
     "INFO info=SIMPLECDRS [start] [end] [id] [uniqueid] [calleridnum] [calleridname] [disposition] [direction] [whoanswered] [phone] | CALL id=UNIQUEID|ORIGINATEID",
@@ -46,6 +46,21 @@ const REQTYPES: [&str; 23] = [
     "VOICEMAIL action=list | messages mailbox=MAILBOX [folder=FOLDER] | message|markread|markunread|delete mailbox=MAILBOX msgid=MSG_ID",
     "CHECKAUTH username=USER password=PASSWORD  (admin key)",
     "AUTHTOKEN action=generate user=USER [validity=ONCE|YYYY-MM-DD HH:MM:SS] | action=reset user=USER  (admin key)",
+    "DIAL source|exten=EXTENSION|ACCOUNT dest|phone=NUMBER [account=EXT-TENANT|SOURCE] [var=NAME=VALUE ...] [dialtimeout=S] [timeout=S] [sourceclid] [destclid] [recording=yes|no|yeschange|nochange] [server=NODE] [autoanswer=yes] [nofollow=yes]",
+    "HANGUP channel=CHANNEL | extension=EXT-TENANT | number=EXTENSION | source=EXTENSION",
+    "TRANSFER channel=CHANNEL dest=NUMBER [extrachannel=CHANNEL]",
+    "ATXTRANSFER channel=CHANNEL dest=NUMBER",
+    "CHANNEL channel=CHANNEL|UNIQUEID [cache=no]",
+    "CHANNELS [nodename=NODE] [cache=no]  (admin key without tenant: every tenant)",
+    "COUNTCHANNELS [nodename=NODE] [cache=no]  (admin key without tenant: every tenant)",
+    "COUNTCALLS [cache=no]",
+    "GETCURRENTCALLS phone=EXTENSION [multiple=yes]",
+    "PEERS [nodename=NODE]  (alias CHANSIPPEERS)",
+    "COUNTPEERS [nodename=NODE]",
+    "BLFS",
+    "INFO info=EXTSTATE ext=EXTENSION | REGSTATE ext=EXTENSION",
+    "AGENT action=pause|unpause|listqueues|del extension=EXT-TENANT|EXTENSION [queue=QU_ID|ALL] [queuenumber=NUMBER] [pausereason]",
+    "QUEUERESET queueid=QU_ID",
 ];
 
 /// The HELP page. It lists exactly the operations the dispatcher serves.

@@ -41,6 +41,8 @@ async fn rendered(core: &Core, call: &Call<'_>, kind: &InfoKind) -> Rendered {
         InfoKind::Other(kind) if kind == "CALL" => super::cdrs::info_call(core, call).await,
         InfoKind::Other(kind) if kind == "QUEUELOGS" => super::report_logs::queue_logs(core, call).await,
         InfoKind::Other(kind) if kind == "IVRLOGS" => super::report_logs::ivr_logs(core, call).await,
+        InfoKind::Other(kind) if kind == "EXTSTATE" => super::live::info_extstate(core, call).await,
+        InfoKind::Other(kind) if kind == "REGSTATE" => super::live::info_regstate(core, call).await,
         InfoKind::Other(_) | InfoKind::Missing => Rendered::empty(&call.output),
     }
 }

@@ -15,6 +15,7 @@ pub mod files;
 pub mod flows;
 pub mod help;
 pub mod info;
+pub mod live;
 pub mod managedb;
 pub mod media;
 pub mod phonebook;

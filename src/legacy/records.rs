@@ -72,3 +72,48 @@ fn shown(kind: FieldKind, value: &Value) -> LegacyValue {
 fn blank(value: &Value) -> LegacyValue {
     if *value == Value::Null { LegacyValue::Null } else { LegacyValue::from("") }
 }
+
+/// The BLFS/FLOWS answer: json records with positional twins, plain lines with every value twice
+/// nothing for xml/csv or no records.
+pub fn doubled_list(
+    output: &pbx_compat::command::OutputOptions,
+    records: &[LegacyRecord],
+) -> pbx_compat::render::Rendered {
+    use pbx_compat::command::Format;
+    use pbx_compat::render::{Rendered, plain};
+    if records.is_empty() {
+        return Rendered::empty(output);
+    }
+    match output.format {
+        Format::Json => Rendered::json(
+            output,
+            &serde_json::Value::Array(records.iter().map(LegacyRecord::to_json_with_positional_twins).collect()),
+        ),
+        Format::Plain => {
+            let body: String =
+                records.iter().map(|r| format!("{}\n", plain::doubled_line(&r.values_as_text()))).collect();
+            Rendered::text(output, body)
+        }
+        Format::Xml | Format::Csv => Rendered::empty(output),
+    }
+}
+
+/// A list answer: a json array of records, or a plain table under `header`; nothing for xml/csv.
+pub fn table_or_array(
+    output: &pbx_compat::command::OutputOptions,
+    header: &[&str],
+    records: &[LegacyRecord],
+) -> pbx_compat::render::Rendered {
+    use pbx_compat::command::Format;
+    use pbx_compat::render::{Rendered, plain};
+    match output.format {
+        Format::Json => {
+            Rendered::json(output, &serde_json::Value::Array(records.iter().map(LegacyRecord::to_json).collect()))
+        }
+        Format::Plain => {
+            let rows: Vec<Vec<String>> = records.iter().map(LegacyRecord::values_as_text).collect();
+            Rendered::text(output, plain::table(header, &rows))
+        }
+        Format::Xml | Format::Csv => Rendered::empty(output),
+    }
+}

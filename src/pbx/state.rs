@@ -223,6 +223,9 @@ pub struct ExtensionState {
     pub status_text: String,
     /// Tenant of the first hint device that has one, else the context if it is a tenant code.
     pub tenant: Option<String>,
+    /// When this state was learnt (the list load or the last ExtensionStatus that changed it).
+    #[serde(skip)]
+    pub since: SystemTime,
 }
 
 /// A member of a queue.
@@ -446,7 +449,7 @@ impl NodeState {
     pub fn load_extension_states(&mut self, items: &[Message]) {
         self.extensions.clear();
         for item in items.iter().filter(|item| item.event() == Some("ExtensionStatus")) {
-            let state = extension_state(item);
+            let state = extension_state(item, SystemTime::now());
             self.extensions.insert((state.exten.clone(), state.context.clone()), state);
         }
     }
@@ -574,9 +577,10 @@ impl NodeState {
             "Hangup" => self.hangup(event),
             "DeviceStateChange" => self.device_state_change(event),
             "ExtensionStatus" => {
-                let state = extension_state(event);
+                let state = extension_state(event, now);
                 let key = (state.exten.clone(), state.context.clone());
-                if self.extensions.get(&key) == Some(&state) {
+                // Asterisk repeats states; only a real change moves `since`.
+                if self.extensions.get(&key).is_some_and(|old| ExtensionState { since: now, ..old.clone() } == state) {
                     return Vec::new();
                 }
                 let change = LiveChange::ExtensionState {
@@ -979,7 +983,7 @@ fn new_peer(endpoint: &str) -> Peer {
     }
 }
 
-fn extension_state(message: &Message) -> ExtensionState {
+fn extension_state(message: &Message, since: SystemTime) -> ExtensionState {
     let (hint, context) = (message.text("Hint"), message.text("Context"));
     // Hints may list several devices joined by `&`.
     let tenant = hint
@@ -994,6 +998,7 @@ fn extension_state(message: &Message) -> ExtensionState {
         status: message.text("Status").trim().parse().unwrap_or(-1),
         status_text: message.text("StatusText").to_string(),
         tenant,
+        since,
     }
 }
 

@@ -1,6 +1,6 @@
 //! Do-not-disturb per extension (legacy DND reqtype, REST `dnd/{number}`). The state lives on the
-//! extension row's legacy `ex_dnd` column (`on` or empty), which the dialplan reads; telling a live
-//! PBX about a change is the job of [`pbx_hook_dnd_changed`], filled in by the live-PBX issue.
+//! extension row's legacy `ex_dnd` column (`on` or empty); every change is then mirrored into the
+//! nodes' AstDB and device state (`service::live::devices`).
 
 use super::access::{self, Intent};
 use super::extensions::EXTENSION;
@@ -54,15 +54,8 @@ pub async fn set(
     }
     tx.commit().await?;
     let dnd = Dnd { extension_id: row.id, number: row.text("ex_number").to_string(), on };
-    pbx_hook_dnd_changed(&scope.code, &dnd);
+    super::live::devices::push_dnd(core, &scope.code, &dnd.number, dnd.on).await;
     Ok(dnd)
-}
-
-/// Hook point for the live-PBX port: after a committed change, the PBX is to learn the new state
-/// (Asterisk: `DEVICE_STATE`/`database put DND <user>` on every node). Nothing is pushed until that
-/// issue lands; the stored column is authoritative either way.
-fn pbx_hook_dnd_changed(tenant_code: &str, dnd: &Dnd) {
-    tracing::debug!(tenant = tenant_code, number = %dnd.number, on = dnd.on, "DND changed; no PBX push yet");
 }
 
 #[cfg(test)]

@@ -80,5 +80,8 @@ pub async fn update_state(
     if let Some(value) = value {
         input.insert("fl_value".into(), value.into());
     }
-    objects::update(core, principal, &FlowRules, Some(tenant), id, &input).await
+    let row = objects::update(core, principal, &FlowRules, Some(tenant), id, &input).await?;
+    super::live::devices::push_flow(core, tenant, row.text("fl_number"), row.text("fl_state"), row.text("fl_value"))
+        .await;
+    Ok(row)
 }

@@ -90,6 +90,19 @@ async fn target(
     Ok(Target { tenant_id: scope.tenant_id, tenant_code: scope.code, queue })
 }
 
+/// The id of a tenant's queue named by id or number; `NotFound("queue")` otherwise.
+pub async fn queue_id(
+    conn: &mut AnyConnection,
+    scope: &super::access::TenantScope,
+    queue: QueueRef<'_>,
+) -> ServiceResult<i64> {
+    let row = match queue {
+        QueueRef::Id(id) => store::get(conn, &QUEUE, Some(scope.tenant_id), id).await?,
+        QueueRef::Number(number) => first(conn, &QUEUE, scope.tenant_id, "qu_number", number).await?,
+    };
+    row.map(|row| row.id).ok_or(ServiceError::NotFound("queue"))
+}
+
 async fn first(
     conn: &mut AnyConnection,
     def: &'static crate::domain::object::ObjectDef,
@@ -161,6 +174,15 @@ pub async fn put(
         .find(|m| m.extension_id == ext.id)
         .ok_or(ServiceError::NotFound("queue member"))?;
     tx.commit().await?;
+    super::live::queues::push_added(
+        core,
+        t.queue.id,
+        &member.interface,
+        &member.username,
+        member.penalty,
+        member.paused,
+    )
+    .await;
     Ok((member, created))
 }
 
@@ -175,10 +197,15 @@ pub async fn remove(
     let mut tx = core.db().begin().await?;
     let t = target(core, principal, tenant, queue, Intent::Write, &mut tx).await?;
     let ext = extension(&mut tx, &t, ext).await?;
-    if !members::remove(&mut tx, t.tenant_id, t.queue.id, ext.id).await? {
-        return Err(ServiceError::NotFound("queue member"));
-    }
+    let interface = members::list(&mut tx, t.tenant_id, t.queue.id)
+        .await?
+        .into_iter()
+        .find(|m| m.extension_id == ext.id)
+        .map(|m| m.interface)
+        .ok_or(ServiceError::NotFound("queue member"))?;
+    members::remove(&mut tx, t.tenant_id, t.queue.id, ext.id).await?;
     tx.commit().await?;
+    super::live::queues::push_removed(core, t.queue.id, &interface).await;
     Ok(())
 }
 
@@ -186,8 +213,12 @@ pub async fn remove(
 pub async fn clear(core: &Core, principal: &Principal, tenant: &str, queue: QueueRef<'_>) -> ServiceResult<u64> {
     let mut tx = core.db().begin().await?;
     let t = target(core, principal, tenant, queue, Intent::Write, &mut tx).await?;
+    let before = members::list(&mut tx, t.tenant_id, t.queue.id).await?;
     let removed = members::clear(&mut tx, t.tenant_id, t.queue.id).await?;
     tx.commit().await?;
+    for member in &before {
+        super::live::queues::push_removed(core, t.queue.id, &member.interface).await;
+    }
     Ok(removed)
 }
 

@@ -21,6 +21,8 @@ pub struct Member {
     pub kind: String,
     /// Legacy order within the queue.
     pub order: i64,
+    /// Asterisk interface, e.g. `PJSIP/100-ACME`.
+    pub interface: String,
 }
 
 /// What to store for a member.
@@ -49,7 +51,7 @@ pub struct MemberRow<'a> {
 /// Members of a queue, by order then extension number.
 pub async fn list(conn: &mut AnyConnection, tenant_id: i64, queue_id: i64) -> StoreResult<Vec<Member>> {
     let rows = sqlx::query(
-        "SELECT m.qm_ex_id, e.ex_number, m.membername, m.penalty, m.paused, m.qm_type, m.qm_order \
+        "SELECT m.qm_ex_id, e.ex_number, m.membername, m.penalty, m.paused, m.qm_type, m.qm_order, m.interface \
          FROM queue_members m JOIN ex_extensions e ON e.ex_id = m.qm_ex_id \
          WHERE m.qm_te_id = $1 AND m.qm_qu_id = $2 ORDER BY m.qm_order, e.ex_number, m.qm_ex_id",
     )
@@ -67,6 +69,7 @@ pub async fn list(conn: &mut AnyConnection, tenant_id: i64, queue_id: i64) -> St
                 paused: r.try_get::<i64, _>(4)? != 0,
                 kind: r.try_get(5)?,
                 order: r.try_get(6)?,
+                interface: r.try_get(7)?,
             })
         })
         .collect()
@@ -130,6 +133,74 @@ pub async fn clear(conn: &mut AnyConnection, tenant_id: i64, queue_id: i64) -> S
         .bind(queue_id)
         .execute(&mut *conn)
         .await?;
+    Ok(result.rows_affected())
+}
+
+/// One queue an extension is a member of (AGENT listqueues).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Membership {
+    /// `qu_id` (Asterisk's queue name).
+    pub queue_id: i64,
+    /// `qu_name`.
+    pub queue_name: String,
+    /// Asterisk interface.
+    pub interface: String,
+    /// Stored pause flag.
+    pub paused: bool,
+    /// Penalty.
+    pub penalty: i64,
+    /// Legacy member type.
+    pub kind: String,
+}
+
+/// The memberships of one extension, optionally in one queue only, by queue id.
+pub async fn memberships(
+    conn: &mut AnyConnection,
+    tenant_id: i64,
+    extension_id: i64,
+    queue_id: Option<i64>,
+) -> StoreResult<Vec<Membership>> {
+    let rows = sqlx::query(
+        "SELECT m.qm_qu_id, q.qu_name, m.interface, m.paused, m.penalty, m.qm_type \
+         FROM queue_members m JOIN qu_queues q ON q.qu_id = m.qm_qu_id \
+         WHERE m.qm_te_id = $1 AND m.qm_ex_id = $2 AND ($3 = 0 OR m.qm_qu_id = $3) ORDER BY m.qm_qu_id",
+    )
+    .bind(tenant_id)
+    .bind(extension_id)
+    .bind(queue_id.unwrap_or(0))
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Membership {
+                queue_id: r.try_get(0)?,
+                queue_name: r.try_get(1)?,
+                interface: r.try_get(2)?,
+                paused: r.try_get::<i64, _>(3)? != 0,
+                penalty: r.try_get(4)?,
+                kind: r.try_get(5)?,
+            })
+        })
+        .collect()
+}
+
+/// Sets the pause flag of an extension's memberships (one queue or all); returns how many.
+pub async fn set_paused(
+    conn: &mut AnyConnection,
+    tenant_id: i64,
+    extension_id: i64,
+    queue_id: Option<i64>,
+    paused: bool,
+) -> StoreResult<u64> {
+    let result = sqlx::query(
+        "UPDATE queue_members SET paused = $1 WHERE qm_te_id = $2 AND qm_ex_id = $3 AND ($4 = 0 OR qm_qu_id = $4)",
+    )
+    .bind(i64::from(paused))
+    .bind(tenant_id)
+    .bind(extension_id)
+    .bind(queue_id.unwrap_or(0))
+    .execute(&mut *conn)
+    .await?;
     Ok(result.rows_affected())
 }
 

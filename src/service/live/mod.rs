@@ -103,3 +103,22 @@ impl<T> PerNode<T> {
         Err(ServiceError::PbxUnavailable(reasons.join("; ")))
     }
 }
+
+/// Sends `action` to every configured node (in parallel) and returns each node's outcome. For
+/// changes the database already holds (membership, DND, flows): a node that is down reads the
+/// stored state when it comes back, so callers log failures rather than fail.
+pub async fn on_every_node(core: &Core, action: &crate::pbx::ami::Action) -> Vec<PerNode<crate::pbx::ami::Message>> {
+    let sends = core.pbx().nodes().iter().map(|node| async move {
+        PerNode { node: node.name().to_string(), value: node.send(action).await.map_err(ServiceError::from) }
+    });
+    futures_util::future::join_all(sends).await
+}
+
+/// Pushes a stored change to every node, logging (not returning) per-node failures.
+pub async fn push_to_every_node(core: &Core, action: &crate::pbx::ami::Action) {
+    for outcome in on_every_node(core, action).await {
+        if let Err(err) = outcome.value {
+            tracing::warn!(node = %outcome.node, action = action.name(), error = %err, "live push failed; the node keeps the stored state until it reloads");
+        }
+    }
+}
