@@ -6,7 +6,9 @@
 #   make test-pg      the integration suite against PostgreSQL (PG_URL), a fresh database per test
 #   make spec         regenerate api-spec/openapi.yaml (a test fails when the committed copy drifts)
 #   make lint         rustfmt check + clippy with warnings denied
-#   make bench        CDR CSV export of 1,000,000 rows vs psql \copy (BENCH_ROWS=N to change)
+#   make bench        bench-live, then bench-cdr
+#   make bench-live   COUNTCHANNELS/CHANNELS p99 with 10,000 live channels on 3 scripted nodes, vs a bare handler
+#   make bench-cdr    CDR CSV export of 1,000,000 rows vs psql \copy (BENCH_ROWS=N to change)
 #   make clean-data   remove ./data (local SQLite file, first-start admin key file)
 
 SHELL := bash
@@ -22,10 +24,10 @@ PG_HOST ?= 127.0.0.1
 PG_PORT ?= 5432
 PG_URL ?= postgres://postgres@$(PG_HOST):$(PG_PORT)/test
 
-.PHONY: help run test test-sqlite test-pg spec lint bench clean-data
+.PHONY: help run test test-sqlite test-pg spec lint bench bench-live bench-cdr clean-data
 
 help:
-	@echo 'targets: run test test-sqlite test-pg spec lint bench clean-data'
+	@echo 'targets: run test test-sqlite test-pg spec lint bench bench-live bench-cdr clean-data'
 	@echo '  make run    serve on 127.0.0.1:8080 (SQLite file data/pbx-gateway.db)'
 	@echo '  make test   test-sqlite then test-pg (PostgreSQL at $(PG_HOST):$(PG_PORT))'
 
@@ -55,6 +57,13 @@ lint:
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 
 bench:
+	$(MAKE) --no-print-directory bench-live
+	$(MAKE) --no-print-directory bench-cdr
+
+bench-live:
+	$(CARGO) bench --bench live_channels
+
+bench-cdr:
 	PG_HOST='$(PG_HOST)' PG_PORT='$(PG_PORT)' scripts/ensure-postgres.sh
 	PG_URL='$(PG_URL)' scripts/bench-cdr-export.sh $(BENCH_ROWS)
 

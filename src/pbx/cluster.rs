@@ -4,7 +4,7 @@
 //! lost. While a node is down its state is empty and reads of it answer "unavailable".
 
 use std::sync::{Arc, RwLock};
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 use serde::Serialize;
 use tokio::sync::{broadcast, mpsc};
@@ -258,13 +258,7 @@ async fn follow(node: Arc<Node>, mut signals: mpsc::Receiver<Signal>, changes: b
                 None => break,
                 Some(Signal::Connected) => {
                     held = Some(Vec::new());
-                    let node = node.clone();
-                    let done = synced_tx.clone();
-                    // The lists are read in their own task: this one must keep draining events, or
-                    // a busy node would fill the queue and stall the session reading the lists.
-                    tokio::spawn(async move {
-                        let _ = done.send(synchronise(&node).await).await;
-                    });
+                    start_sync(&node, &synced_tx, Duration::ZERO);
                 }
                 Some(Signal::Event(event)) => match held.as_mut() {
                     Some(held) => held.push(event),
@@ -287,11 +281,30 @@ async fn follow(node: Arc<Node>, mut signals: mpsc::Receiver<Signal>, changes: b
                         node.synced.store(true, std::sync::atomic::Ordering::Release);
                         tracing::info!(node = %node.name, at = ?SystemTime::now(), "live state synchronised");
                     }
-                    Err(err) => tracing::warn!(node = %node.name, error = %err, "live state sync failed; waiting for reconnect"),
+                    Err(err) => {
+                        // Still connected (e.g. one list timed out): try again, holding events meanwhile.
+                        tracing::warn!(node = %node.name, error = %err, "live state sync failed; retrying");
+                        held = Some(events);
+                        start_sync(&node, &synced_tx, SYNC_RETRY);
+                    }
                 }
             }
         }
     }
+}
+
+/// Delay before a failed synchronisation is tried again.
+const SYNC_RETRY: Duration = Duration::from_secs(1);
+
+/// Reads the lists in their own task: the state task must keep draining events, or a busy node
+/// would fill the queue and stall the session that is reading the lists.
+fn start_sync(node: &Arc<Node>, done: &mpsc::Sender<Result<NodeState, PbxError>>, delay: Duration) {
+    let node = node.clone();
+    let done = done.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(delay).await;
+        let _ = done.send(synchronise(&node).await).await;
+    });
 }
 
 fn publish(node: &Node, changes: &broadcast::Sender<Arc<NodeChange>>, event: &Message) {

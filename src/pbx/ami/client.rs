@@ -443,3 +443,159 @@ fn route(pending: &Mutex<HashMap<String, Pending>>, message: Message) -> Option<
         _ => (message.kind() == Kind::Event).then_some(message),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pbx::nodes::Secret;
+    use ami_sim::{ChannelSpec, Replay, Sim, SimConfig};
+
+    fn config(addr: std::net::SocketAddr, secret: &str, auth: AuthMethod) -> NodeConfig {
+        NodeConfig {
+            name: "srv01".into(),
+            host: addr.ip().to_string(),
+            port: addr.port(),
+            username: "gateway".into(),
+            secret: Secret::new(secret),
+            auth,
+        }
+    }
+
+    fn quick() -> ClientOptions {
+        ClientOptions {
+            connect_timeout: Duration::from_secs(2),
+            action_timeout: Duration::from_millis(500),
+            backoff_min: Duration::from_millis(20),
+            backoff_max: Duration::from_millis(100),
+        }
+    }
+
+    async fn next_signal(signals: &mut mpsc::Receiver<Signal>) -> Signal {
+        tokio::time::timeout(Duration::from_secs(5), signals.recv()).await.expect("a signal in time").expect("open")
+    }
+
+    async fn connected(addr: std::net::SocketAddr, auth: AuthMethod) -> (AmiClient, mpsc::Receiver<Signal>) {
+        let (tx, mut signals) = mpsc::channel(1024);
+        let client = AmiClient::spawn(config(addr, "gatewaysecret", auth), quick(), tx);
+        assert!(matches!(next_signal(&mut signals).await, Signal::Connected));
+        (client, signals)
+    }
+
+    #[tokio::test]
+    async fn logs_in_with_md5_and_plain_and_multiplexes_many_actions_over_split_reads() {
+        let sim = Sim::start(SimConfig { fragment: true, ..SimConfig::default() }).await.expect("sim");
+        for auth in [AuthMethod::Md5, AuthMethod::Plain] {
+            let (client, _signals) = connected(sim.addr(), auth).await;
+            assert_eq!(client.health().banner.as_deref(), Some("Asterisk Call Manager/13.0.0"));
+            let pings = (0..50).map(|_| {
+                let client = client.clone();
+                async move { client.send(&Action::new("Ping")).await }
+            });
+            let answers = futures_util::future::join_all(pings).await;
+            let mut ids: Vec<String> = answers
+                .into_iter()
+                .map(|answer| answer.expect("pong").action_id().expect("echoed").to_string())
+                .collect();
+            ids.sort();
+            ids.dedup();
+            assert_eq!(ids.len(), 50, "every ping got its own answer");
+            client.shutdown().await;
+        }
+        let logins: Vec<_> = sim.actions().into_iter().filter(|a| a.get("Action") == Some("Login")).collect();
+        assert_eq!(logins[0].get("AuthType"), Some("MD5"));
+        assert!(logins[0].get("Secret").is_none(), "MD5 login never sends the secret");
+        assert_eq!(logins[1].get("Secret"), Some("gatewaysecret"));
+        assert!(sim.actions().iter().any(|a| a.get("Action") == Some("Logoff")), "shutdown logs off");
+    }
+
+    #[tokio::test]
+    async fn lists_collect_their_items_and_errors_before_a_list_have_none() {
+        let sim = Sim::start(SimConfig::default()).await.expect("sim");
+        sim.add_channels_bulk(3, |i| ChannelSpec {
+            name: format!("PJSIP/10{i}-DEMO-0000000{i}"),
+            ..Default::default()
+        });
+        let (client, _signals) = connected(sim.addr(), AuthMethod::Md5).await;
+        let (response, items) = client.send_list(&Action::new("CoreShowChannels")).await.expect("list");
+        assert!(response.starts_list());
+        assert_eq!(items.len(), 3);
+        assert!(items.iter().all(|item| item.event() == Some("CoreShowChannel")));
+        let missing =
+            Action::new("DBGet").header("Family", "DND").and_then(|a| a.header("Key", "nope")).expect("valid");
+        let (response, items) = client.send_list(&missing).await.expect("answer");
+        assert_eq!(response.message_text(), "Database entry not found");
+        assert!(items.is_empty());
+    }
+
+    #[tokio::test]
+    async fn unsolicited_events_reach_the_consumer_and_list_items_do_not() {
+        let sim = Sim::start(SimConfig::default()).await.expect("sim");
+        let (client, mut signals) = connected(sim.addr(), AuthMethod::Plain).await;
+        client.send_list(&Action::new("DeviceStateList")).await.expect("list");
+        sim.add_channel(ChannelSpec { name: "PJSIP/103-DEMO-00000001".into(), ..Default::default() });
+        loop {
+            match next_signal(&mut signals).await {
+                Signal::Event(event) if event.event() == Some("Newchannel") => break,
+                Signal::Event(event) => assert_ne!(event.event(), Some("DeviceStateChange"), "a list item leaked"),
+                other => panic!("unexpected {other:?}"),
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn refused_login_and_down_nodes_fail_fast() {
+        let sim = Sim::start(SimConfig::default()).await.expect("sim");
+        let (tx, _signals) = mpsc::channel(16);
+        let client = AmiClient::spawn(config(sim.addr(), "wrong", AuthMethod::Md5), quick(), tx);
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        let health = client.health();
+        assert!(!health.connected);
+        assert!(health.last_error.as_deref().is_some_and(|e| e.contains("Authentication failed")), "{health:?}");
+        let started = std::time::Instant::now();
+        assert!(matches!(client.send(&Action::new("Ping")).await, Err(ClientError::Unavailable(_))));
+        assert!(started.elapsed() < Duration::from_millis(100), "no waiting on a node that is down");
+        client.shutdown().await;
+    }
+
+    #[tokio::test]
+    async fn a_silent_node_times_out_and_a_dropped_one_reconnects() {
+        let sim = Sim::start(SimConfig::default()).await.expect("sim");
+        let (client, mut signals) = connected(sim.addr(), AuthMethod::Md5).await;
+        sim.stall(true);
+        assert_eq!(client.send(&Action::new("Ping")).await, Err(ClientError::Timeout("Ping".into())));
+        sim.stall(false);
+        sim.drop_connections();
+        loop {
+            match next_signal(&mut signals).await {
+                Signal::Disconnected => break,
+                Signal::Event(_) => {}
+                Signal::Connected => panic!("connected before the drop was seen"),
+            }
+        }
+        assert!(matches!(next_signal(&mut signals).await, Signal::Connected));
+        assert_eq!(client.health().reconnects, 1);
+        assert!(client.send(&Action::new("Ping")).await.expect("pong after reconnect").is_success());
+    }
+
+    fn capture(name: &str) -> std::path::PathBuf {
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/ami-captures").join(format!("{name}.jsonl"))
+    }
+
+    /// The captures' real read boundaries and pipelining (33: three actions in one write).
+    #[tokio::test]
+    async fn replayed_captures_are_understood() {
+        let replay = Replay::start(capture("33-pipelined-actions")).await.expect("replay");
+        let (client, _signals) = connected(replay.addr(), AuthMethod::Plain).await;
+        let ping = Action::new("Ping");
+        let get = Action::new("DBGet").header("Family", "DND").and_then(|a| a.header("Key", "nope")).expect("valid");
+        let list = Action::new("CoreShowChannels");
+        let (pong, missing, channels) = tokio::join!(client.send(&ping), client.send(&get), client.send_list(&list));
+        assert_eq!(pong.expect("pong").get("Ping"), Some("Pong"));
+        assert_eq!(missing.expect("answer").message_text(), "Database entry not found");
+        assert!(channels.expect("list").1.is_empty());
+
+        let replay = Replay::start(capture("04-login-md5-ok")).await.expect("replay");
+        let (client, _signals) = connected(replay.addr(), AuthMethod::Md5).await;
+        assert!(client.health().connected);
+    }
+}
