@@ -10,7 +10,17 @@ use super::security::Auth;
 use crate::service::Core;
 use crate::service::lookup::ExtensionRef;
 use crate::service::queue_members::{self as service, MemberChange, QueueRef};
+use crate::service::live::queues::{self, AgentQueues};
 use crate::store::queue_members::Member;
+
+/// A member's pause state.
+#[derive(Debug, Object)]
+pub struct MemberPause {
+    /// Paused members get no queue calls.
+    pub paused: bool,
+    /// Why (break, lunch...), shown in the queue log; ignored when unpausing. At most 80 characters.
+    pub reason: Option<String>,
+}
 
 /// A queue member.
 #[derive(Debug, Object)]
@@ -119,6 +129,30 @@ impl QueueMembersApi {
                 .await?;
         let member = Json(QueueMember::from(member));
         Ok(if created { MemberPut::Created(member) } else { MemberPut::Updated(member) })
+    }
+
+    /// Pause or unpause a member: stored, then pushed to every PBX node (`QueuePause` with the reason,
+    /// which the queue log and wallboards show). 404 when the extension is not a member.
+    #[oai(
+        path = "/v1/tenants/:code/queues/:id/members/:extension_id/pause",
+        method = "put",
+        operation_id = "pause_queue_member"
+    )]
+    async fn pause(
+        &self,
+        auth: Auth,
+        code: Path<String>,
+        id: Path<i64>,
+        extension_id: Path<i64>,
+        body: Json<MemberPause>,
+    ) -> ApiResult<Json<MemberPause>> {
+        let principal = auth.principal(&self.core).await?;
+        let MemberPause { paused, reason } = body.0;
+        let reason = reason.filter(|r| !r.is_empty() && paused);
+        let queue = AgentQueues::One(QueueRef::Id(id.0));
+        let ext = ExtensionRef::Id(extension_id.0);
+        queues::set_paused(&self.core, &principal, &code, ext, queue, paused, reason.as_deref()).await?;
+        Ok(Json(MemberPause { paused, reason }))
     }
 
     /// Remove an extension from a queue.

@@ -174,15 +174,7 @@ pub async fn put(
         .find(|m| m.extension_id == ext.id)
         .ok_or(ServiceError::NotFound("queue member"))?;
     tx.commit().await?;
-    super::live::queues::push_added(
-        core,
-        t.queue.id,
-        &member.interface,
-        &member.username,
-        member.penalty,
-        member.paused,
-    )
-    .await;
+    super::live::queues::push_member(core, t.queue.id, &member, created).await;
     Ok((member, created))
 }
 

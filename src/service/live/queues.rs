@@ -17,19 +17,38 @@ fn queue_name(queue_id: i64) -> String {
     queue_id.to_string()
 }
 
-/// Tells the nodes about a member that was stored (new or changed).
-pub async fn push_added(core: &Core, queue_id: i64, interface: &str, member_name: &str, penalty: i64, paused: bool) {
-    let action = || -> Result<Action, crate::pbx::ami::HeaderInjection> {
-        Action::new("QueueAdd")
-            .header("Queue", queue_name(queue_id))?
-            .header("Interface", interface)?
-            .header("MemberName", member_name)?
-            .header("StateInterface", interface)?
-            .header("Penalty", penalty.to_string())?
-            .header("Paused", if paused { "true" } else { "false" })
+/// Tells the nodes about a member that was stored: `QueueAdd` for a new one; `QueuePause` and
+/// `QueuePenalty` for a changed one (a second QueueAdd would only say "Already there").
+pub async fn push_member(core: &Core, queue_id: i64, member: &crate::store::queue_members::Member, created: bool) {
+    let paused = if member.paused { "true" } else { "false" };
+    let actions = || -> Result<Vec<Action>, crate::pbx::ami::HeaderInjection> {
+        let interface = member.interface.as_str();
+        if created {
+            return Ok(vec![Action::new("QueueAdd")
+                .header("Queue", queue_name(queue_id))?
+                .header("Interface", interface)?
+                .header("MemberName", member.username.as_str())?
+                .header("StateInterface", interface)?
+                .header("Penalty", member.penalty.to_string())?
+                .header("Paused", paused)?]);
+        }
+        Ok(vec![
+            Action::new("QueuePause")
+                .header("Queue", queue_name(queue_id))?
+                .header("Interface", interface)?
+                .header("Paused", paused)?,
+            Action::new("QueuePenalty")
+                .header("Queue", queue_name(queue_id))?
+                .header("Interface", interface)?
+                .header("Penalty", member.penalty.to_string())?,
+        ])
     };
-    match action() {
-        Ok(action) => push_to_every_node(core, &action).await,
+    match actions() {
+        Ok(actions) => {
+            for action in actions {
+                push_to_every_node(core, &action).await;
+            }
+        }
         Err(err) => tracing::error!(error = %err, "stored queue member has an unusable interface"),
     }
 }
