@@ -23,6 +23,7 @@ mod legacy_auth;
 mod legacy_managedb;
 mod legacy_protocol;
 mod live_lab;
+mod live_rest;
 mod managedb_special;
 mod media;
 mod objects_global;
