@@ -229,7 +229,7 @@ async fn channels_per_tenant_fresh_and_for_admins() {
 
     let list = lab.app.get("/v1/tenants/DEMO/channels", &demo).await;
     assert_eq!(list.status, StatusCode::OK, "{:?}", list.body);
-    assert_eq!(names(&list), [mine.clone()]);
+    assert_eq!(names(&list), [mine.as_str()]);
     let item = &list.body["items"][0];
     assert_eq!((item["node"].as_str(), item["tenant"].as_str()), (Some("srv01"), Some("DEMO")));
     assert!(item["duration_seconds"].is_u64() && item["started_at"].is_string());
@@ -237,7 +237,7 @@ async fn channels_per_tenant_fresh_and_for_admins() {
 
     let before = lab.sent("CoreShowChannels").len();
     let fresh = lab.app.get("/v1/tenants/ACME/channels?fresh=true", &acme).await;
-    assert_eq!(names(&fresh), [theirs.clone()]);
+    assert_eq!(names(&fresh), [theirs.as_str()]);
     assert_eq!(lab.sent("CoreShowChannels").len(), before + 1, "fresh=true asks the node");
 
     let other = lab.app.get("/v1/tenants/DEMO/channels", &acme).await;
@@ -364,7 +364,7 @@ async fn a_down_node_is_listed_unavailable_and_comes_back_after_restart() {
 
     let list = lab.app.get("/v1/tenants/DEMO/channels", &demo).await;
     assert_eq!(list.status, StatusCode::OK, "{:?}", list.body);
-    assert_eq!(names(&list), [first.clone()]);
+    assert_eq!(names(&list), [first.as_str()]);
     assert_eq!(list.body["unavailable_nodes"], json!(["srv02"]));
     let one = lab.app.get("/v1/tenants/DEMO/channels?node=srv02", &demo).await;
     assert_eq!((one.status, one.code()), (StatusCode::SERVICE_UNAVAILABLE, "pbx_unavailable"));
