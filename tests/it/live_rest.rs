@@ -125,6 +125,9 @@ async fn originate_is_idempotent_and_answers_202_with_location() {
     assert_eq!((reused.status, reused.code()), (StatusCode::CONFLICT, "idempotency_key_reused"));
     assert_eq!(lab.sent("Originate").len(), 1);
 
+    let read_only = lab.app.tenant_key("DEMO", true).await;
+    let refused = originate(&lab, &read_only, Some("call-3"), body.clone()).await;
+    assert_eq!((refused.status, refused.code()), (StatusCode::FORBIDDEN, "read_only_api_key"));
     let other = originate(&lab, &acme, Some("call-2"), body).await;
     assert_eq!((other.status, other.code()), (StatusCode::NOT_FOUND, "tenant_not_found"));
     assert_eq!(lab.sent("Originate").len(), 1);

@@ -55,3 +55,48 @@ pub async fn subscribe(core: &Core, principal: &Principal, tenant: Option<&str>)
     selected_nodes(core, None)?;
     Ok(LiveFeed { viewer, changes: core.pbx().subscribe() })
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+    use crate::pbx::state::LiveChange;
+
+    fn device(tenant: Option<&str>) -> Arc<NodeChange> {
+        Arc::new(NodeChange {
+            node: Arc::from("srv01"),
+            change: LiveChange::DeviceState {
+                device: "PJSIP/103-DEMO".into(),
+                state: "INUSE".into(),
+                tenant: tenant.map(str::to_string),
+            },
+        })
+    }
+
+    #[tokio::test]
+    async fn a_tenant_feed_skips_other_tenants_and_untenanted_changes() {
+        let (tx, changes) = broadcast::channel(16);
+        let mut feed = LiveFeed { viewer: Viewer::Tenant("DEMO".into()), changes };
+        for tenant in [Some("ACME"), None, Some("DEMO")] {
+            tx.send(device(tenant)).unwrap();
+        }
+        match feed.next().await {
+            Some(FeedItem::Change(change)) => assert_eq!(change.change.tenant(), Some("DEMO")),
+            other => panic!("expected DEMO's change, got {other:?}"),
+        }
+        drop(tx);
+        assert!(feed.next().await.is_none(), "the feed ends with the PBX");
+    }
+
+    #[tokio::test]
+    async fn a_lagging_subscriber_is_told_to_resync() {
+        let (tx, changes) = broadcast::channel(2);
+        let mut feed = LiveFeed { viewer: Viewer::All, changes };
+        for _ in 0..5 {
+            tx.send(device(Some("DEMO"))).unwrap();
+        }
+        assert!(matches!(feed.next().await, Some(FeedItem::Resync { missed: 3 })));
+        assert!(matches!(feed.next().await, Some(FeedItem::Change(_))));
+    }
+}
