@@ -5,6 +5,7 @@ pub mod api_keys;
 pub mod balance;
 pub mod callerid_blacklist;
 pub mod callerid_rules;
+pub mod calls;
 pub mod campaigns;
 pub mod cdr_templates;
 pub mod cdrs;
@@ -17,6 +18,7 @@ pub mod dids;
 pub mod disas;
 pub mod dnd;
 pub mod download;
+pub mod events;
 pub mod extensions;
 pub mod faxes;
 pub mod flows;
@@ -24,10 +26,12 @@ pub mod health;
 pub mod huntlists;
 pub mod input;
 pub mod ivrs;
+pub mod live;
 pub mod login;
 pub mod media_audio;
 pub mod media_files;
 pub mod music_on_hold;
+pub mod nodes;
 pub mod objects;
 pub mod pagination;
 pub mod paging_groups;
@@ -135,6 +139,8 @@ pub enum ApiTags {
     Recordings,
     /// Faxes: queued sends and their documents.
     Faxes,
+    /// Live calls, channels, peers and events (needs the PBX).
+    Live,
 }
 
 /// 201 with the created resource and its `Location`.
@@ -176,13 +182,18 @@ pub type RestService = OpenApiService<
         (user_groups::UserGroupsApi, user_groups::UserGroupLinksApi),
         objects::ObjectApis,
         (phonebooks::PhonebooksApi, settings::SettingsApi, dnd::DndApi, virtual_extensions::VirtualExtensionsApi),
-        // Reporting and files.
+        // The tuple is at poem-openapi's 16-item limit: later groups nest in this last item.
         (
-            cdrs::CdrsApi,
-            cdr_templates::CdrTemplatesApi,
-            report_logs::ReportLogsApi,
-            recordings::RecordingsApi,
-            faxes::FaxesApi,
+            // Reporting and files.
+            (
+                cdrs::CdrsApi,
+                cdr_templates::CdrTemplatesApi,
+                report_logs::ReportLogsApi,
+                recordings::RecordingsApi,
+                faxes::FaxesApi,
+            ),
+            // Live PBX.
+            (calls::CallsApi, live::LiveApi, nodes::NodesApi, events::EventsApi),
         ),
     ),
     (),
@@ -212,11 +223,19 @@ pub fn service(core: Core) -> RestService {
             virtual_extensions::VirtualExtensionsApi { core: core.clone() },
         ),
         (
-            cdrs::CdrsApi { core: core.clone() },
-            cdr_templates::CdrTemplatesApi { core: core.clone() },
-            report_logs::ReportLogsApi { core: core.clone() },
-            recordings::RecordingsApi { core: core.clone() },
-            faxes::FaxesApi { core: core.clone() },
+            (
+                cdrs::CdrsApi { core: core.clone() },
+                cdr_templates::CdrTemplatesApi { core: core.clone() },
+                report_logs::ReportLogsApi { core: core.clone() },
+                recordings::RecordingsApi { core: core.clone() },
+                faxes::FaxesApi { core: core.clone() },
+            ),
+            (
+                calls::CallsApi { core: core.clone() },
+                live::LiveApi { core: core.clone() },
+                nodes::NodesApi { core: core.clone() },
+                events::EventsApi { core: core.clone() },
+            ),
         ),
     );
     OpenApiService::new(apis, "pbx-gateway", env!("CARGO_PKG_VERSION")).description(

@@ -8,9 +8,9 @@ use super::Deleted;
 use super::problem::ApiResult;
 use super::security::Auth;
 use crate::service::Core;
+use crate::service::live::queues::{self, AgentQueues};
 use crate::service::lookup::ExtensionRef;
 use crate::service::queue_members::{self as service, MemberChange, QueueRef};
-use crate::service::live::queues::{self, AgentQueues};
 use crate::store::queue_members::Member;
 
 /// A member's pause state.

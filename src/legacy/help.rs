@@ -61,6 +61,8 @@ const REQTYPES: &[&str] = &[
     "INFO info=EXTSTATE ext=EXTENSION | REGSTATE ext=EXTENSION",
     "AGENT action=pause|unpause|listqueues|del extension=EXT-TENANT|EXTENSION [queue=QU_ID|ALL] [queuenumber=NUMBER] [pausereason]",
     "QUEUERESET queueid=QU_ID",
+    "REBOOT peer=NAME-TENANT|ALL  (PJSIP NOTIFY check-sync)",
+    "UNREGISTER peer=NAME-TENANT|ALL  (refused for phones: PJSIP has no AMI action that drops a phone's registration)",
 ];
 
 /// The HELP page. It lists exactly the operations the dispatcher serves.

@@ -427,7 +427,7 @@ pub async fn blfs(core: &Core, call: &Call<'_>) -> Rendered {
         Ok(gathered) => gathered,
         Err(err) => return read_error(call, err),
     };
-    let records: Vec<LegacyRecord> = gathered.items.iter().map(blf_record).collect();
+    let records: Vec<LegacyRecord> = gathered.items.iter().map(|live| blf_record(&live.state)).collect();
     super::records::doubled_list(&call.output, &records)
 }
 
@@ -590,5 +590,24 @@ mod tests {
         assert_eq!(state_word(0), "NOT_INUSE");
         assert_eq!(state_word(8), "RINGING");
         assert_eq!(state_word(-1), "UNKNOWN");
+    }
+}
+
+/// REBOOT and UNREGISTER `peer=<name>|ALL` (§1.3 rows 21-22): P-ACT. A reboot is a PJSIP NOTIFY
+/// `check-sync`; unregistering a phone has no AMI action (see `service::live::peers`) and answers
+/// the reason as an error line.
+pub async fn peer_action(core: &Core, call: &Call<'_>, reboot: bool) -> Rendered {
+    let Some(tenant) = call.tenant else { return Rendered::text(&call.output, errors::KEY_ERROR) };
+    let Some(peer) = call.request.non_empty("peer") else { return action_result::error(call, "No peer specified") };
+    let result = if reboot {
+        crate::service::live::peers::reboot(core, &call.principal, tenant, peer).await
+    } else {
+        crate::service::live::peers::unregister(core, &call.principal, tenant, peer).await
+    };
+    match result {
+        Ok(_) if reboot => action_result::success(call, "NOTIFY sent", ""),
+        Ok(_) => action_result::success(call, "Unregistration sent", ""),
+        Err(ServiceError::NotFound(_)) => action_result::error(call, "No peer found"),
+        Err(err) => action_error(call, err),
     }
 }

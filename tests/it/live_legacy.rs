@@ -337,3 +337,31 @@ async fn an_idle_pbx_counts_zero_and_lists_nothing() {
     assert_eq!(legacy(&lab, &admin, &[("reqtype", "CHANNELS")]).await, "");
     assert_eq!(legacy(&lab, &admin, &[("reqtype", "CHANNELS"), ("format", "json")]).await, "[]");
 }
+
+#[tokio::test]
+async fn reboot_notifies_own_peers_and_unregister_says_why_not() {
+    let lab = LiveLab::start_with(1, |_, sim: &Sim| {
+        sim.add_endpoint("103-DEMO", "Not in use", &["sip:103-DEMO@127.0.0.1:5070"]);
+        sim.add_endpoint("201-OTHER", "Not in use", &["sip:201-OTHER@127.0.0.1:5071"]);
+    })
+    .await;
+    let demo = lab.tenant_with_extensions("DEMO", &["103"]).await;
+    let reboot = [("reqtype", "REBOOT"), ("peer", "103-DEMO"), ("tenant", "DEMO")];
+    assert_eq!(legacy(&lab, &demo, &reboot).await, "Success|NOTIFY sent||");
+    let notify = &lab.sent("PJSIPNotify")[0];
+    assert_eq!((notify.get("Endpoint"), notify.get("Variable")), (Some("103-DEMO"), Some("Event=check-sync")));
+    let foreign = [("reqtype", "REBOOT"), ("peer", "201-OTHER"), ("tenant", "DEMO")];
+    assert_eq!(legacy(&lab, &demo, &foreign).await, "Error|No peer found||");
+    let unregister = legacy(&lab, &demo, &[("reqtype", "UNREGISTER"), ("peer", "103-DEMO"), ("tenant", "DEMO")]).await;
+    assert!(unregister.starts_with("Error|"), "{unregister}");
+    assert_eq!(lab.sent("PJSIPNotify").len(), 1);
+    let peers = legacy(&lab, &demo, &[("reqtype", "PEERS"), ("tenant", "DEMO"), ("format", "json")]).await;
+    let peers: serde_json::Value = serde_json::from_str(&peers).unwrap();
+    assert_eq!(peers.as_array().unwrap().len(), 1, "{peers}");
+    assert_eq!(peers[0]["Name"], "103-DEMO");
+    assert_eq!(peers[0]["Host"], "127.0.0.1");
+    assert_eq!(legacy(&lab, &demo, &[("reqtype", "COUNTPEERS"), ("tenant", "DEMO")]).await, "srv01:1|");
+    let regstate =
+        legacy(&lab, &demo, &[("reqtype", "INFO"), ("info", "regstate"), ("ext", "103"), ("tenant", "DEMO")]);
+    assert!(regstate.await.starts_with("REGISTERED|127.0.0.1:5070|"));
+}

@@ -24,6 +24,7 @@ mod legacy_managedb;
 mod legacy_protocol;
 mod live_lab;
 mod live_legacy;
+mod live_rest;
 mod managedb_special;
 mod media;
 mod objects_global;

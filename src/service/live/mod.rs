@@ -6,6 +6,9 @@
 
 pub mod calls;
 pub mod devices;
+pub mod events;
+pub mod overview;
+pub mod peers;
 pub mod queues;
 pub mod reads;
 

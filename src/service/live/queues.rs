@@ -24,13 +24,15 @@ pub async fn push_member(core: &Core, queue_id: i64, member: &crate::store::queu
     let actions = || -> Result<Vec<Action>, crate::pbx::ami::HeaderInjection> {
         let interface = member.interface.as_str();
         if created {
-            return Ok(vec![Action::new("QueueAdd")
-                .header("Queue", queue_name(queue_id))?
-                .header("Interface", interface)?
-                .header("MemberName", member.username.as_str())?
-                .header("StateInterface", interface)?
-                .header("Penalty", member.penalty.to_string())?
-                .header("Paused", paused)?]);
+            return Ok(vec![
+                Action::new("QueueAdd")
+                    .header("Queue", queue_name(queue_id))?
+                    .header("Interface", interface)?
+                    .header("MemberName", member.username.as_str())?
+                    .header("StateInterface", interface)?
+                    .header("Penalty", member.penalty.to_string())?
+                    .header("Paused", paused)?,
+            ]);
         }
         Ok(vec![
             Action::new("QueuePause")

@@ -204,19 +204,43 @@ pub async fn peer_counts(
     PerNode::require_any(counts)
 }
 
+/// An extension (hint) state and the node it was read from.
+#[derive(Debug, Clone)]
+pub struct LiveExtensionState {
+    /// The node name.
+    pub node: String,
+    /// The state.
+    pub state: ExtensionState,
+}
+
 /// Extension (hint) states of the visible extensions (BLFS, `/blf`), by exten.
 pub async fn extension_states(
     core: &Core,
     principal: &Principal,
     scope: &ReadScope<'_>,
-) -> ServiceResult<Gathered<ExtensionState>> {
+) -> ServiceResult<Gathered<LiveExtensionState>> {
     let lists = per_node(core, principal, scope, |viewer, state| {
         state.extension_states().filter(|ext| viewer.sees(ext.tenant.as_deref())).cloned().collect::<Vec<_>>()
     })
     .await?;
-    let mut gathered = gather(lists)?;
-    gathered.items.sort_by(|a, b| a.exten.cmp(&b.exten).then_with(|| a.context.cmp(&b.context)));
+    let named = lists
+        .into_iter()
+        .map(|entry| {
+            let node = entry.node.clone();
+            PerNode {
+                node: entry.node,
+                value: entry.value.map(|states| {
+                    states.into_iter().map(|state| LiveExtensionState { node: node.clone(), state }).collect::<Vec<_>>()
+                }),
+            }
+        })
+        .collect();
+    let mut gathered = gather(named)?;
+    // Stable sort: among equal extensions the configuration order of the nodes is kept.
+    gathered
+        .items
+        .sort_by(|a, b| a.state.exten.cmp(&b.state.exten).then_with(|| a.state.context.cmp(&b.state.context)));
     // A hint seen on several nodes is one extension; the first node (configuration order) wins.
-    gathered.items.dedup_by(|b, a| a.exten == b.exten && a.context == b.context);
+    gathered.items.dedup_by(|b, a| a.state.exten == b.state.exten && a.state.context == b.state.context);
     Ok(gathered)
 }
