@@ -73,10 +73,15 @@ pub async fn running(conn: &mut AnyConnection) -> StoreResult<Vec<CampaignRow>> 
     sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(conn).await?.iter().map(decode_campaign).collect()
 }
 
-/// Sets the run state.
-pub async fn set_status(conn: &mut AnyConnection, id: i64, status: &str) -> StoreResult<()> {
-    sqlx::query("UPDATE ca_campaigns SET ca_status = $1 WHERE ca_id = $2").bind(status).bind(id).execute(conn).await?;
-    Ok(())
+/// Changes the run state from `from` to `to` (compare-and-set); `false` when it was not `from`.
+pub async fn set_status(conn: &mut AnyConnection, id: i64, from: &str, to: &str) -> StoreResult<bool> {
+    let done = sqlx::query("UPDATE ca_campaigns SET ca_status = $1 WHERE ca_id = $2 AND ca_status = $3")
+        .bind(to)
+        .bind(id)
+        .bind(from)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected() > 0)
 }
 
 const NUMBER_COLUMNS: &str = "cn_id, cn_ca_id, cn_number, cn_description, cn_status, cn_attempts, \
@@ -141,12 +146,14 @@ pub async fn list(conn: &mut AnyConnection, campaign_id: i64) -> StoreResult<Vec
     sqlx::query(sqlx::AssertSqlSafe(sql)).bind(campaign_id).fetch_all(conn).await?.iter().map(decode_number).collect()
 }
 
-/// How many numbers of a campaign have a call in flight.
-pub async fn count_dialing(conn: &mut AnyConnection, campaign_id: i64) -> StoreResult<i64> {
-    let row = sqlx::query("SELECT COUNT(*) FROM cn_campaign_numbers WHERE cn_ca_id = $1 AND cn_status = 'DIALING'")
-        .bind(campaign_id)
-        .fetch_one(conn)
-        .await?;
+/// How many numbers of a campaign hold a channel: ringing (`DIALING`) or in the call (`ANSWERED`).
+pub async fn count_in_flight(conn: &mut AnyConnection, campaign_id: i64) -> StoreResult<i64> {
+    let row = sqlx::query(
+        "SELECT COUNT(*) FROM cn_campaign_numbers WHERE cn_ca_id = $1 AND cn_status IN ('DIALING', 'ANSWERED')",
+    )
+    .bind(campaign_id)
+    .fetch_one(conn)
+    .await?;
     Ok(row.try_get(0)?)
 }
 
@@ -166,12 +173,14 @@ pub async fn next_new(conn: &mut AnyConnection, campaign_id: i64, limit: i64) ->
         .collect()
 }
 
-/// Claims a `NEW` number for a call: `DIALING`, one more attempt, the originate id. `false` when
-/// it is no longer `NEW` (another dialer took it, or it was deleted).
+/// Claims a `NEW` number of a `RUNNING` campaign for a call: `DIALING`, one more attempt, the
+/// originate id. `false` when it is no longer `NEW` (another dialer took it, it was deleted) or the
+/// campaign was paused or stopped meanwhile.
 pub async fn claim(conn: &mut AnyConnection, id: i64, originate_id: &str, now: &str) -> StoreResult<bool> {
     let done = sqlx::query(
         "UPDATE cn_campaign_numbers SET cn_status = 'DIALING', cn_attempts = cn_attempts + 1, \
-         cn_last_attempt_at = $1, cn_originate_id = $2 WHERE cn_id = $3 AND cn_status = 'NEW'",
+         cn_last_attempt_at = $1, cn_originate_id = $2 WHERE cn_id = $3 AND cn_status = 'NEW' \
+         AND EXISTS (SELECT 1 FROM ca_campaigns WHERE ca_id = cn_ca_id AND ca_status = 'RUNNING')",
     )
     .bind(now)
     .bind(originate_id)
@@ -193,27 +202,29 @@ pub async fn release(conn: &mut AnyConnection, originate_id: &str) -> StoreResul
     Ok(())
 }
 
-/// Records the outcome of the call with this originate id (only while it is `DIALING`).
-pub async fn finish(conn: &mut AnyConnection, originate_id: &str, status: &str) -> StoreResult<bool> {
-    let done = sqlx::query(
-        "UPDATE cn_campaign_numbers SET cn_status = $1 WHERE cn_originate_id = $2 AND cn_status = 'DIALING'",
-    )
-    .bind(status)
-    .bind(originate_id)
-    .execute(conn)
-    .await?;
+/// Moves the number of this originate id from status `from` to `to`; `false` when it is not in
+/// `from` (any more).
+pub async fn advance(conn: &mut AnyConnection, originate_id: &str, from: &str, to: &str) -> StoreResult<bool> {
+    let done =
+        sqlx::query("UPDATE cn_campaign_numbers SET cn_status = $1 WHERE cn_originate_id = $2 AND cn_status = $3")
+            .bind(to)
+            .bind(originate_id)
+            .bind(from)
+            .execute(conn)
+            .await?;
     Ok(done.rows_affected() > 0)
 }
 
-/// Marks `FAILED` every `DIALING` number whose attempt started before `before`: its
-/// OriginateResponse never came (node restart, lost event), and it must not hold a channel slot
-/// forever.
-pub async fn expire_dialing(conn: &mut AnyConnection, before: &str) -> StoreResult<u64> {
-    let done = sqlx::query(
-        "UPDATE cn_campaign_numbers SET cn_status = 'FAILED' WHERE cn_status = 'DIALING' AND cn_last_attempt_at < $1",
-    )
-    .bind(before)
-    .execute(conn)
-    .await?;
+/// Moves every number in status `from` whose last attempt started before `before` to `to`: its
+/// OriginateResponse or hangup was never seen (node restart, lost event), and it must not hold one
+/// of the campaign's channels forever.
+pub async fn expire(conn: &mut AnyConnection, from: &str, to: &str, before: &str) -> StoreResult<u64> {
+    let done =
+        sqlx::query("UPDATE cn_campaign_numbers SET cn_status = $1 WHERE cn_status = $2 AND cn_last_attempt_at < $3")
+            .bind(to)
+            .bind(from)
+            .bind(before)
+            .execute(conn)
+            .await?;
     Ok(done.rows_affected())
 }

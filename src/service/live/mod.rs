@@ -5,9 +5,11 @@
 //! answers exactly like a missing one.
 
 pub mod calls;
+pub mod campaigns;
 pub mod devices;
 pub mod queues;
 pub mod reads;
+pub mod sms;
 
 use std::sync::Arc;
 
