@@ -126,6 +126,8 @@ async fn answer_rendered(core: &Core, call: &Call<'_>, command: Command) -> Rend
         Command::Other(ReqType::MediaFile) => super::media::get_audio(core, call).await,
         Command::Other(ReqType::Cdr) => super::cdrs::cdr(core, call).await,
         Command::Other(ReqType::ResponsePath) => super::response_path::answer(core, call).await,
+        Command::Other(ReqType::Campaign) => super::campaigns::answer(core, call).await,
+        Command::Other(ReqType::Sms) => super::sms::send(core, call).await,
         // Known reqtypes whose issues have not landed yet answer as unknown ones do.
         Command::Info(_) | Command::Other(_) | Command::Unknown => Rendered::empty(&call.output),
     }

@@ -22,7 +22,7 @@ const SPECIAL_ACTIONS: [(&str, &str); 9] = [
 ];
 
 /// Reqtypes other than MANAGEDB served by this build, with their parameters.
-const REQTYPES: [&str; 23] = [
+const REQTYPES: [&str; 26] = [
     "INFO info=EXTENSIONS [id=EX_ID] [number=NUMBER] | DIDS | QUEUES | BALANCE [start] [end] | FLOW id=FL_ID | variable id=FL_ID | voicemail id=MSG_ID | voicemailtranscript id=MSG_ID",
     "INFO info=CDRS [start] [end] [id] [uniqueid] [linkedid] [src] [firstdst] [direction] [phone] [template] (format=json|plain|csv|xml; tenant=% with the admin key)",
     "INFO info=SIMPLECDRS [start] [end] [id] [uniqueid] [calleridnum] [calleridname] [disposition] [direction] [whoanswered] [phone] | CALL id=UNIQUEID|ORIGINATEID",
@@ -44,6 +44,9 @@ const REQTYPES: [&str; 23] = [
     "USERGROUP action=list|listtenants|listusers|addtenant|deltenant|adduser|deluser [usergroupid] [tenantid] [userid] [inerith=on]  (admin key)",
     "MEDIAFILE action=getaudio objectid=ME_ID",
     "VOICEMAIL action=list | messages mailbox=MAILBOX [folder=FOLDER] | message|markread|markunread|delete mailbox=MAILBOX msgid=MSG_ID",
+    "CAMPAIGN campaign=CA_ID action=start|stop (on-demand campaigns)|pause|resume|listnumbers|cleannumbers | addnumber number=NUMBER [numberdescription] | delnumber number=NUMBER",
+    "SMS source|exten=EXTENSION|ACCOUNT dest=EXTENSION|NUMBER message=TEXT [account=USERNAME|SOURCE] [destclid] [server=NODE]",
+    "INFO info=SMS [start] [end]",
     "CHECKAUTH username=USER password=PASSWORD  (admin key)",
     "AUTHTOKEN action=generate user=USER [validity=ONCE|YYYY-MM-DD HH:MM:SS] | action=reset user=USER  (admin key)",
 ];

@@ -41,6 +41,7 @@ async fn rendered(core: &Core, call: &Call<'_>, kind: &InfoKind) -> Rendered {
         InfoKind::Other(kind) if kind == "CALL" => super::cdrs::info_call(core, call).await,
         InfoKind::Other(kind) if kind == "QUEUELOGS" => super::report_logs::queue_logs(core, call).await,
         InfoKind::Other(kind) if kind == "IVRLOGS" => super::report_logs::ivr_logs(core, call).await,
+        InfoKind::Other(kind) if kind == "SMS" => super::sms::info(core, call).await,
         InfoKind::Other(_) | InfoKind::Missing => Rendered::empty(&call.output),
     }
 }
