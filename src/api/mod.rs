@@ -5,6 +5,7 @@ pub mod api_keys;
 pub mod balance;
 pub mod callerid_blacklist;
 pub mod callerid_rules;
+pub mod campaign_actions;
 pub mod campaigns;
 pub mod cdr_templates;
 pub mod cdrs;
@@ -48,6 +49,7 @@ pub mod routing_profiles;
 pub mod security;
 pub mod settings;
 pub mod sip_registrations;
+pub mod sms;
 pub mod special_destinations;
 pub mod tenants;
 pub mod user_groups;
@@ -183,6 +185,8 @@ pub type RestService = OpenApiService<
             report_logs::ReportLogsApi,
             recordings::RecordingsApi,
             faxes::FaxesApi,
+            // Live PBX: campaigns and SMS (nested: the outer tuple is at poem-openapi's 16 items).
+            (campaign_actions::CampaignActionsApi, sms::SmsApi),
         ),
     ),
     (),
@@ -217,6 +221,7 @@ pub fn service(core: Core) -> RestService {
             report_logs::ReportLogsApi { core: core.clone() },
             recordings::RecordingsApi { core: core.clone() },
             faxes::FaxesApi { core: core.clone() },
+            (campaign_actions::CampaignActionsApi { core: core.clone() }, sms::SmsApi { core: core.clone() }),
         ),
     );
     OpenApiService::new(apis, "pbx-gateway", env!("CARGO_PKG_VERSION")).description(

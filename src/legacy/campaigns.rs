@@ -12,6 +12,7 @@ use serde_json::json;
 use super::action_result;
 use super::dispatch::{Call, error_text};
 use crate::service::live::campaigns::{self as service, Control};
+use crate::service::objects::PageRequest;
 use crate::service::{Core, ServiceError};
 
 /// Plain header of `listnumbers`.
@@ -67,7 +68,7 @@ fn failure(call: &Call<'_>, err: ServiceError) -> Rendered {
 }
 
 async fn list_numbers(core: &Core, call: &Call<'_>, tenant: &str, id: i64) -> Rendered {
-    let numbers = match service::numbers(core, &call.principal, tenant, id).await {
+    let numbers = match service::numbers(core, &call.principal, tenant, id, PageRequest::ALL).await {
         Ok(numbers) if numbers.is_empty() => return Rendered::empty(&call.output),
         Ok(numbers) => numbers,
         Err(err) => return failure(call, err),

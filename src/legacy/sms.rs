@@ -12,6 +12,7 @@ use super::dispatch::{Call, error_text};
 use super::report_logs::tenant_and_range;
 use crate::domain::time::stored_to_local;
 use crate::service::live::sms::{self as service, SmsRequest};
+use crate::service::objects::PageRequest;
 use crate::service::{Core, ServiceError};
 
 /// Plain header of INFO `sms`.
@@ -48,7 +49,7 @@ pub async fn info(core: &Core, call: &Call<'_>) -> Rendered {
         Ok(found) => found,
         Err(answer) => return answer,
     };
-    let messages = match service::list(core, &call.principal, tenant, &range).await {
+    let messages = match service::list(core, &call.principal, tenant, &range, PageRequest::ALL).await {
         Ok(messages) if messages.is_empty() => return Rendered::empty(&call.output),
         Ok(messages) => messages,
         Err(err) => return Rendered::text(&call.output, error_text(err)),

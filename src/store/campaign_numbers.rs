@@ -140,10 +140,19 @@ pub async fn delete_all(conn: &mut AnyConnection, campaign_id: i64) -> StoreResu
     Ok(done.rows_affected())
 }
 
-/// The numbers of a campaign, in the order they were added.
-pub async fn list(conn: &mut AnyConnection, campaign_id: i64) -> StoreResult<Vec<NumberRow>> {
-    let sql = format!("SELECT {NUMBER_COLUMNS} FROM cn_campaign_numbers WHERE cn_ca_id = $1 ORDER BY cn_id");
-    sqlx::query(sqlx::AssertSqlSafe(sql)).bind(campaign_id).fetch_all(conn).await?.iter().map(decode_number).collect()
+/// Up to `limit` numbers of a campaign with `cn_id > after_id`, in the order they were added.
+pub async fn list(
+    conn: &mut AnyConnection,
+    campaign_id: i64,
+    after_id: i64,
+    limit: i64,
+) -> StoreResult<Vec<NumberRow>> {
+    let sql = format!(
+        "SELECT {NUMBER_COLUMNS} FROM cn_campaign_numbers WHERE cn_ca_id = $1 AND cn_id > $2 ORDER BY cn_id LIMIT $3"
+    );
+    let rows =
+        sqlx::query(sqlx::AssertSqlSafe(sql)).bind(campaign_id).bind(after_id).bind(limit).fetch_all(conn).await?;
+    rows.iter().map(decode_number).collect()
 }
 
 /// How many numbers of a campaign hold a channel: ringing (`DIALING`) or in the call (`ANSWERED`).

@@ -64,26 +64,26 @@ pub async fn insert(conn: &mut AnyConnection, tenant_id: i64, row: &SmsRow) -> S
     decode(&stored)
 }
 
-/// A tenant's messages dated within `[from, to]` (inclusive, stored text), oldest first.
+/// Up to `limit` of a tenant's messages dated within `[from, to]` (inclusive, stored text) with
+/// `sm_id > after_id`, in id order (which is sending order).
 pub async fn list(
     conn: &mut AnyConnection,
     tenant_id: i64,
-    from: &str,
-    to: &str,
+    (from, to): (&str, &str),
+    after_id: i64,
     limit: i64,
 ) -> StoreResult<Vec<SmsRow>> {
     let sql = format!(
-        "SELECT {COLUMNS} FROM sm_sms WHERE sm_te_id = $1 AND sm_date >= $2 AND sm_date <= $3 \
-         ORDER BY sm_date, sm_id LIMIT $4"
+        "SELECT {COLUMNS} FROM sm_sms WHERE sm_te_id = $1 AND sm_date >= $2 AND sm_date <= $3 AND sm_id > $4 \
+         ORDER BY sm_id LIMIT $5"
     );
-    sqlx::query(sqlx::AssertSqlSafe(sql))
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(tenant_id)
         .bind(from)
         .bind(to)
+        .bind(after_id)
         .bind(limit)
         .fetch_all(conn)
-        .await?
-        .iter()
-        .map(decode)
-        .collect()
+        .await?;
+    rows.iter().map(decode).collect()
 }

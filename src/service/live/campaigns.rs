@@ -23,6 +23,7 @@ use crate::auth::Principal;
 use crate::pbx::NodeChange;
 use crate::pbx::state::LiveChange;
 use crate::service::access::{self, Intent, TenantScope};
+use crate::service::objects::PageRequest;
 use crate::service::{Core, ServiceError, ServiceResult};
 use crate::store::campaign_numbers::{self as store, CampaignRow, NumberRow};
 
@@ -177,12 +178,18 @@ pub async fn delete_number(
     }
 }
 
-/// The campaign's numbers with their dialling state.
-pub async fn numbers(core: &Core, principal: &Principal, tenant: &str, id: i64) -> ServiceResult<Vec<NumberRow>> {
+/// A page of the campaign's numbers with their dialling state, in the order they were added.
+pub async fn numbers(
+    core: &Core,
+    principal: &Principal,
+    tenant: &str,
+    id: i64,
+    page: PageRequest,
+) -> ServiceResult<Vec<NumberRow>> {
     let scope = access::tenant_scope(core, principal, tenant, Intent::Read).await?;
     let row = campaign(core, &scope, id).await?;
     let mut conn = core.db().pool().acquire().await?;
-    Ok(store::list(&mut conn, row.id).await?)
+    Ok(store::list(&mut conn, row.id, page.after_id.unwrap_or(0), page.limit.max(1)).await?)
 }
 
 /// Removes every number of the campaign; answers how many.

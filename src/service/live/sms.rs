@@ -17,6 +17,7 @@ use crate::pbx::PbxError;
 use crate::pbx::ami::Action;
 use crate::service::access::{self, Intent, TenantScope};
 use crate::service::lookup::{self, ExtensionRef};
+use crate::service::objects::PageRequest;
 use crate::service::report_logs::TimeRange;
 use crate::service::{Core, ServiceError, ServiceResult};
 use crate::store::sms::{self as store, SmsRow};
@@ -137,11 +138,18 @@ pub async fn send(core: &Core, principal: &Principal, tenant: &str, request: &Sm
     }
 }
 
-/// The tenant's messages dated within `range`, oldest first.
-pub async fn list(core: &Core, principal: &Principal, tenant: &str, range: &TimeRange) -> ServiceResult<Vec<SmsRow>> {
+/// A page of the tenant's messages dated within `range`, oldest first (at most [`MAX_LIST`]).
+pub async fn list(
+    core: &Core,
+    principal: &Principal,
+    tenant: &str,
+    range: &TimeRange,
+    page: PageRequest,
+) -> ServiceResult<Vec<SmsRow>> {
     let scope = access::tenant_scope(core, principal, tenant, Intent::Read).await?;
     let mut conn = core.db().pool().acquire().await?;
-    Ok(store::list(&mut conn, scope.tenant_id, &range.from, &range.to, MAX_LIST).await?)
+    let limit = page.limit.clamp(1, MAX_LIST);
+    Ok(store::list(&mut conn, scope.tenant_id, (&range.from, &range.to), page.after_id.unwrap_or(0), limit).await?)
 }
 
 #[cfg(test)]
