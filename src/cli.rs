@@ -28,7 +28,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Serve HTTP (creates and migrates the database on first start).
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Apply database migrations and exit.
     Migrate,
     /// Print the OpenAPI spec (YAML) to stdout.
@@ -246,7 +246,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
-        Command::Serve(args) => serve(&cli.database_url, cli.dirs.to_dirs(), args).await,
+        Command::Serve(args) => serve(&cli.database_url, cli.dirs.to_dirs(), *args).await,
         Command::DemoData(args) => {
             let core = Core::start(Config::for_database(&cli.database_url)).await?;
             let options = crate::demo::Options {
