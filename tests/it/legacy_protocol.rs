@@ -307,7 +307,7 @@ async fn known_but_unserved_reqtypes_answer_an_empty_body() {
     let app = TestApp::spawn().await;
     app.tenant("ACME").await;
     let key = app.admin_key.as_str();
-    for reqtype in ["DIAL", "dial", "COUNTCALLS", "CAMPAIGN", "PEERS"] {
+    for reqtype in ["DIAL", "dial", "COUNTCALLS", "TRANSFER", "PEERS"] {
         let answer = app
             .legacy(&[("key", key), ("reqtype", reqtype), ("tenant", "ACME"), ("source", "100"), ("dest", "200")])
             .await;

@@ -27,7 +27,7 @@ pub fn node_config(index: usize, sim: &Sim) -> NodeConfig {
         port: addr.port(),
         username: sim.config().username.clone(),
         secret: Secret::new(sim.config().secret.clone()),
-        auth: if index % 2 == 0 { AuthMethod::Md5 } else { AuthMethod::Plain },
+        auth: if index.is_multiple_of(2) { AuthMethod::Md5 } else { AuthMethod::Plain },
     }
 }
 
