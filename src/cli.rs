@@ -28,7 +28,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Serve HTTP (creates and migrates the database on first start).
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Apply database migrations and exit.
     Migrate,
     /// Print the OpenAPI spec (YAML) to stdout.
@@ -161,6 +161,19 @@ pub struct ServeArgs {
     /// Device of an extension (`{number}`, `{tenant}`).
     #[arg(long, env = "PBXGW_DEVICE_TEMPLATE", default_value = crate::pbx::settings::DEFAULT_DEVICE)]
     pub device_template: String,
+    /// Context an answered campaign call continues in (`{tenant}`, `{campaign}` = campaign id).
+    #[arg(long, env = "PBXGW_CAMPAIGN_CONTEXT", default_value = crate::pbx::settings::DEFAULT_CAMPAIGN_CONTEXT)]
+    pub campaign_context: String,
+    /// Extension an answered campaign call continues at (`{tenant}`, `{campaign}`).
+    #[arg(long, env = "PBXGW_CAMPAIGN_EXTEN", default_value = crate::pbx::settings::DEFAULT_CAMPAIGN_EXTEN)]
+    pub campaign_exten: String,
+    /// Most new campaign calls per second, all campaigns together.
+    #[arg(long, env = "PBXGW_CAMPAIGN_CALLS_PER_SECOND", default_value_t = 2)]
+    pub campaign_calls_per_second: u32,
+    /// MessageSend `To:` of an SMS to a number that is not an extension (`{number}`, `{tenant}`),
+    /// e.g. `pjsip:{number}@sms-trunk`. Empty: such SMS are refused.
+    #[arg(long, env = "PBXGW_SMS_EXTERNAL_TO", default_value = "")]
+    pub sms_external_to: String,
 }
 
 /// `keys` sub-commands.
@@ -233,7 +246,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
-        Command::Serve(args) => serve(&cli.database_url, cli.dirs.to_dirs(), args).await,
+        Command::Serve(args) => serve(&cli.database_url, cli.dirs.to_dirs(), *args).await,
         Command::DemoData(args) => {
             let core = Core::start(Config::for_database(&cli.database_url)).await?;
             let options = crate::demo::Options {
@@ -281,7 +294,16 @@ fn pbx_settings(args: &ServeArgs) -> anyhow::Result<crate::pbx::settings::PbxSet
     };
     let dialplan =
         Dialplan { context: args.dial_context.clone(), device: args.device_template.clone(), ..Dialplan::default() };
-    Ok(PbxSettings { nodes, client, dialplan })
+    let campaigns = crate::pbx::settings::CampaignSettings {
+        context: args.campaign_context.clone(),
+        exten: args.campaign_exten.clone(),
+        calls_per_second: args.campaign_calls_per_second.max(1),
+        ..Default::default()
+    };
+    let sms = crate::pbx::settings::SmsSettings {
+        external: Some(args.sms_external_to.clone()).filter(|template| !template.is_empty()),
+    };
+    Ok(PbxSettings { nodes, client, dialplan, campaigns, sms })
 }
 
 async fn serve(database_url: &str, dirs: crate::config::FileDirs, args: ServeArgs) -> anyhow::Result<()> {

@@ -23,6 +23,9 @@ pub const NO_PHONEBOOK_SPECIFIED: &str = "No phonebook specified";
 /// VIRTUALEXT without `number` (A-75 pattern).
 pub const NO_NUMBER_SPECIFIED: &str = "No number specified";
 
+/// CAMPAIGN without `campaign` (PROPOSED, by analogy with the other named-parameter errors).
+pub const NO_CAMPAIGN_SPECIFIED: &str = "No campaign specified";
+
 /// MANAGEDB `get`/`update`/`delete` without `objectid` (PROPOSED text).
 pub const NO_OBJECTID_SPECIFIED: &str = "No objectid specified";
 

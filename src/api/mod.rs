@@ -6,6 +6,7 @@ pub mod balance;
 pub mod callerid_blacklist;
 pub mod callerid_rules;
 pub mod calls;
+pub mod campaign_actions;
 pub mod campaigns;
 pub mod cdr_templates;
 pub mod cdrs;
@@ -52,6 +53,7 @@ pub mod routing_profiles;
 pub mod security;
 pub mod settings;
 pub mod sip_registrations;
+pub mod sms;
 pub mod special_destinations;
 pub mod tenants;
 pub mod user_groups;
@@ -194,6 +196,7 @@ pub type RestService = OpenApiService<
             ),
             // Live PBX.
             (calls::CallsApi, live::LiveApi, nodes::NodesApi, events::EventsApi),
+            (campaign_actions::CampaignActionsApi, sms::SmsApi),
         ),
     ),
     (),
@@ -236,6 +239,7 @@ pub fn service(core: Core) -> RestService {
                 nodes::NodesApi { core: core.clone() },
                 events::EventsApi { core: core.clone() },
             ),
+            (campaign_actions::CampaignActionsApi { core: core.clone() }, sms::SmsApi { core: core.clone() }),
         ),
     );
     OpenApiService::new(apis, "pbx-gateway", env!("CARGO_PKG_VERSION")).description(

@@ -148,6 +148,8 @@ async fn answer_rendered(core: &Core, call: &Call<'_>, command: Command) -> Rend
         Command::Other(ReqType::QueueReset) => super::live::queue_reset(core, call).await,
         Command::Other(ReqType::Reboot) => super::live::peer_action(core, call, true).await,
         Command::Other(ReqType::Unregister) => super::live::peer_action(core, call, false).await,
+        Command::Other(ReqType::Campaign) => super::campaigns::answer(core, call).await,
+        Command::Other(ReqType::Sms) => super::sms::send(core, call).await,
         // Known reqtypes whose issues have not landed yet answer as unknown ones do.
         Command::Info(_) | Command::Other(_) | Command::Unknown => Rendered::empty(&call.output),
     }

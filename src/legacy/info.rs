@@ -43,6 +43,7 @@ async fn rendered(core: &Core, call: &Call<'_>, kind: &InfoKind) -> Rendered {
         InfoKind::Other(kind) if kind == "IVRLOGS" => super::report_logs::ivr_logs(core, call).await,
         InfoKind::Other(kind) if kind == "EXTSTATE" => super::live::info_extstate(core, call).await,
         InfoKind::Other(kind) if kind == "REGSTATE" => super::live::info_regstate(core, call).await,
+        InfoKind::Other(kind) if kind == "SMS" => super::sms::info(core, call).await,
         InfoKind::Other(_) | InfoKind::Missing => Rendered::empty(&call.output),
     }
 }

@@ -70,7 +70,7 @@ fn yes(call: &Call<'_>, name: &str) -> bool {
 
 /// DIAL: `Success|Originate successfully queued|<originate id>|`.
 pub async fn dial(core: &Core, call: &Call<'_>) -> Rendered {
-    let Some(tenant) = call.tenant else { return Rendered::text(&call.output, errors::KEY_ERROR) };
+    let Some(tenant) = call.tenant else { return action_result::error(call, "No tenant specified") };
     let req = call.request;
     let Some(source) = req.get_any(&["source", "exten"]).filter(|s| !s.is_empty()) else {
         return action_result::error(call, "No source specified");
@@ -109,7 +109,7 @@ pub async fn dial(core: &Core, call: &Call<'_>) -> Rendered {
 
 /// HANGUP: by `channel`, or every channel of `extension` / `number` / `source`.
 pub async fn hangup(core: &Core, call: &Call<'_>) -> Rendered {
-    let Some(tenant) = call.tenant else { return Rendered::text(&call.output, errors::KEY_ERROR) };
+    let Some(tenant) = call.tenant else { return action_result::error(call, "No tenant specified") };
     let req = call.request;
     let target = if let Some(channel) = req.non_empty("channel") {
         HangupTarget::Channel(channel.to_string())
@@ -127,7 +127,7 @@ pub async fn hangup(core: &Core, call: &Call<'_>) -> Rendered {
 
 /// TRANSFER (Redirect) and ATXTRANSFER (Atxfer).
 pub async fn transfer(core: &Core, call: &Call<'_>, attended: bool) -> Rendered {
-    let Some(tenant) = call.tenant else { return Rendered::text(&call.output, errors::KEY_ERROR) };
+    let Some(tenant) = call.tenant else { return action_result::error(call, "No tenant specified") };
     let req = call.request;
     let Some(channel) = req.non_empty("channel") else { return action_result::error(call, "No channel specified") };
     let Some(dest) = req.non_empty("dest") else { return action_result::error(call, "No destination specified") };
@@ -575,6 +575,25 @@ pub async fn info_regstate(core: &Core, call: &Call<'_>) -> Rendered {
     }
 }
 
+/// REBOOT and UNREGISTER `peer=<name>|ALL` (§1.3 rows 21-22): P-ACT. A reboot is a PJSIP NOTIFY
+/// `check-sync`; unregistering a phone has no AMI action (see `service::live::peers`) and answers
+/// the reason as an error line.
+pub async fn peer_action(core: &Core, call: &Call<'_>, reboot: bool) -> Rendered {
+    let Some(tenant) = call.tenant else { return action_result::error(call, "No tenant specified") };
+    let Some(peer) = call.request.non_empty("peer") else { return action_result::error(call, "No peer specified") };
+    let result = if reboot {
+        crate::service::live::peers::reboot(core, &call.principal, tenant, peer).await
+    } else {
+        crate::service::live::peers::unregister(core, &call.principal, tenant, peer).await
+    };
+    match result {
+        Ok(_) if reboot => action_result::success(call, "NOTIFY sent", ""),
+        Ok(_) => action_result::success(call, "Unregistration sent", ""),
+        Err(ServiceError::NotFound(_)) => action_result::error(call, "No peer found"),
+        Err(err) => action_error(call, err),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -590,24 +609,5 @@ mod tests {
         assert_eq!(state_word(0), "NOT_INUSE");
         assert_eq!(state_word(8), "RINGING");
         assert_eq!(state_word(-1), "UNKNOWN");
-    }
-}
-
-/// REBOOT and UNREGISTER `peer=<name>|ALL` (§1.3 rows 21-22): P-ACT. A reboot is a PJSIP NOTIFY
-/// `check-sync`; unregistering a phone has no AMI action (see `service::live::peers`) and answers
-/// the reason as an error line.
-pub async fn peer_action(core: &Core, call: &Call<'_>, reboot: bool) -> Rendered {
-    let Some(tenant) = call.tenant else { return Rendered::text(&call.output, errors::KEY_ERROR) };
-    let Some(peer) = call.request.non_empty("peer") else { return action_result::error(call, "No peer specified") };
-    let result = if reboot {
-        crate::service::live::peers::reboot(core, &call.principal, tenant, peer).await
-    } else {
-        crate::service::live::peers::unregister(core, &call.principal, tenant, peer).await
-    };
-    match result {
-        Ok(_) if reboot => action_result::success(call, "NOTIFY sent", ""),
-        Ok(_) => action_result::success(call, "Unregistration sent", ""),
-        Err(ServiceError::NotFound(_)) => action_result::error(call, "No peer found"),
-        Err(err) => action_error(call, err),
     }
 }

@@ -5,6 +5,7 @@
 pub mod action_result;
 pub mod auth_ops;
 pub mod balance;
+pub mod campaigns;
 pub mod cdrs;
 pub mod destinations;
 pub mod dispatch;
@@ -25,6 +26,7 @@ pub mod records;
 pub mod report_logs;
 pub mod response_path;
 pub mod setting;
+pub mod sms;
 pub mod user_groups;
 pub mod virtualext;
 pub mod voicemail;

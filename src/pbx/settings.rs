@@ -16,6 +16,67 @@ pub struct PbxSettings {
     pub client: ClientOptions,
     /// Context and device naming.
     pub dialplan: Dialplan,
+    /// How campaigns dial.
+    pub campaigns: CampaignSettings,
+    /// How SMS are addressed.
+    pub sms: SmsSettings,
+}
+
+/// How the campaign dialer places calls. A campaign number is dialled as
+/// `Local/<number>@<tenant context>` (so the tenant's outbound routes, caller id and billing apply)
+/// and, once answered, connected to `<exten>@<context>`, where the deployment's dialplan hands the
+/// call to the campaign's agents or queue. `{tenant}` is the tenant code, `{campaign}` the campaign
+/// id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CampaignSettings {
+    /// Context an answered campaign call continues in. Default `{tenant}-campaign`
+    /// (`PBXGW_CAMPAIGN_CONTEXT`).
+    pub context: String,
+    /// Extension an answered campaign call continues at. Default `{campaign}`
+    /// (`PBXGW_CAMPAIGN_EXTEN`).
+    pub exten: String,
+    /// Most new campaign calls per second, all campaigns together (`PBXGW_CAMPAIGN_CALLS_PER_SECOND`).
+    pub calls_per_second: u32,
+    /// How often the dialer looks for work.
+    pub tick: Duration,
+    /// An answered call whose hangup was never seen counts as done after this long (it stops
+    /// holding one of the campaign's channels).
+    pub answered_timeout: Duration,
+}
+
+/// Default of [`CampaignSettings::context`].
+pub const DEFAULT_CAMPAIGN_CONTEXT: &str = "{tenant}-campaign";
+/// Default of [`CampaignSettings::exten`].
+pub const DEFAULT_CAMPAIGN_EXTEN: &str = "{campaign}";
+
+impl Default for CampaignSettings {
+    fn default() -> CampaignSettings {
+        CampaignSettings {
+            context: DEFAULT_CAMPAIGN_CONTEXT.into(),
+            exten: DEFAULT_CAMPAIGN_EXTEN.into(),
+            calls_per_second: 2,
+            tick: Duration::from_secs(1),
+            answered_timeout: Duration::from_secs(4 * 3600),
+        }
+    }
+}
+
+impl CampaignSettings {
+    /// `(context, exten)` an answered call of `campaign` continues at.
+    pub fn target(&self, tenant: &str, campaign: i64) -> (String, String) {
+        let fill = |template: &str| template.replace("{tenant}", tenant).replace("{campaign}", &campaign.to_string());
+        (fill(&self.context), fill(&self.exten))
+    }
+}
+
+/// How an SMS destination becomes a `MessageSend` `To:`. An extension of the tenant is always
+/// `pjsip:<number>-<TENANT>` (its endpoint); other numbers go through `external`, or are refused
+/// when it is not set.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SmsSettings {
+    /// `To:` template for external numbers, e.g. `pjsip:{number}@sms-trunk` (`{number}`,
+    /// `{tenant}`); `None` = external SMS are refused (`PBXGW_SMS_EXTERNAL_TO`).
+    pub external: Option<String>,
 }
 
 /// How tenants, extensions and destinations map onto Asterisk names. `{tenant}` is the tenant code,

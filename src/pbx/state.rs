@@ -360,6 +360,22 @@ pub enum LiveChange {
         /// Tenant of the caller channel.
         tenant: Option<String>,
     },
+    /// The outcome of an asynchronous Originate (its `OriginateResponse` event). `action_id` is the
+    /// ActionID the Originate was sent with, so the sender can match it (the campaign dialer does).
+    OriginateResult {
+        /// ActionID of the Originate.
+        action_id: String,
+        /// `Response: Success`.
+        success: bool,
+        /// `Reason` (4 = answered, 0 = no such channel, 3 = no answer, 5 = busy, 8 = congestion).
+        reason: i32,
+        /// The originated channel (`Channel`).
+        channel: String,
+        /// Its Uniqueid (`<unknown>` on failure).
+        uniqueid: String,
+        /// Tenant of the channel, by the tenant rule.
+        tenant: Option<String>,
+    },
 }
 
 impl LiveChange {
@@ -372,8 +388,22 @@ impl LiveChange {
             | LiveChange::ExtensionState { tenant, .. }
             | LiveChange::PeerStatus { tenant, .. }
             | LiveChange::QueueMember { tenant, .. }
-            | LiveChange::QueueCaller { tenant, .. } => tenant.as_deref(),
+            | LiveChange::QueueCaller { tenant, .. }
+            | LiveChange::OriginateResult { tenant, .. } => tenant.as_deref(),
         }
+    }
+}
+
+/// An `OriginateResponse` as a change, whether or not a channel came of it.
+fn originate_result(event: &Message) -> LiveChange {
+    let channel = event.text("Channel").to_string();
+    LiveChange::OriginateResult {
+        action_id: event.text("ActionID").to_string(),
+        success: event.text("Response").eq_ignore_ascii_case("Success"),
+        reason: event.text("Reason").trim().parse().unwrap_or(0),
+        tenant: tenant::tenant_of_channel(&channel, "", event.text("Context")),
+        uniqueid: event.text("Uniqueid").to_string(),
+        channel,
     }
 }
 
@@ -537,6 +567,14 @@ impl NodeState {
     /// [`NodeState::apply`] at a given time (the time a Newchannel or QueueCallerJoin arrived).
     pub fn apply_at(&mut self, event: &Message, now: SystemTime) -> Vec<LiveChange> {
         let Some(name) = event.event() else { return Vec::new() };
+        let mut changes = self.apply_event(name, event, now);
+        if name == "OriginateResponse" {
+            changes.push(originate_result(event));
+        }
+        changes
+    }
+
+    fn apply_event(&mut self, name: &str, event: &Message, now: SystemTime) -> Vec<LiveChange> {
         match name {
             "Newchannel" => self.new_channel(event, now),
             "Newstate" | "NewCallerid" | "NewConnectedLine" | "NewAccountCode" => {

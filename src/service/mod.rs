@@ -78,7 +78,12 @@ impl Core {
         } else {
             crate::pbx::Pbx::start(config.pbx.nodes.clone(), config.pbx.client.clone())
         };
-        Ok(Core { inner: Arc::new(CoreInner { db, jwt, config, pbx }) })
+        let dial = !config.pbx.nodes.is_empty();
+        let core = Core { inner: Arc::new(CoreInner { db, jwt, config, pbx }) };
+        if dial {
+            live::campaigns::spawn_dialer(core.clone());
+        }
+        Ok(core)
     }
 
     /// The database.

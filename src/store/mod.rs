@@ -6,6 +6,7 @@
 pub mod api_keys;
 pub mod auth_tokens;
 pub mod balance;
+pub mod campaign_numbers;
 pub mod cdr_import;
 pub mod cdr_templates;
 pub mod cdrs;
@@ -20,6 +21,7 @@ pub mod queue_members;
 pub mod recordings;
 pub mod report_logs;
 pub mod settings;
+pub mod sms;
 pub mod tenant_settings;
 pub mod user_groups;
 pub mod user_tenants;
@@ -209,6 +211,7 @@ fn migrator(backend: Backend) -> Migrator {
             (11, "destination_targets", include_str!("../../migrations/sqlite/0011_destination_targets.sql")),
             (12, "reporting", include_str!("../../migrations/sqlite/0012_reporting.sql")),
             (13, "live", include_str!("../../migrations/sqlite/0013_live.sql")),
+            (14, "campaigns_sms", include_str!("../../migrations/sqlite/0014_campaigns_sms.sql")),
         ],
         Backend::Postgres => &[
             (1, "foundation", include_str!("../../migrations/postgres/0001_foundation.sql")),
@@ -224,6 +227,7 @@ fn migrator(backend: Backend) -> Migrator {
             (11, "destination_targets", include_str!("../../migrations/postgres/0011_destination_targets.sql")),
             (12, "reporting", include_str!("../../migrations/postgres/0012_reporting.sql")),
             (13, "live", include_str!("../../migrations/postgres/0013_live.sql")),
+            (14, "campaigns_sms", include_str!("../../migrations/postgres/0014_campaigns_sms.sql")),
         ],
     };
     let migrations = sources

@@ -101,3 +101,15 @@ pub async fn delete(conn: &mut AnyConnection, originate_id: &str) -> StoreResult
         .await?;
     Ok(())
 }
+
+/// The status of a placed call (`None`: no such row, e.g. forgotten because it was never placed).
+pub async fn status(conn: &mut AnyConnection, originate_id: &str) -> StoreResult<Option<String>> {
+    let row = sqlx::query("SELECT lo_status FROM lo_originates WHERE lo_originate_id = $1")
+        .bind(originate_id.to_string())
+        .fetch_optional(conn)
+        .await?;
+    Ok(match row {
+        Some(row) => Some(row.try_get(0)?),
+        None => None,
+    })
+}

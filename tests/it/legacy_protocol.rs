@@ -163,7 +163,7 @@ async fn the_body_wins_over_the_query() {
     let answer = app.legacy_post(&[("key", key), ("reqtype", "DIAL")], &[("reqtype", "HELP")]).await;
     assert!(answer.body.contains("MANAGEDB"), "{answer:?}");
     let answer = app.legacy_post(&[("key", key), ("reqtype", "HELP")], &[("reqtype", "DIAL")]).await;
-    assert_empty(&answer);
+    assert_eq!(answer.body, "Error|No tenant specified||", "{answer:?}");
 }
 
 #[tokio::test]
@@ -303,15 +303,23 @@ async fn unknown_or_missing_reqtype_answers_an_empty_body() {
 }
 
 #[tokio::test]
-async fn known_but_unserved_reqtypes_answer_an_empty_body() {
+async fn live_reqtypes_without_a_pbx_say_so() {
     let app = TestApp::spawn().await;
     app.tenant("ACME").await;
+    app.extension("ACME", &app.admin_key, "100").await;
     let key = app.admin_key.as_str();
-    for reqtype in ["DIAL", "dial", "COUNTCALLS", "CAMPAIGN", "PEERS"] {
+    for reqtype in ["DIAL", "dial", "COUNTCALLS", "TRANSFER", "PEERS", "COUNTCHANNELS"] {
         let answer = app
-            .legacy(&[("key", key), ("reqtype", reqtype), ("tenant", "ACME"), ("source", "100"), ("dest", "200")])
+            .legacy(&[
+                ("key", key),
+                ("reqtype", reqtype),
+                ("tenant", "ACME"),
+                ("source", "100"),
+                ("dest", "200"),
+                ("channel", "x"),
+            ])
             .await;
-        assert_empty(&answer);
+        assert_eq!(answer.body, "Error|no PBX node is configured (PBXGW_AMI_NODES)||", "{reqtype}");
     }
 }
 

@@ -22,6 +22,7 @@ mod isolation;
 mod legacy_auth;
 mod legacy_managedb;
 mod legacy_protocol;
+mod live_campaigns;
 mod live_lab;
 mod live_legacy;
 mod live_rest;

@@ -5,8 +5,8 @@
 use super::action_node;
 use super::reads::{self, LiveChannel, ReadScope};
 use crate::auth::Principal;
-use crate::pbx::PbxError;
-use crate::pbx::ami::Action;
+use crate::pbx::ami::{Action, Message};
+use crate::pbx::{Node, PbxError};
 use crate::service::access::{self, Intent, TenantScope};
 use crate::service::lookup::{self, ExtensionRef};
 use crate::service::{Core, ServiceError, ServiceResult, idempotency};
@@ -68,7 +68,7 @@ pub enum OriginateOutcome {
     KeyReused,
 }
 
-fn check_dest(dest: &str) -> ServiceResult<()> {
+pub(super) fn check_dest(dest: &str) -> ServiceResult<()> {
     let ok =
         !dest.is_empty() && dest.len() <= MAX_DEST && dest.chars().all(|c| c.is_ascii_digit() || "*#+".contains(c));
     if ok { Ok(()) } else { Err(ServiceError::invalid("dest", "must be 1-40 characters of 0-9, *, # or +")) }
@@ -93,7 +93,7 @@ fn check_variable(name: &str, value: &str) -> ServiceResult<()> {
     Ok(())
 }
 
-fn check_clid(field: &'static str, value: &Option<String>) -> ServiceResult<()> {
+pub(super) fn check_clid(field: &'static str, value: &Option<String>) -> ServiceResult<()> {
     match value {
         Some(v) if v.len() > 80 || v.contains(['\r', '\n', ',']) => {
             Err(ServiceError::invalid(field, "at most 80 characters without , or line breaks"))
@@ -125,21 +125,33 @@ async fn check(core: &Core, scope: &TenantScope, request: &OriginateRequest) -> 
     {
         return Err(ServiceError::invalid("recording", "must be yes, no, yeschange or nochange"));
     }
+    let (source_number, account) = resolve_source(core, scope, &request.source, request.account.as_deref()).await?;
+    Ok(Checked { source_number, account })
+}
+
+/// The source extension number of a DIAL or SMS (`source`, or `ACCOUNT` = the account's number)
+/// and the account username (`account`, or `SOURCE` = the source's own), both of the tenant.
+pub async fn resolve_source(
+    core: &Core,
+    scope: &TenantScope,
+    source: &str,
+    account: Option<&str>,
+) -> ServiceResult<(String, Option<String>)> {
     let mut conn = core.db().pool().acquire().await?;
-    let account_row = match request.account.as_deref() {
+    let account_row = match account {
         None | Some("") => None,
         Some(name) if name.eq_ignore_ascii_case("SOURCE") => None,
         Some(name) => Some(lookup::extension(&mut conn, scope, ExtensionRef::Name(name)).await.map_err(|_| {
             ServiceError::invalid("account", "must be an extension of the tenant (number or <number>-<TENANT>)")
         })?),
     };
-    let source_name = if request.source.eq_ignore_ascii_case("ACCOUNT") {
+    let source_name = if source.eq_ignore_ascii_case("ACCOUNT") {
         account_row
             .as_ref()
             .map(|row| row.text("ex_number").to_string())
             .ok_or_else(|| ServiceError::invalid("source", "source=ACCOUNT needs an account"))?
     } else {
-        request.source.clone()
+        source.to_string()
     };
     if source_name.is_empty() {
         return Err(ServiceError::invalid("source", "the source extension is required"));
@@ -148,13 +160,13 @@ async fn check(core: &Core, scope: &TenantScope, request: &OriginateRequest) -> 
         .await
         .map_err(|_| ServiceError::invalid("source", "must be an extension of the tenant"))?;
     let source_number = source.text("ex_number").to_string();
-    let account_number = match (&account_row, request.account.as_deref()) {
+    let account_number = match (&account_row, account) {
         (Some(row), _) => Some(row.text("ex_number").to_string()),
         (None, Some(name)) if name.eq_ignore_ascii_case("SOURCE") => Some(source_number.clone()),
         _ => None,
     };
-    let account = account_number.map(|number| crate::service::extensions::username(&number, &scope.code));
-    Ok(Checked { source_number, account })
+    let account_name = account_number.map(|number| crate::service::extensions::username(&number, &scope.code));
+    Ok((source_number, account_name))
 }
 
 fn originate_action(
@@ -258,21 +270,7 @@ pub async fn originate(
             return existing.map(|e| replay(e, &hash)).ok_or_else(|| ServiceError::Conflict("originate".into()));
         }
     }
-    let sent = node.send(&action).await;
-    let mut conn = core.db().pool().acquire().await?;
-    match sent {
-        Ok(_) => store::set_status(&mut conn, &id, "QUEUED").await?,
-        // No answer in time: the call may exist, so the reservation stays and a retry replays it.
-        Err(err @ PbxError::Timeout { .. }) => {
-            store::set_status(&mut conn, &id, "UNKNOWN").await?;
-            return Err(err.into());
-        }
-        // Certainly not placed: forget the reservation so the caller may retry.
-        Err(err) => {
-            store::delete(&mut conn, &id).await?;
-            return Err(err.into());
-        }
-    }
+    send_reserved(core, node, &action, &id).await?;
     tracing::info!(tenant = %scope.code, node = node.name(), originate_id = %id, "call originated");
     Ok(OriginateOutcome::Placed(Originated {
         id,
@@ -281,6 +279,127 @@ pub async fn originate(
         dest: request.dest.clone(),
         replayed: false,
     }))
+}
+
+/// Sends an Originate whose `lo_originates` row is reserved (`SENDING`) and records what became of
+/// it; answers Asterisk's response (its ActionID matches the later OriginateResponse).
+async fn send_reserved(core: &Core, node: &Node, action: &Action, id: &str) -> ServiceResult<Message> {
+    let sent = node.send(action).await;
+    let mut conn = core.db().pool().acquire().await?;
+    match sent {
+        Ok(answer) => {
+            store::set_status(&mut conn, id, "QUEUED").await?;
+            Ok(answer)
+        }
+        // No answer in time: the call may exist, so the reservation stays and a retry replays it.
+        Err(err @ PbxError::Timeout { .. }) => {
+            store::set_status(&mut conn, id, "UNKNOWN").await?;
+            Err(err.into())
+        }
+        // Certainly not placed: forget the reservation so the caller may retry.
+        Err(err) => {
+            store::delete(&mut conn, id).await?;
+            Err(err.into())
+        }
+    }
+}
+
+/// A call the gateway places on its own behalf (the campaign dialer): `dest` is dialled out through
+/// the tenant's context (`Local/<dest>@<context>`, so its routes, caller id and billing apply) and,
+/// once answered, continues at `exten@context`. Authorization happened when the campaign was
+/// started; this only checks values.
+#[derive(Debug, Clone)]
+pub struct OutboundCall<'a> {
+    /// Tenant (`te_id`).
+    pub tenant_id: i64,
+    /// Tenant code.
+    pub tenant: &'a str,
+    /// Who placed it, for `lo_originates.lo_source` (e.g. `campaign:12`).
+    pub placed_by: String,
+    /// Number to dial: digits, `*`, `#`, `+`.
+    pub dest: &'a str,
+    /// Context the answered call continues in.
+    pub context: String,
+    /// Extension the answered call continues at.
+    pub exten: String,
+    /// Channel variables (checked like DIAL's `var`, set unprefixed).
+    pub variables: Vec<(String, String)>,
+}
+
+/// An outbound call handed to Asterisk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlacedCall {
+    /// The originate id (CDR `originateid`).
+    pub id: String,
+    /// The node.
+    pub node: String,
+    /// ActionID of the Originate: its OriginateResponse carries the same.
+    pub action_id: String,
+    /// The channel Asterisk will create (`Local/<dest>@<context>`), the prefix of the
+    /// OriginateResponse `Channel`.
+    pub channel: String,
+}
+
+/// The Originate of an [`OutboundCall`]; `id` is its originate id.
+pub fn outbound_action(core: &Core, call: &OutboundCall<'_>, id: &str) -> ServiceResult<(Action, String)> {
+    check_dest(call.dest)?;
+    for (name, value) in &call.variables {
+        check_variable(name, value)?;
+    }
+    let dialplan = &core.config().pbx.dialplan;
+    let channel = format!("Local/{}@{}", call.dest, dialplan.context_of(call.tenant));
+    let mut action = Action::new("Originate")
+        .header("Channel", channel.clone())?
+        .header("Context", call.context.clone())?
+        .header("Exten", call.exten.clone())?
+        .header("Priority", "1")?
+        .header("Async", "true")?
+        .header("Timeout", dialplan.ring_timeout.as_millis().to_string())?
+        .header("Variable", format!("CDR(originateid)={id}"))?
+        .header("Variable", format!("__ORIGINATEID={id}"))?;
+    for (name, value) in &call.variables {
+        action = action.header("Variable", format!("{name}={value}"))?;
+    }
+    Ok((action, channel))
+}
+
+/// Places an [`OutboundCall`] with originate id `id` (from [`fresh_originate_id`]) on `node` (the
+/// caller picks it, so it can claim no work while no node is available), recorded in
+/// `lo_originates` like every DIAL.
+pub async fn originate_outbound(
+    core: &Core,
+    node: &Node,
+    call: &OutboundCall<'_>,
+    id: &str,
+) -> ServiceResult<PlacedCall> {
+    let (action, channel) = outbound_action(core, call, id)?;
+    let row = OriginateRow {
+        originate_id: id.to_string(),
+        node: node.name().to_string(),
+        source: call.placed_by.clone(),
+        dest: call.dest.to_string(),
+        status: "SENDING".into(),
+        created_at: crate::store::now_text(),
+        request_hash: None,
+    };
+    {
+        let mut tx = core.db().begin().await?;
+        store::insert(&mut tx, &NewOriginate { tenant_id: call.tenant_id, row: &row, idempotency_key: None }).await?;
+        tx.commit().await?;
+    }
+    let answer = send_reserved(core, node, &action, id).await?;
+    tracing::info!(tenant = call.tenant, node = node.name(), originate_id = %id, "outbound call originated");
+    Ok(PlacedCall {
+        id: id.to_string(),
+        node: node.name().to_string(),
+        action_id: answer.action_id().unwrap_or_default().to_string(),
+        channel,
+    })
+}
+
+/// A fresh originate id for a call placed with [`originate_outbound`].
+pub fn fresh_originate_id() -> String {
+    new_originate_id()
 }
 
 fn replay(existing: OriginateRow, hash: &str) -> OriginateOutcome {

@@ -5,12 +5,14 @@
 //! answers exactly like a missing one.
 
 pub mod calls;
+pub mod campaigns;
 pub mod devices;
 pub mod events;
 pub mod overview;
 pub mod peers;
 pub mod queues;
 pub mod reads;
+pub mod sms;
 
 use std::sync::Arc;
 
