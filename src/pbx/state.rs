@@ -22,7 +22,9 @@ use super::ami::Message;
 use super::tenant;
 
 /// One live channel.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Serialised as is for clients (the SSE feed): `tenant` too, since a tenant's feed only ever
+/// carries its own code and admin clients need it to tell tenants apart.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Channel {
     /// Channel name, e.g. `PJSIP/103-DEMO-00000003`, `Local/103@DEMO-00000000;1`.
     pub name: String,
@@ -53,37 +55,21 @@ pub struct Channel {
     /// The bridge the channel is in, if any.
     pub bridge_id: Option<String>,
     /// When the channel appeared: Newchannel arrival, or now minus CoreShowChannel `Duration`.
+    /// Serialised as Unix seconds.
+    #[serde(serialize_with = "serialize_unix_seconds")]
     pub started_at: SystemTime,
     /// The owning tenant (`pbx::tenant` rules), recomputed when name or AccountCode change.
     pub tenant: Option<String>,
+}
+
+fn serialize_unix_seconds<S: serde::Serializer>(time: &SystemTime, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_u64(unix_seconds(*time))
 }
 
 impl Channel {
     /// Whole seconds since the channel appeared (0 if the clock went backwards).
     pub fn seconds(&self, now: SystemTime) -> u64 {
         now.duration_since(self.started_at).map_or(0, |elapsed| elapsed.as_secs())
-    }
-
-    /// The serialisable form sent to clients.
-    pub fn view(&self) -> ChannelView {
-        ChannelView {
-            name: self.name.clone(),
-            uniqueid: self.uniqueid.clone(),
-            linkedid: self.linkedid.clone(),
-            state: self.state.clone(),
-            caller_id_num: self.caller_id_num.clone(),
-            caller_id_name: self.caller_id_name.clone(),
-            connected_line_num: self.connected_line_num.clone(),
-            connected_line_name: self.connected_line_name.clone(),
-            account_code: self.account_code.clone(),
-            context: self.context.clone(),
-            exten: self.exten.clone(),
-            application: self.application.clone(),
-            application_data: self.application_data.clone(),
-            bridge_id: self.bridge_id.clone(),
-            started_at: unix_seconds(self.started_at),
-            tenant: self.tenant.clone(),
-        }
     }
 
     /// A channel from an event or list item carrying a channel snapshot (`Channel` + `Uniqueid`).
@@ -139,44 +125,6 @@ impl Channel {
         }
         self.tenant = tenant::tenant_of_channel(&self.name, &self.account_code, &self.context);
     }
-}
-
-/// The client-facing form of a [`Channel`]. `tenant` is serialised too: a tenant's feed only ever
-/// carries its own code, and admin clients need it to tell tenants apart.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ChannelView {
-    /// Channel name.
-    pub name: String,
-    /// Uniqueid.
-    pub uniqueid: String,
-    /// Linkedid (one per call).
-    pub linkedid: String,
-    /// ChannelStateDesc.
-    pub state: String,
-    /// CallerIDNum.
-    pub caller_id_num: String,
-    /// CallerIDName.
-    pub caller_id_name: String,
-    /// ConnectedLineNum.
-    pub connected_line_num: String,
-    /// ConnectedLineName.
-    pub connected_line_name: String,
-    /// AccountCode.
-    pub account_code: String,
-    /// Dialplan context.
-    pub context: String,
-    /// Dialplan extension.
-    pub exten: String,
-    /// Running application.
-    pub application: String,
-    /// Its arguments.
-    pub application_data: String,
-    /// Bridge id, if bridged.
-    pub bridge_id: Option<String>,
-    /// Start time, Unix seconds.
-    pub started_at: u64,
-    /// Owning tenant, if any.
-    pub tenant: Option<String>,
 }
 
 /// One registered contact of a PJSIP endpoint.
@@ -283,9 +231,9 @@ pub struct QueueCaller {
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum LiveChange {
     /// A Newchannel.
-    ChannelCreated(ChannelView),
+    ChannelCreated(Channel),
     /// Any change to a known channel.
-    ChannelUpdated(ChannelView),
+    ChannelUpdated(Channel),
     /// A Hangup of a known channel; it is gone from the state.
     ChannelHungUp {
         /// Channel name.
@@ -664,7 +612,7 @@ impl NodeState {
 
     fn new_channel(&mut self, event: &Message, now: SystemTime) -> Vec<LiveChange> {
         let Some(channel) = Channel::from_snapshot(event, now) else { return Vec::new() };
-        let view = channel.view();
+        let view = channel.clone();
         self.index.add(&channel);
         if let Some(old) = self.channels.insert(channel.uniqueid.clone(), channel) {
             self.index.remove(&old);
@@ -695,7 +643,7 @@ impl NodeState {
         if *channel == before {
             return Vec::new();
         }
-        let view = channel.view();
+        let view = channel.clone();
         if (&channel.name, &channel.linkedid, &channel.tenant) != (&before.name, &before.linkedid, &before.tenant) {
             self.index.remove(&before);
             self.index.add(channel);
@@ -712,7 +660,7 @@ impl NodeState {
         for channel in self.channels.values_mut() {
             if channel.bridge_id.as_deref() == Some(from) {
                 channel.bridge_id = Some(to.to_string());
-                changes.push(LiveChange::ChannelUpdated(channel.view()));
+                changes.push(LiveChange::ChannelUpdated(channel.clone()));
             }
         }
         changes
@@ -1392,8 +1340,8 @@ mod tests {
                     let mut listed = NodeState::new();
                     listed.load_channels(&items);
                     let view = |s: &NodeState| {
-                        let mut views: Vec<ChannelView> =
-                            s.channels().map(|c| ChannelView { started_at: 0, ..c.view() }).collect();
+                        let mut views: Vec<Channel> =
+                            s.channels().map(|c| Channel { started_at: SystemTime::UNIX_EPOCH, ..c.clone() }).collect();
                         views.sort_by(|a, b| a.uniqueid.cmp(&b.uniqueid));
                         views
                     };

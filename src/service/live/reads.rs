@@ -56,7 +56,7 @@ async fn per_node<T>(
     core: &Core,
     principal: &Principal,
     scope: &ReadScope<'_>,
-    read: impl Fn(&Viewer, &crate::pbx::state::NodeState) -> T,
+    read: impl Fn(&str, &Viewer, &crate::pbx::state::NodeState) -> T,
 ) -> ServiceResult<Vec<PerNode<T>>> {
     let viewer = viewer(core, principal, scope.tenant).await?;
     refresh_if_asked(core, scope).await?;
@@ -65,7 +65,7 @@ async fn per_node<T>(
         .into_iter()
         .map(|node| PerNode {
             node: node.name().to_string(),
-            value: node.read(|state| read(&viewer, state)).map_err(ServiceError::from),
+            value: node.read(|state| read(node.name(), &viewer, state)).map_err(ServiceError::from),
         })
         .collect())
 }
@@ -88,13 +88,13 @@ pub async fn channel_counts(
     principal: &Principal,
     scope: &ReadScope<'_>,
 ) -> ServiceResult<Vec<PerNode<usize>>> {
-    let counts = per_node(core, principal, scope, |viewer, state| state.channel_count(viewer.tenant())).await?;
+    let counts = per_node(core, principal, scope, |_, viewer, state| state.channel_count(viewer.tenant())).await?;
     PerNode::require_any(counts)
 }
 
 /// Number of calls (distinct linked ids) on every node (COUNTCALLS).
 pub async fn call_count(core: &Core, principal: &Principal, scope: &ReadScope<'_>) -> ServiceResult<usize> {
-    let counts = per_node(core, principal, scope, |viewer, state| state.call_count(viewer.tenant())).await?;
+    let counts = per_node(core, principal, scope, |_, viewer, state| state.call_count(viewer.tenant())).await?;
     Ok(PerNode::require_any(counts)?.iter().filter_map(|entry| entry.value.as_ref().ok()).sum())
 }
 
@@ -105,27 +105,18 @@ pub async fn channels(
     scope: &ReadScope<'_>,
 ) -> ServiceResult<Gathered<LiveChannel>> {
     let now = SystemTime::now();
-    let lists = per_node(core, principal, scope, |viewer, state| {
+    let lists = per_node(core, principal, scope, |node, viewer, state| {
         state
             .channels_of_tenant(viewer.tenant())
-            .map(|channel| (channel.clone(), channel.seconds(now)))
+            .map(|channel| LiveChannel {
+                node: node.to_string(),
+                channel: channel.clone(),
+                seconds: channel.seconds(now),
+            })
             .collect::<Vec<_>>()
     })
     .await?;
-    let mut named = Vec::with_capacity(lists.len());
-    for entry in lists {
-        let node = entry.node.clone();
-        named.push(PerNode {
-            node: entry.node,
-            value: entry.value.map(|items| {
-                items
-                    .into_iter()
-                    .map(|(channel, seconds)| LiveChannel { node: node.clone(), channel, seconds })
-                    .collect::<Vec<_>>()
-            }),
-        });
-    }
-    let mut gathered = gather(named)?;
+    let mut gathered = gather(lists)?;
     gathered.items.sort_by(|a, b| b.seconds.cmp(&a.seconds).then_with(|| a.channel.name.cmp(&b.channel.name)));
     Ok(gathered)
 }
@@ -172,21 +163,15 @@ pub struct LivePeer {
 
 /// Visible SIP peers (PEERS, `/peers`), by node then name.
 pub async fn peers(core: &Core, principal: &Principal, scope: &ReadScope<'_>) -> ServiceResult<Gathered<LivePeer>> {
-    let lists = per_node(core, principal, scope, |viewer, state| {
-        state.peers().filter(|peer| viewer.sees(peer.tenant.as_deref())).cloned().collect::<Vec<_>>()
+    let lists = per_node(core, principal, scope, |node, viewer, state| {
+        state
+            .peers()
+            .filter(|peer| viewer.sees(peer.tenant.as_deref()))
+            .map(|peer| LivePeer { node: node.to_string(), peer: peer.clone() })
+            .collect::<Vec<_>>()
     })
     .await?;
-    let mut named = Vec::with_capacity(lists.len());
-    for entry in lists {
-        let node = entry.node.clone();
-        named.push(PerNode {
-            node: entry.node,
-            value: entry
-                .value
-                .map(|peers| peers.into_iter().map(|peer| LivePeer { node: node.clone(), peer }).collect::<Vec<_>>()),
-        });
-    }
-    let mut gathered = gather(named)?;
+    let mut gathered = gather(lists)?;
     gathered.items.sort_by(|a, b| a.node.cmp(&b.node).then_with(|| a.peer.endpoint.cmp(&b.peer.endpoint)));
     Ok(gathered)
 }
@@ -197,7 +182,7 @@ pub async fn peer_counts(
     principal: &Principal,
     scope: &ReadScope<'_>,
 ) -> ServiceResult<Vec<PerNode<usize>>> {
-    let counts = per_node(core, principal, scope, |viewer, state| {
+    let counts = per_node(core, principal, scope, |_, viewer, state| {
         state.peers().filter(|peer| viewer.sees(peer.tenant.as_deref()) && !peer.contacts.is_empty()).count()
     })
     .await?;
@@ -219,23 +204,15 @@ pub async fn extension_states(
     principal: &Principal,
     scope: &ReadScope<'_>,
 ) -> ServiceResult<Gathered<LiveExtensionState>> {
-    let lists = per_node(core, principal, scope, |viewer, state| {
-        state.extension_states().filter(|ext| viewer.sees(ext.tenant.as_deref())).cloned().collect::<Vec<_>>()
+    let lists = per_node(core, principal, scope, |node, viewer, state| {
+        state
+            .extension_states()
+            .filter(|ext| viewer.sees(ext.tenant.as_deref()))
+            .map(|ext| LiveExtensionState { node: node.to_string(), state: ext.clone() })
+            .collect::<Vec<_>>()
     })
     .await?;
-    let named = lists
-        .into_iter()
-        .map(|entry| {
-            let node = entry.node.clone();
-            PerNode {
-                node: entry.node,
-                value: entry.value.map(|states| {
-                    states.into_iter().map(|state| LiveExtensionState { node: node.clone(), state }).collect::<Vec<_>>()
-                }),
-            }
-        })
-        .collect();
-    let mut gathered = gather(named)?;
+    let mut gathered = gather(lists)?;
     // Stable sort: among equal extensions the configuration order of the nodes is kept.
     gathered
         .items
