@@ -337,6 +337,8 @@ async fn serve(database_url: &str, dirs: crate::config::FileDirs, args: ServeArg
     crate::app::server(acceptor, &config)
         .run_with_graceful_shutdown(app, shutdown_signal(), Some(std::time::Duration::from_secs(10)))
         .await?;
+    // Log off every AMI node before the process goes (Asterisk logs an unclean disconnect otherwise).
+    core.pbx().shutdown().await;
     core.db().close().await;
     tracing::info!("stopped");
     Ok(())

@@ -62,7 +62,7 @@ const REQTYPES: &[&str] = &[
     "COUNTPEERS [nodename=NODE]",
     "BLFS",
     "INFO info=EXTSTATE ext=EXTENSION | REGSTATE ext=EXTENSION",
-    "AGENT action=pause|unpause|listqueues|del extension=EXT-TENANT|EXTENSION [queue=QU_ID|ALL] [queuenumber=NUMBER] [pausereason]",
+    "AGENT action=pause|unpause|listqueues|add|del extension=EXT-TENANT|EXTENSION [queue=QU_ID|ALL] [queuenumber=NUMBER] [pausereason] (add: [penalty] [paused=1])",
     "QUEUERESET queueid=QU_ID",
     "REBOOT peer=NAME-TENANT|ALL  (PJSIP NOTIFY check-sync)",
     "UNREGISTER peer=NAME-TENANT|ALL  (refused for phones: PJSIP has no AMI action that drops a phone's registration)",

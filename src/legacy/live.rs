@@ -459,7 +459,19 @@ pub async fn agent(core: &Core, call: &Call<'_>) -> Rendered {
         "del" | "remove" => queues::remove_agent(core, &call.principal, tenant, ext, queues)
             .await
             .map(|_| Rendered::text(&call.output, errors::OK)),
-        "add" => return Rendered::text(&call.output, errors::UNKNOWN_ACTION),
+        "add" => {
+            let AgentQueues::One(queue) = queues else {
+                return Rendered::text(&call.output, errors::NO_QUEUE_SPECIFIED);
+            };
+            let change = crate::service::queue_members::MemberChange {
+                penalty: req.non_empty("penalty").and_then(|p| p.trim().parse().ok()),
+                paused: req.non_empty("paused").map(|p| p == "1" || p.eq_ignore_ascii_case("yes")),
+                ..Default::default()
+            };
+            crate::service::queue_members::put(core, &call.principal, tenant, queue, ext, &change)
+                .await
+                .map(|_| Rendered::text(&call.output, errors::OK))
+        }
         "listqueues" | "list" => {
             queues::agent_queues(core, &call.principal, tenant, ext).await.map(|list| match call.output.format {
                 Format::Json => Rendered::json(

@@ -282,9 +282,24 @@ async fn queue_and_agent_changes_are_stored_and_pushed_live() {
         "OK"
     );
     assert_eq!(lab.sent("QueueReset").len(), 2);
+    // AGENT add / del: the same stored membership, pushed.
+    let agent_add = [
+        ("reqtype", "AGENT"),
+        ("action", "add"),
+        ("queue", &queue_id),
+        ("extension", "103"),
+        ("tenant", "DEMO"),
+        ("penalty", "2"),
+    ];
+    assert_eq!(legacy(&lab, &demo, &agent_add).await, "OK");
+    assert_eq!(lab.sent("QueueAdd").last().unwrap().get("Interface"), Some("PJSIP/103-DEMO"));
+    let agent_del =
+        [("reqtype", "AGENT"), ("action", "del"), ("queue", &queue_id), ("extension", "103"), ("tenant", "DEMO")];
+    assert_eq!(legacy(&lab, &demo, &agent_del).await, "OK");
+    assert_eq!(lab.sent("QueueRemove").len(), 2);
     let del = [("reqtype", "QUEUE"), ("tenant", "DEMO"), ("action", "del"), ("number", "9200"), ("extension", "104")];
     assert_eq!(legacy(&lab, &demo, &del).await, "OK");
-    assert_eq!(lab.sent("QueueRemove").len(), 2);
+    assert_eq!(lab.sent("QueueRemove").len(), 4);
 }
 
 #[tokio::test]

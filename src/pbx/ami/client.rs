@@ -29,6 +29,9 @@ pub struct ClientOptions {
     pub backoff_min: Duration,
     /// Largest reconnect delay.
     pub backoff_max: Duration,
+    /// After this long without a byte from the node a `Ping` is sent; if the silence lasts another
+    /// action timeout the session is declared dead (a PBX that vanished without closing TCP).
+    pub keepalive: Duration,
 }
 
 impl Default for ClientOptions {
@@ -38,6 +41,7 @@ impl Default for ClientOptions {
             action_timeout: Duration::from_secs(10),
             backoff_min: Duration::from_millis(500),
             backoff_max: Duration::from_secs(30),
+            keepalive: Duration::from_secs(20),
         }
     }
 }
@@ -234,8 +238,10 @@ async fn supervise(
                 if signals.send(Signal::Connected).await.is_err() {
                     break;
                 }
+                let liveness =
+                    Liveness { keepalive: shared.options.keepalive, patience: shared.options.action_timeout };
                 let reason = tokio::select! {
-                    reason = run_session(reader, decoder, write_half, outgoing, &pending, &signals) => reason,
+                    reason = run_session(reader, decoder, write_half, outgoing, &pending, &signals, liveness) => reason,
                     _ = shutdown.changed() => "shut down".to_string(),
                 };
                 *lock(&shared.session) = None;
@@ -368,6 +374,16 @@ async fn read_response(reader: &mut OwnedReadHalf, decoder: &mut Decoder, id: &s
     }
 }
 
+/// When to probe a quiet node and when to give up on it.
+#[derive(Debug, Clone, Copy)]
+struct Liveness {
+    keepalive: Duration,
+    patience: Duration,
+}
+
+/// ActionID of keepalive pings; their answers match no pending action and are dropped.
+const KEEPALIVE_ID: &str = "keepalive";
+
 async fn run_session(
     mut reader: OwnedReadHalf,
     mut decoder: Decoder,
@@ -375,14 +391,34 @@ async fn run_session(
     mut outgoing: mpsc::Receiver<String>,
     pending: &Mutex<HashMap<String, Pending>>,
     signals: &mpsc::Sender<Signal>,
+    liveness: Liveness,
 ) -> String {
+    let last_heard = Mutex::new(tokio::time::Instant::now());
     let write_loop = async {
-        while let Some(bytes) = outgoing.recv().await {
+        let ping = Action::new("Ping").encode(KEEPALIVE_ID);
+        let mut probe = tokio::time::interval(liveness.keepalive.max(Duration::from_millis(10)));
+        probe.tick().await;
+        loop {
+            let bytes = tokio::select! {
+                bytes = outgoing.recv() => match bytes {
+                    Some(bytes) => bytes,
+                    None => return "writer closed".to_string(),
+                },
+                _ = probe.tick() => {
+                    let silent = lock(&last_heard).elapsed();
+                    if silent >= liveness.keepalive + liveness.patience {
+                        return format!("no answer for {} s", silent.as_secs());
+                    }
+                    if silent < liveness.keepalive {
+                        continue;
+                    }
+                    ping.clone()
+                }
+            };
             if let Err(err) = writer.write_all(bytes.as_bytes()).await {
                 return format!("write: {err}");
             }
         }
-        "writer closed".to_string()
     };
     let read_loop = async {
         loop {
@@ -390,6 +426,7 @@ async fn run_session(
                 Ok(frame) => frame,
                 Err(reason) => return reason,
             };
+            *lock(&last_heard) = tokio::time::Instant::now();
             let Frame::Message(message) = frame else { continue };
             if let Some(event) = route(pending, message)
                 && signals.send(Signal::Event(event)).await.is_err()
@@ -467,6 +504,7 @@ mod tests {
             action_timeout: Duration::from_millis(500),
             backoff_min: Duration::from_millis(20),
             backoff_max: Duration::from_millis(100),
+            keepalive: Duration::from_secs(20),
         }
     }
 
@@ -575,6 +613,34 @@ mod tests {
         assert!(matches!(next_signal(&mut signals).await, Signal::Connected));
         assert_eq!(client.health().reconnects, 1);
         assert!(client.send(&Action::new("Ping")).await.expect("pong after reconnect").is_success());
+    }
+
+    #[tokio::test]
+    async fn a_node_that_goes_silent_is_declared_dead_by_the_keepalive() {
+        let sim = Sim::start(SimConfig::default()).await.expect("sim");
+        let (tx, mut signals) = mpsc::channel(1024);
+        let options = ClientOptions {
+            keepalive: Duration::from_millis(100),
+            action_timeout: Duration::from_millis(100),
+            ..quick()
+        };
+        let _client = AmiClient::spawn(config(sim.addr(), "gatewaysecret", AuthMethod::Md5), options, tx);
+        assert!(matches!(next_signal(&mut signals).await, Signal::Connected));
+        // Quiet but alive: pings are answered, the session stays.
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        assert!(sim.actions().iter().any(|a| a.get("ActionID") == Some(KEEPALIVE_ID)));
+        while let Ok(signal) = signals.try_recv() {
+            assert!(matches!(signal, Signal::Event(_)), "no disconnect while the node answers pings: {signal:?}");
+        }
+        // Silent (TCP open, nothing answered): the session is given up.
+        sim.stall(true);
+        loop {
+            match next_signal(&mut signals).await {
+                Signal::Disconnected => break,
+                Signal::Event(_) => {}
+                Signal::Connected => panic!("reconnected to a stalled node"),
+            }
+        }
     }
 
     fn capture(name: &str) -> std::path::PathBuf {
