@@ -37,23 +37,32 @@ struct Stats {
     p50: Duration,
     p99: Duration,
     max: Duration,
+    bytes: usize,
 }
 
 async fn measure(client: &reqwest::Client, url: &str) -> Stats {
+    let mut bytes = 0;
     for _ in 0..200 {
-        client.get(url).send().await.expect("warm-up").bytes().await.expect("body");
+        let body = client.get(url).send().await.expect("warm-up").bytes().await.expect("body");
+        // A fast error would make a meaningless benchmark: every answer must be real data.
+        let error =
+            body.starts_with(b"Error|") || body.starts_with(b"Too bad") || body.starts_with(b"{\"Response\":\"Error");
+        assert!(!body.is_empty() && !error, "{url}: {body:?}");
+        bytes = body.len();
     }
     let mut samples = Vec::with_capacity(ROUNDS);
     for _ in 0..ROUNDS {
         let started = Instant::now();
         let response = client.get(url).send().await.expect("request");
         assert!(response.status().is_success());
-        response.bytes().await.expect("body");
+        let body = response.bytes().await.expect("body");
         samples.push(started.elapsed());
+        // Durations grow, so sizes drift a little; an error answer would be a fraction of the size.
+        assert!(body.len() * 10 >= bytes * 9, "{url}: {:?}", String::from_utf8_lossy(&body[..body.len().min(200)]));
     }
     samples.sort();
     let at = |q: f64| samples[((samples.len() as f64 * q) as usize).min(samples.len() - 1)];
-    Stats { p50: at(0.50), p99: at(0.99), max: samples[samples.len() - 1] }
+    Stats { p50: at(0.50), p99: at(0.99), max: samples[samples.len() - 1], bytes }
 }
 
 #[tokio::main(flavor = "multi_thread")]
@@ -128,7 +137,7 @@ async fn main() {
         ("CHANNELS tenant=T042 plain", legacy("reqtype=CHANNELS&tenant=T042")),
     ];
     println!("live-channel reads, {CHANNELS} channels on {NODES} nodes, {ROUNDS} sequential requests each");
-    println!("{:<40} {:>10} {:>10} {:>10} {:>8}", "case", "p50", "p99", "max", "p99/bare");
+    println!("{:<40} {:>10} {:>10} {:>10} {:>8} {:>9}", "case", "p50", "p99", "max", "p99/bare", "bytes");
     let mut bare_p99 = Duration::ZERO;
     let mut failed = false;
     for (name, url) in &cases {
@@ -139,12 +148,15 @@ async fn main() {
             failed = true;
         }
         let ratio = stats.p99.as_secs_f64() / bare_p99.as_secs_f64();
-        println!("{name:<40} {:>10.3?} {:>10.3?} {:>10.3?} {:>7.1}x", stats.p50, stats.p99, stats.max, ratio);
+        println!(
+            "{name:<40} {:>10.3?} {:>10.3?} {:>10.3?} {:>7.1}x {:>9}",
+            stats.p50, stats.p99, stats.max, ratio, stats.bytes
+        );
     }
     let all = measure(&client, &legacy("reqtype=CHANNELS&format=json")).await;
     println!(
-        "{:<40} {:>10.3?} {:>10.3?} {:>10.3?}  (informative)",
-        "CHANNELS all 10,000 (json)", all.p50, all.p99, all.max
+        "{:<40} {:>10.3?} {:>10.3?} {:>10.3?} {:>8} {:>9}  (informative)",
+        "CHANNELS all 10,000 (json)", all.p50, all.p99, all.max, "", all.bytes
     );
     for sim in &sims {
         sim.shutdown();

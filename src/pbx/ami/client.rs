@@ -396,8 +396,10 @@ async fn run_session(
     let last_heard = Mutex::new(tokio::time::Instant::now());
     let write_loop = async {
         let ping = Action::new("Ping").encode(KEEPALIVE_ID);
-        let mut probe = tokio::time::interval(liveness.keepalive.max(Duration::from_millis(10)));
-        probe.tick().await;
+        // Checked several times per keepalive period, so a ping goes out soon after the node fell
+        // silent and a dead node is noticed one action timeout after the unanswered ping.
+        let mut probe = tokio::time::interval((liveness.keepalive / 4).max(Duration::from_millis(5)));
+        let mut pinged_at: Option<tokio::time::Instant> = None;
         loop {
             let bytes = tokio::select! {
                 bytes = outgoing.recv() => match bytes {
@@ -405,13 +407,18 @@ async fn run_session(
                     None => return "writer closed".to_string(),
                 },
                 _ = probe.tick() => {
-                    let silent = lock(&last_heard).elapsed();
-                    if silent >= liveness.keepalive + liveness.patience {
-                        return format!("no answer for {} s", silent.as_secs());
+                    let heard = *lock(&last_heard);
+                    if let Some(sent) = pinged_at {
+                        if heard >= sent {
+                            pinged_at = None;
+                        } else if sent.elapsed() >= liveness.patience {
+                            return format!("no answer to a keepalive ping for {} ms", sent.elapsed().as_millis());
+                        }
                     }
-                    if silent < liveness.keepalive {
+                    if pinged_at.is_some() || heard.elapsed() < liveness.keepalive {
                         continue;
                     }
+                    pinged_at = Some(tokio::time::Instant::now());
                     ping.clone()
                 }
             };
@@ -626,8 +633,8 @@ mod tests {
         };
         let _client = AmiClient::spawn(config(sim.addr(), "gatewaysecret", AuthMethod::Md5), options, tx);
         assert!(matches!(next_signal(&mut signals).await, Signal::Connected));
-        // Quiet but alive: pings are answered, the session stays.
-        tokio::time::sleep(Duration::from_millis(400)).await;
+        // Quiet but alive for many keepalive periods: pings are answered, the session stays.
+        tokio::time::sleep(Duration::from_millis(1000)).await;
         assert!(sim.actions().iter().any(|a| a.get("ActionID") == Some(KEEPALIVE_ID)));
         while let Ok(signal) = signals.try_recv() {
             assert!(matches!(signal, Signal::Event(_)), "no disconnect while the node answers pings: {signal:?}");
