@@ -95,6 +95,14 @@ impl LegacyRecord {
         self.fields.push((name.into(), value));
     }
 
+    /// Replaces the text of the first field of that exact name, keeping its position; absent: no-op.
+    pub fn set_text(&mut self, name: &str, value: impl Into<String>) {
+        if let Some(index) = self.fields.iter().position(|(n, _)| n == name) {
+            self.number_texts.retain(|(at, _)| *at != index);
+            self.fields[index].1 = LegacyValue::Str(value.into());
+        }
+    }
+
     /// The first field of that exact name.
     pub fn get(&self, name: &str) -> Option<&LegacyValue> {
         self.fields.iter().find(|(n, _)| n == name).map(|(_, v)| v)

@@ -176,7 +176,17 @@ async fn extensions(core: &Core, call: &Call<'_>, id: Option<&str>, number: Opti
     if rows.is_empty() {
         return Rendered::empty(&call.output);
     }
-    let records: Vec<_> = rows.iter().map(|row| record(&ExtensionRules, row)).collect();
+    let mut records: Vec<_> = rows.iter().map(|row| record(&ExtensionRules, row)).collect();
+    for record in &mut records {
+        // `username` is `<number>-<TENANT>`: the live device state of that extension, when a node knows it.
+        let live = record
+            .get_str("username")
+            .and_then(|username| username.rsplit_once('-'))
+            .and_then(|(number, tenant)| crate::service::live::reads::extension_device_state(core, tenant, number));
+        if let Some(state) = live {
+            record.set_text("st_state", state);
+        }
+    }
     match call.output.format {
         Format::Json => Rendered::json(&call.output, &Json::Array(records.iter().map(|r| r.to_json()).collect())),
         _ => {

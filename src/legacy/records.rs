@@ -7,7 +7,7 @@ use crate::domain::object::{FieldKind, SecretKind};
 use crate::service::objects::ObjectRules;
 use crate::store::objects::{Row, Value};
 
-/// Device state shown until the live-PBX port feeds real states (`st_state`).
+/// Device state shown when no PBX node knows the extension's device (`st_state`).
 pub const UNKNOWN_STATE: &str = "UNKNOWN";
 
 /// The legacy record of a row, secrets blanked.

@@ -380,3 +380,17 @@ async fn reboot_notifies_own_peers_and_unregister_says_why_not() {
         legacy(&lab, &demo, &[("reqtype", "INFO"), ("info", "regstate"), ("ext", "103"), ("tenant", "DEMO")]);
     assert!(regstate.await.starts_with("REGISTERED|127.0.0.1:5070|"));
 }
+
+#[tokio::test]
+async fn info_extensions_shows_the_live_device_state() {
+    let lab = LiveLab::start_with(1, |_, sim: &Sim| sim.set_device_state("PJSIP/103-DEMO", "INUSE")).await;
+    let demo = lab.tenant_with_extensions("DEMO", &["103", "104"]).await;
+    let body =
+        legacy(&lab, &demo, &[("reqtype", "INFO"), ("info", "extensions"), ("tenant", "DEMO"), ("format", "json")]);
+    let list: serde_json::Value = serde_json::from_str(&body.await).unwrap();
+    let state = |number: &str| {
+        list.as_array().unwrap().iter().find(|e| e["ex_number"] == number).map(|e| e["st_state"].clone()).unwrap()
+    };
+    assert_eq!(state("103"), "INUSE");
+    assert_eq!(state("104"), "UNKNOWN");
+}

@@ -221,3 +221,14 @@ pub async fn extension_states(
     gathered.items.dedup_by(|b, a| a.state.exten == b.state.exten && a.state.context == b.state.context);
     Ok(gathered)
 }
+
+/// The live device state token (`NOT_INUSE`, `INUSE`, `RINGING`, `UNAVAILABLE`, ...) of an
+/// extension's device, from the first synchronised node that knows it. The caller has already been
+/// allowed to read the extension; `None` when no node knows the device (or none is up).
+pub fn extension_device_state(core: &Core, tenant: &str, number: &str) -> Option<String> {
+    let device = core.config().pbx.dialplan.device_of(tenant, number);
+    core.pbx()
+        .nodes()
+        .iter()
+        .find_map(|node| node.read(|state| state.device_state(&device).map(str::to_string)).ok().flatten())
+}
