@@ -280,6 +280,8 @@ async fn follow(node: Arc<Node>, mut signals: mpsc::Receiver<Signal>, changes: b
                         }
                         node.synced.store(true, std::sync::atomic::Ordering::Release);
                         tracing::info!(node = %node.name, at = ?SystemTime::now(), "live state synchronised");
+                        // Subscribers re-read, and stored state missed while the node was away is pushed again.
+                        let _ = changes.send(Arc::new(NodeChange { node: node.name.clone(), change: LiveChange::NodeSynchronised }));
                     }
                     Err(err) => {
                         // Still connected (e.g. one list timed out): try again, holding events meanwhile.

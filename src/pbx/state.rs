@@ -324,6 +324,8 @@ pub enum LiveChange {
         /// Tenant of the channel, by the tenant rule.
         tenant: Option<String>,
     },
+    /// The node's state was (re)loaded after a login: everything read before may be stale.
+    NodeSynchronised,
 }
 
 impl LiveChange {
@@ -338,6 +340,7 @@ impl LiveChange {
             | LiveChange::QueueMember { tenant, .. }
             | LiveChange::QueueCaller { tenant, .. }
             | LiveChange::OriginateResult { tenant, .. } => tenant.as_deref(),
+            LiveChange::NodeSynchronised => None,
         }
     }
 }

@@ -82,6 +82,7 @@ impl Core {
         let core = Core { inner: Arc::new(CoreInner { db, jwt, config, pbx }) };
         if dial {
             live::campaigns::spawn_dialer(core.clone());
+            live::devices::spawn_mirror(core.clone());
         }
         Ok(core)
     }

@@ -16,6 +16,7 @@ pub mod login_failures;
 pub mod media;
 pub mod objects;
 pub mod originates;
+pub mod pbx_mirror;
 pub mod phonebooks;
 pub mod queue_members;
 pub mod recordings;

@@ -394,3 +394,24 @@ async fn info_extensions_shows_the_live_device_state() {
     assert_eq!(state("103"), "INUSE");
     assert_eq!(state("104"), "UNKNOWN");
 }
+
+#[tokio::test]
+async fn a_node_that_comes_back_gets_the_stored_dnd_and_flows_again() {
+    let (lab, demo, _) = two_tenants_two_nodes().await;
+    let addr = lab.sims[1].addr();
+    lab.sims[1].shutdown();
+    let app = &lab.app;
+    lab.wait_until("srv02 is seen down", || !app.core.pbx().nodes()[1].status().synced).await;
+    // Changed while srv02 is away: only srv01 hears it.
+    let set = [("reqtype", "DND"), ("action", "set"), ("number", "103"), ("value", "on"), ("tenant", "DEMO")];
+    assert_eq!(legacy(&lab, &demo, &set).await, "OK");
+    // srv02 comes back with an AstDB that still says 104 is on DND (turned off meanwhile).
+    let sim = Sim::start_on(addr, crate::live_lab::sim_config(1)).await.expect("restart");
+    sim.db_put("DND", "104-DEMO", "on");
+    lab.wait_until("srv02 mirrors the stored DND", || {
+        sim.db_get("DND", "103-DEMO").as_deref() == Some("on") && sim.db_get("DND", "104-DEMO").is_none()
+    })
+    .await;
+    assert_eq!(sim.device_state("Custom:DND103-DEMO").as_deref(), Some("INUSE"));
+    assert_eq!(sim.device_state("Custom:DND104-DEMO").as_deref(), Some("NOT_INUSE"));
+}

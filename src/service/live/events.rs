@@ -35,6 +35,10 @@ impl LiveFeed {
     pub async fn next(&mut self) -> Option<FeedItem> {
         loop {
             match self.changes.recv().await {
+                // A node's state was reloaded: every client should re-read, whoever it is.
+                Ok(change) if matches!(change.change, crate::pbx::state::LiveChange::NodeSynchronised) => {
+                    return Some(FeedItem::Resync { missed: 0 });
+                }
                 Ok(change) if self.viewer.sees(change.change.tenant()) => return Some(FeedItem::Change(change)),
                 Ok(_) => {}
                 Err(RecvError::Lagged(missed)) => return Some(FeedItem::Resync { missed }),
