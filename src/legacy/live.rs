@@ -20,6 +20,11 @@ use crate::service::lookup::ExtensionRef;
 use crate::service::queue_members::QueueRef;
 use crate::service::{Core, ServiceError};
 
+/// The extension number of `103` or `103-<TENANT>` (the username form of the caller's tenant).
+fn extension_number<'a>(ext: &'a str, tenant: &str) -> &'a str {
+    ext.strip_suffix(tenant).and_then(|rest| rest.strip_suffix('-')).unwrap_or(ext)
+}
+
 /// `Error|<message>||` for a failed action; lookups that miss say what the contract says.
 fn action_error(call: &Call<'_>, err: ServiceError) -> Rendered {
     match err {
@@ -143,26 +148,7 @@ pub async fn transfer(core: &Core, call: &Call<'_>, attended: bool) -> Rendered 
     }
 }
 
-/// The CHANNEL / CHANNELS record (§1.9 row 60), in this key order.
-fn channel_record(live: &LiveChannel) -> LegacyRecord {
-    let channel = &live.channel;
-    let mut record = LegacyRecord::with_capacity(13);
-    record.push("Channel", channel.name.clone());
-    record.push("State", channel.state.clone());
-    record.push("CallerIDNum", channel.caller_id_num.clone());
-    record.push("CallerIDName", channel.caller_id_name.clone());
-    record.push("ConnectedLineNum", channel.connected_line_num.clone());
-    record.push("ConnectedLineName", channel.connected_line_name.clone());
-    record.push("Application", channel.application.clone());
-    record.push("Data", channel.application_data.clone());
-    record.push("Duration", live.seconds.to_string());
-    record.push("BridgedChannel", channel.bridge_id.clone().unwrap_or_default());
-    record.push("Uniqueid", channel.uniqueid.clone());
-    record.push("Linkedid", channel.linkedid.clone());
-    record.push("Node", live.node.clone());
-    record
-}
-
+/// The CHANNEL / CHANNELS keys (§1.9 row 60), in wire order.
 const CHANNEL_KEYS: [&str; 13] = [
     "Channel",
     "State",
@@ -179,9 +165,29 @@ const CHANNEL_KEYS: [&str; 13] = [
     "Node",
 ];
 
-/// A read's failure: the P-ACT error line, or the key error for permission problems.
-fn read_error(call: &Call<'_>, err: ServiceError) -> Rendered {
-    action_error(call, err)
+/// The CHANNEL / CHANNELS record, values in [`CHANNEL_KEYS`] order.
+fn channel_record(live: &LiveChannel) -> LegacyRecord {
+    let channel = &live.channel;
+    let values = [
+        channel.name.clone(),
+        channel.state.clone(),
+        channel.caller_id_num.clone(),
+        channel.caller_id_name.clone(),
+        channel.connected_line_num.clone(),
+        channel.connected_line_name.clone(),
+        channel.application.clone(),
+        channel.application_data.clone(),
+        live.seconds.to_string(),
+        channel.bridge_id.clone().unwrap_or_default(),
+        channel.uniqueid.clone(),
+        channel.linkedid.clone(),
+        live.node.clone(),
+    ];
+    let mut record = LegacyRecord::with_capacity(CHANNEL_KEYS.len());
+    for (key, value) in CHANNEL_KEYS.iter().zip(values) {
+        record.push(*key, value);
+    }
+    record
 }
 
 /// CHANNEL: one channel's attributes; nothing visible → empty body.
@@ -193,18 +199,14 @@ pub async fn channel(core: &Core, call: &Call<'_>) -> Rendered {
             match call.output.format {
                 Format::Json => Rendered::json(&call.output, &record.to_json()),
                 _ => {
-                    let pairs: Vec<(String, String)> = CHANNEL_KEYS
-                        .iter()
-                        .map(|k| (k.to_string(), String::new()))
-                        .zip(record.values_as_text())
-                        .map(|((k, _), v)| (k, v))
-                        .collect();
+                    let pairs: Vec<(String, String)> =
+                        CHANNEL_KEYS.iter().map(|k| k.to_string()).zip(record.values_as_text()).collect();
                     Rendered::text(&call.output, plain::pair_line(&pairs, ":"))
                 }
             }
         }
         Err(ServiceError::NotFound(_)) => Rendered::empty(&call.output),
-        Err(err) => read_error(call, err),
+        Err(err) => action_error(call, err),
     }
 }
 
@@ -224,7 +226,7 @@ pub async fn channels(core: &Core, call: &Call<'_>) -> Rendered {
                 Format::Xml | Format::Csv => Rendered::empty(&call.output),
             }
         }
-        Err(err) => read_error(call, err),
+        Err(err) => action_error(call, err),
     }
 }
 
@@ -260,7 +262,7 @@ pub async fn count_channels(core: &Core, call: &Call<'_>) -> Rendered {
     match reads::channel_counts(core, &call.principal, &read_scope(call)).await {
         Ok(counts) => counts_answer(call, counts),
         Err(ServiceError::TenantNotFound) => Rendered::text(&call.output, errors::WRONG_OR_MISSING_TENANT),
-        Err(err) => read_error(call, err),
+        Err(err) => action_error(call, err),
     }
 }
 
@@ -268,7 +270,7 @@ pub async fn count_channels(core: &Core, call: &Call<'_>) -> Rendered {
 pub async fn count_calls(core: &Core, call: &Call<'_>) -> Rendered {
     match reads::call_count(core, &call.principal, &read_scope(call)).await {
         Ok(count) => Rendered::text(&call.output, count.to_string()),
-        Err(err) => read_error(call, err),
+        Err(err) => action_error(call, err),
     }
 }
 
@@ -277,10 +279,10 @@ pub async fn count_calls(core: &Core, call: &Call<'_>) -> Rendered {
 pub async fn current_calls(core: &Core, call: &Call<'_>) -> Rendered {
     let Some(tenant) = call.tenant else { return Rendered::text(&call.output, errors::KEY_ERROR) };
     let Some(phone) = call.request.non_empty("phone") else { return Rendered::empty(&call.output) };
-    let number = phone.strip_suffix(&format!("-{tenant}")).unwrap_or(phone);
+    let number = extension_number(phone, tenant);
     let found = match reads::extension_channels(core, &call.principal, tenant, number).await {
         Ok(found) => found,
-        Err(err) => return read_error(call, err),
+        Err(err) => return action_error(call, err),
     };
     let multiple = yes(call, "multiple");
     let shown: Vec<&LiveChannel> = if multiple { found.iter().collect() } else { found.iter().take(1).collect() };
@@ -328,7 +330,7 @@ const PEER_KEYS: [&str; 11] =
 pub async fn peers(core: &Core, call: &Call<'_>) -> Rendered {
     let gathered = match reads::peers(core, &call.principal, &read_scope(call)).await {
         Ok(gathered) => gathered,
-        Err(err) => return read_error(call, err),
+        Err(err) => return action_error(call, err),
     };
     let records: Vec<LegacyRecord> = gathered
         .items
@@ -384,7 +386,7 @@ fn host_and_port(uri: &str) -> (String, String) {
 pub async fn count_peers(core: &Core, call: &Call<'_>) -> Rendered {
     match reads::peer_counts(core, &call.principal, &read_scope(call)).await {
         Ok(counts) => counts_answer(call, counts),
-        Err(err) => read_error(call, err),
+        Err(err) => action_error(call, err),
     }
 }
 
@@ -404,17 +406,12 @@ fn state_word(status: i32) -> &'static str {
 }
 
 fn blf_record(state: &ExtensionState) -> LegacyRecord {
-    let since: chrono::DateTime<chrono::Utc> = state.since.into();
+    let since: chrono::DateTime<chrono::Local> = state.since.into();
     let mut record = LegacyRecord::with_capacity(3);
     record.push("st_extension", state.exten.clone());
     record.push("st_state", state_word(state.status));
-    record.push(
-        "st_timestamp",
-        crate::domain::time::stored_to_local(&since.format("%Y-%m-%d %H:%M:%S").to_string())
-            .get(..16)
-            .unwrap_or_default()
-            .to_string(),
-    );
+    // Legacy `st_timestamp` has minutes only, server local time (§0.13).
+    record.push("st_timestamp", since.format("%Y-%m-%d %H:%M").to_string());
     record
 }
 
@@ -425,7 +422,7 @@ pub async fn blfs(core: &Core, call: &Call<'_>) -> Rendered {
     }
     let gathered = match reads::extension_states(core, &call.principal, &read_scope(call)).await {
         Ok(gathered) => gathered,
-        Err(err) => return read_error(call, err),
+        Err(err) => return action_error(call, err),
     };
     let records: Vec<LegacyRecord> = gathered.items.iter().map(|live| blf_record(&live.state)).collect();
     super::records::doubled_list(&call.output, &records)
@@ -533,10 +530,10 @@ pub async fn queue_reset(core: &Core, call: &Call<'_>) -> Rendered {
 pub async fn info_extstate(core: &Core, call: &Call<'_>) -> Rendered {
     let Some(tenant) = call.tenant else { return Rendered::text(&call.output, "\r\n") };
     let Some(ext) = call.request.non_empty("ext") else { return Rendered::text(&call.output, "\r\n") };
-    let number = ext.strip_suffix(&format!("-{tenant}")).unwrap_or(ext);
+    let number = extension_number(ext, tenant);
     let found = match reads::extension_channels(core, &call.principal, tenant, number).await {
         Ok(found) => found,
-        Err(err) => return read_error(call, err),
+        Err(err) => return action_error(call, err),
     };
     let Some(live) = found.first() else {
         return match call.output.format {
@@ -561,12 +558,12 @@ pub async fn info_extstate(core: &Core, call: &Call<'_>) -> Rendered {
 pub async fn info_regstate(core: &Core, call: &Call<'_>) -> Rendered {
     let Some(tenant) = call.tenant else { return Rendered::empty(&call.output) };
     let Some(ext) = call.request.non_empty("ext") else { return Rendered::empty(&call.output) };
-    let number = ext.strip_suffix(&format!("-{tenant}")).unwrap_or(ext);
+    let number = extension_number(ext, tenant);
     let endpoint = format!("{number}-{tenant}");
     let scope = ReadScope { tenant: Some(tenant), ..ReadScope::default() };
     let gathered = match reads::peers(core, &call.principal, &scope).await {
         Ok(gathered) => gathered,
-        Err(err) => return read_error(call, err),
+        Err(err) => return action_error(call, err),
     };
     let contact = gathered
         .items

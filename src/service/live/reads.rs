@@ -128,12 +128,23 @@ pub async fn channel(
     scope: &ReadScope<'_>,
     name: &str,
 ) -> ServiceResult<LiveChannel> {
-    let found = channels(core, principal, scope).await?;
-    found
-        .items
-        .into_iter()
-        .find(|live| live.channel.name == name || live.channel.uniqueid == name)
-        .ok_or(ServiceError::NotFound("channel"))
+    let now = SystemTime::now();
+    // Looked up by key on each node: no copy of every visible channel for one answer.
+    let found = per_node(core, principal, scope, |node, viewer, state| {
+        state
+            .channel_by_name(name)
+            .or_else(|| state.channel_by_uniqueid(name))
+            .filter(|channel| viewer.sees(channel.tenant.as_deref()))
+            .map(|channel| LiveChannel {
+                node: node.to_string(),
+                channel: channel.clone(),
+                seconds: channel.seconds(now),
+            })
+            .into_iter()
+            .collect::<Vec<_>>()
+    })
+    .await?;
+    gather(found)?.items.into_iter().next().ok_or(ServiceError::NotFound("channel"))
 }
 
 /// The channels of one extension (GETCURRENTCALLS, hang up by extension): its device's channels,
