@@ -25,6 +25,17 @@ fn extension_number<'a>(ext: &'a str, tenant: &str) -> &'a str {
     ext.strip_suffix(tenant).and_then(|rest| rest.strip_suffix('-')).unwrap_or(ext)
 }
 
+/// The channels of one of the caller's extensions.
+async fn extension_channels(
+    core: &Core,
+    call: &Call<'_>,
+    tenant: &str,
+    number: &str,
+) -> Result<Vec<LiveChannel>, ServiceError> {
+    let viewer = crate::service::live::viewer(core, &call.principal, Some(tenant)).await?;
+    reads::extension_channels(core, &viewer, tenant, number).await
+}
+
 /// `Error|<message>||` for a failed action; lookups that miss say what the contract says.
 fn action_error(call: &Call<'_>, err: ServiceError) -> Rendered {
     match err {
@@ -280,7 +291,7 @@ pub async fn current_calls(core: &Core, call: &Call<'_>) -> Rendered {
     let Some(tenant) = call.tenant else { return Rendered::text(&call.output, errors::KEY_ERROR) };
     let Some(phone) = call.request.non_empty("phone") else { return Rendered::empty(&call.output) };
     let number = extension_number(phone, tenant);
-    let found = match reads::extension_channels(core, &call.principal, tenant, number).await {
+    let found = match extension_channels(core, call, tenant, number).await {
         Ok(found) => found,
         Err(err) => return action_error(call, err),
     };
@@ -531,7 +542,7 @@ pub async fn info_extstate(core: &Core, call: &Call<'_>) -> Rendered {
     let Some(tenant) = call.tenant else { return Rendered::text(&call.output, "\r\n") };
     let Some(ext) = call.request.non_empty("ext") else { return Rendered::text(&call.output, "\r\n") };
     let number = extension_number(ext, tenant);
-    let found = match reads::extension_channels(core, &call.principal, tenant, number).await {
+    let found = match extension_channels(core, call, tenant, number).await {
         Ok(found) => found,
         Err(err) => return action_error(call, err),
     };

@@ -2,8 +2,8 @@
 //! is checked before anything is sent, and [`crate::pbx::ami::Action::header`] refuses CR/LF, so
 //! bad input never reaches the PBX.
 
-use super::action_node;
 use super::reads::{self, LiveChannel, ReadScope};
+use super::{Viewer, action_node};
 use crate::auth::Principal;
 use crate::pbx::ami::{Action, Message};
 use crate::pbx::{Node, PbxError};
@@ -424,8 +424,10 @@ pub enum HangupTarget {
     Extension(String),
 }
 
-async fn visible_channel(core: &Core, principal: &Principal, tenant: &str, name: &str) -> ServiceResult<LiveChannel> {
-    reads::channel(core, principal, &ReadScope { tenant: Some(tenant), ..ReadScope::default() }, name).await
+/// A channel of the tenant the action already resolved (no second tenant lookup).
+async fn visible_channel(core: &Core, scope: &TenantScope, name: &str) -> ServiceResult<LiveChannel> {
+    let viewer = Viewer::Tenant(scope.code.clone());
+    reads::channel_seen_by(core, &viewer, &ReadScope { tenant: Some(&scope.code), ..ReadScope::default() }, name).await
 }
 
 /// Hangs up a channel or all channels of an extension; answers how many. Nothing visible to the
@@ -433,12 +435,13 @@ async fn visible_channel(core: &Core, principal: &Principal, tenant: &str, name:
 pub async fn hangup(core: &Core, principal: &Principal, tenant: &str, target: &HangupTarget) -> ServiceResult<usize> {
     let scope = access::tenant_scope(core, principal, tenant, Intent::Write).await?;
     let channels = match target {
-        HangupTarget::Channel(name) => vec![visible_channel(core, principal, tenant, name).await?],
+        HangupTarget::Channel(name) => vec![visible_channel(core, &scope, name).await?],
         HangupTarget::Extension(ext) => {
             let mut conn = core.db().pool().acquire().await?;
             let row = lookup::extension(&mut conn, &scope, ExtensionRef::Name(ext)).await?;
             drop(conn);
-            reads::extension_channels(core, principal, &scope.code, row.text("ex_number")).await?
+            reads::extension_channels(core, &Viewer::Tenant(scope.code.clone()), &scope.code, row.text("ex_number"))
+                .await?
         }
     };
     if channels.is_empty() {
@@ -464,9 +467,9 @@ pub async fn transfer(
 ) -> ServiceResult<LiveChannel> {
     let scope = access::tenant_scope(core, principal, tenant, Intent::Write).await?;
     check_dest(dest)?;
-    let live = visible_channel(core, principal, tenant, channel).await?;
+    let live = visible_channel(core, &scope, channel).await?;
     let extra = match extra_channel {
-        Some(extra) => Some(visible_channel(core, principal, tenant, extra).await?.channel.name),
+        Some(extra) => Some(visible_channel(core, &scope, extra).await?.channel.name),
         None => None,
     };
     let context = core.config().pbx.dialplan.context_of(&scope.code);
@@ -497,7 +500,7 @@ pub async fn attended_transfer(
 ) -> ServiceResult<LiveChannel> {
     let scope = access::tenant_scope(core, principal, tenant, Intent::Write).await?;
     check_dest(dest)?;
-    let live = visible_channel(core, principal, tenant, channel).await?;
+    let live = visible_channel(core, &scope, channel).await?;
     let action = Action::new("Atxfer")
         .header("Channel", live.channel.name.clone())?
         .header("Exten", dest)?

@@ -59,13 +59,23 @@ async fn per_node<T>(
     read: impl Fn(&str, &Viewer, &crate::pbx::state::NodeState) -> T,
 ) -> ServiceResult<Vec<PerNode<T>>> {
     let viewer = viewer(core, principal, scope.tenant).await?;
+    per_node_seen_by(core, &viewer, scope, read).await
+}
+
+/// [`per_node`] for a caller whose viewer is already resolved (actions that checked their tenant).
+async fn per_node_seen_by<T>(
+    core: &Core,
+    viewer: &Viewer,
+    scope: &ReadScope<'_>,
+    read: impl Fn(&str, &Viewer, &crate::pbx::state::NodeState) -> T,
+) -> ServiceResult<Vec<PerNode<T>>> {
     refresh_if_asked(core, scope).await?;
     let nodes = selected_nodes(core, scope.node)?;
     Ok(nodes
         .into_iter()
         .map(|node| PerNode {
             node: node.name().to_string(),
-            value: node.read(|state| read(node.name(), &viewer, state)).map_err(ServiceError::from),
+            value: node.read(|state| read(node.name(), viewer, state)).map_err(ServiceError::from),
         })
         .collect())
 }
@@ -128,9 +138,19 @@ pub async fn channel(
     scope: &ReadScope<'_>,
     name: &str,
 ) -> ServiceResult<LiveChannel> {
+    channel_seen_by(core, &viewer(core, principal, scope.tenant).await?, scope, name).await
+}
+
+/// [`channel`] for a resolved viewer.
+pub async fn channel_seen_by(
+    core: &Core,
+    viewer: &Viewer,
+    scope: &ReadScope<'_>,
+    name: &str,
+) -> ServiceResult<LiveChannel> {
     let now = SystemTime::now();
     // Looked up by key on each node: no copy of every visible channel for one answer.
-    let found = per_node(core, principal, scope, |node, viewer, state| {
+    let found = per_node_seen_by(core, viewer, scope, |node, viewer, state| {
         state
             .channel_by_name(name)
             .or_else(|| state.channel_by_uniqueid(name))
@@ -151,15 +171,28 @@ pub async fn channel(
 /// named `<device>-<counter>` by Asterisk.
 pub async fn extension_channels(
     core: &Core,
-    principal: &Principal,
+    viewer: &Viewer,
     tenant: &str,
     number: &str,
 ) -> ServiceResult<Vec<LiveChannel>> {
     let device = core.config().pbx.dialplan.device_of(tenant, number);
     let prefix = format!("{device}-");
+    let now = SystemTime::now();
     let scope = ReadScope { tenant: Some(tenant), ..ReadScope::default() };
-    let mut found = channels(core, principal, &scope).await?.items;
-    found.retain(|live| live.channel.name.starts_with(&prefix));
+    let lists = per_node_seen_by(core, viewer, &scope, |node, viewer, state| {
+        state
+            .channels_of_tenant(viewer.tenant())
+            .filter(|channel| channel.name.starts_with(&prefix))
+            .map(|channel| LiveChannel {
+                node: node.to_string(),
+                channel: channel.clone(),
+                seconds: channel.seconds(now),
+            })
+            .collect::<Vec<_>>()
+    })
+    .await?;
+    let mut found = gather(lists)?.items;
+    found.sort_by(|a, b| b.seconds.cmp(&a.seconds).then_with(|| a.channel.name.cmp(&b.channel.name)));
     Ok(found)
 }
 
