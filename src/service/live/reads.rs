@@ -30,6 +30,13 @@ pub struct LiveChannel {
     pub seconds: u64,
 }
 
+impl LiveChannel {
+    /// A copy of `channel` of `node`, aged at `now`.
+    fn of(node: &str, channel: &Channel, now: SystemTime) -> LiveChannel {
+        LiveChannel { node: node.to_string(), channel: channel.clone(), seconds: channel.seconds(now) }
+    }
+}
+
 /// Channels of the reachable nodes, and the nodes that could not answer.
 #[derive(Debug, Clone, Default)]
 pub struct Gathered<T> {
@@ -116,14 +123,7 @@ pub async fn channels(
 ) -> ServiceResult<Gathered<LiveChannel>> {
     let now = SystemTime::now();
     let lists = per_node(core, principal, scope, |node, viewer, state| {
-        state
-            .channels_of_tenant(viewer.tenant())
-            .map(|channel| LiveChannel {
-                node: node.to_string(),
-                channel: channel.clone(),
-                seconds: channel.seconds(now),
-            })
-            .collect::<Vec<_>>()
+        state.channels_of_tenant(viewer.tenant()).map(|channel| LiveChannel::of(node, channel, now)).collect::<Vec<_>>()
     })
     .await?;
     let mut gathered = gather(lists)?;
@@ -155,11 +155,7 @@ pub async fn channel_seen_by(
             .channel_by_name(name)
             .or_else(|| state.channel_by_uniqueid(name))
             .filter(|channel| viewer.sees(channel.tenant.as_deref()))
-            .map(|channel| LiveChannel {
-                node: node.to_string(),
-                channel: channel.clone(),
-                seconds: channel.seconds(now),
-            })
+            .map(|channel| LiveChannel::of(node, channel, now))
             .into_iter()
             .collect::<Vec<_>>()
     })
@@ -183,11 +179,7 @@ pub async fn extension_channels(
         state
             .channels_of_tenant(viewer.tenant())
             .filter(|channel| channel.name.starts_with(&prefix))
-            .map(|channel| LiveChannel {
-                node: node.to_string(),
-                channel: channel.clone(),
-                seconds: channel.seconds(now),
-            })
+            .map(|channel| LiveChannel::of(node, channel, now))
             .collect::<Vec<_>>()
     })
     .await?;
