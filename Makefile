@@ -4,6 +4,8 @@
 #   make test         test-sqlite, then test-pg (both must pass)
 #   make test-sqlite  the whole workspace; the integration suite uses a fresh SQLite file per test
 #   make test-pg      the integration suite against PostgreSQL (PG_URL), a fresh database per test
+#                     Both run the real-PBX tests on Asterisk lab nodes (PBXGW_ASTERISK_LAB, default
+#                     ../shared/asterisk-lab; scripts/ensure-asterisk-lab.sh installs its packages).
 #   make spec         regenerate api-spec/openapi.yaml (a test fails when the committed copy drifts)
 #   make lint         rustfmt check + clippy with warnings denied
 #   make bench        bench-live, then bench-cdr
@@ -39,12 +41,14 @@ test:
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-pg
 
+# The lab's path comes from scripts/ensure-asterisk-lab.sh (empty = skipped, which CI=true refuses).
 test-sqlite:
-	$(CARGO) test --workspace
+	lab="$$(scripts/ensure-asterisk-lab.sh)"; PBXGW_ASTERISK_LAB="$$lab" $(CARGO) test --workspace
 
 test-pg:
 	PG_HOST='$(PG_HOST)' PG_PORT='$(PG_PORT)' scripts/ensure-postgres.sh
-	PBXGW_TEST_DATABASE_URL='$(PG_URL)' $(CARGO) test --test it
+	lab="$$(scripts/ensure-asterisk-lab.sh)"; \
+	    PBXGW_ASTERISK_LAB="$$lab" PBXGW_TEST_DATABASE_URL='$(PG_URL)' $(CARGO) test --test it
 
 # Written to a temporary file first so a failed build never leaves a truncated spec behind.
 spec:

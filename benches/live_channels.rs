@@ -109,6 +109,8 @@ async fn main() {
     pbx_gateway::service::api_keys::ensure_admin_key(&core, Some(ADMIN_KEY)).await.expect("admin key");
     let gateway = serve(pbx_gateway::app::build(core.clone())).await;
     let bare = serve(poem::endpoint::make_sync(|_| "42")).await;
+    // reqwest has rustls without a provider in this build: install ring first.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let client = reqwest::Client::new();
     for i in 0..TENANTS {
         let created = client

@@ -1,8 +1,8 @@
 //! Command line: `serve`, `migrate`, `spec`, `keys create|import`, `demo-data`, `import cdrs`. Flags fall back to environment
 //! variables, then to defaults that need no configuration.
 
-use std::io::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 
@@ -41,6 +41,41 @@ pub enum Command {
     /// Import data from files.
     #[command(subcommand)]
     Import(ImportCommand),
+    /// Write the Asterisk configuration files of a PBX node that runs on this gateway's database.
+    PbxConfig(PbxConfigArgs),
+}
+
+/// Options of `pbx-config` (see `crate::pbx::node_config`).
+#[derive(Debug, Args)]
+pub struct PbxConfigArgs {
+    /// Directory to write the files into (created if missing; files of the same name are replaced).
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Database URL the node connects with, when it differs from the gateway's (another host name,
+    /// a least-privilege user).
+    #[arg(long, env = "PBXGW_NODE_DATABASE_URL", hide_env_values = true)]
+    pub node_database_url: Option<String>,
+    /// SIP digest realm the extension secrets were hashed with.
+    #[arg(long, env = "PBXGW_SIP_REALM", default_value = defaults::SIP_REALM)]
+    pub sip_realm: String,
+    /// Address of the node's PJSIP UDP transport.
+    #[arg(long, default_value = "0.0.0.0:5060")]
+    pub sip_bind: std::net::SocketAddr,
+    /// Take the AMI user and secret of this node from PBXGW_AMI_NODES.
+    #[arg(long, conflicts_with_all = ["ami_user", "ami_secret"])]
+    pub node: Option<String>,
+    /// AMI nodes, as for `serve` (read with --node).
+    #[arg(long, env = "PBXGW_AMI_NODES", default_value = "", hide_env_values = true)]
+    pub ami_nodes: String,
+    /// AMI user name (without --node).
+    #[arg(long, default_value = "pbxgw")]
+    pub ami_user: String,
+    /// AMI secret (without --node).
+    #[arg(long, env = "PBXGW_NODE_AMI_SECRET", hide_env_values = true)]
+    pub ami_secret: Option<String>,
+    /// Network the gateway logs in to AMI from (`manager.conf` permit, ADDR/MASK); repeatable.
+    #[arg(long, default_value = "127.0.0.1/255.255.255.255")]
+    pub ami_permit: Vec<String>,
 }
 
 /// Options of `demo-data` (see `crate::demo::Options`).
@@ -124,9 +159,12 @@ pub struct ServeArgs {
     /// Listen address.
     #[arg(long, env = "PBXGW_LISTEN", default_value = defaults::LISTEN)]
     pub listen: std::net::SocketAddr,
-    /// HMAC secret for access tokens; unset = generated once and kept in the database.
+    /// HMAC secret for access tokens; unset = read from (or generated once into) the secret file.
     #[arg(long, env = "PBXGW_JWT_SECRET", hide_env_values = true)]
     pub jwt_secret: Option<String>,
+    /// Where a generated access-token secret is kept (mode 0600) when PBXGW_JWT_SECRET is unset.
+    #[arg(long, env = "PBXGW_JWT_SECRET_FILE", default_value = "data/jwt-secret")]
+    pub jwt_secret_file: PathBuf,
     /// SIP digest realm (must match the PBX).
     #[arg(long, env = "PBXGW_SIP_REALM", default_value = defaults::SIP_REALM)]
     pub sip_realm: String,
@@ -139,9 +177,50 @@ pub struct ServeArgs {
     /// If set and no admin key exists yet, this value becomes the admin key.
     #[arg(long, env = "PBXGW_BOOTSTRAP_ADMIN_KEY", hide_env_values = true)]
     pub bootstrap_admin_key: Option<String>,
-    /// Seconds a connection may stay silent before it is closed.
-    #[arg(long, env = "PBXGW_IDLE_TIMEOUT_SECS", default_value_t = defaults::IDLE_TIMEOUT_SECS)]
-    pub idle_timeout_secs: u64,
+    /// Seconds a client has to send a complete request head (from connecting or from the previous
+    /// response); slower or idle connections are closed.
+    #[arg(long, env = "PBXGW_HEADER_READ_TIMEOUT_SECS", default_value_t = defaults::HEADER_READ_TIMEOUT_SECS)]
+    pub header_read_timeout_secs: u64,
+    /// Seconds a client has to send a whole request body.
+    #[arg(long, env = "PBXGW_BODY_READ_TIMEOUT_SECS", default_value_t = defaults::BODY_READ_TIMEOUT_SECS)]
+    pub body_read_timeout_secs: u64,
+    /// Seconds a request may take until its response starts.
+    #[arg(long, env = "PBXGW_REQUEST_TIMEOUT_SECS", default_value_t = defaults::REQUEST_TIMEOUT_SECS)]
+    pub request_timeout_secs: u64,
+    /// Largest request head (request line and headers) in bytes; values below 8192 count as 8192.
+    #[arg(long, env = "PBXGW_MAX_HEAD_BYTES", default_value_t = defaults::MAX_HEAD_BYTES)]
+    pub max_head_bytes: usize,
+    /// Most header lines in one request.
+    #[arg(long, env = "PBXGW_MAX_HEADERS", default_value_t = defaults::MAX_HEADERS)]
+    pub max_headers: usize,
+    /// Longest request target (path and query) in bytes.
+    #[arg(long, env = "PBXGW_MAX_URI_BYTES", default_value_t = defaults::MAX_URI_BYTES)]
+    pub max_uri_bytes: usize,
+    /// Bodies larger than this many bytes are read only after the credentials were verified.
+    #[arg(long, env = "PBXGW_UNAUTHENTICATED_BODY_BYTES", default_value_t = defaults::UNAUTHENTICATED_BODY_BYTES)]
+    pub unauthenticated_body_bytes: usize,
+    /// Reverse proxies (comma-separated addresses or networks) whose X-Forwarded-For is believed.
+    #[arg(long, env = "PBXGW_TRUSTED_PROXIES", default_value = "")]
+    pub trusted_proxies: String,
+    /// Length of a rate-limit window in seconds.
+    #[arg(long, env = "PBXGW_RATE_LIMIT_WINDOW_SECS", default_value_t = 60)]
+    pub rate_limit_window_secs: u64,
+    /// Requests per window from one client address (0 = no limit).
+    #[arg(long, env = "PBXGW_RATE_LIMIT_PER_ADDRESS", default_value_t = 1200)]
+    pub rate_limit_per_address: u64,
+    /// Requests per window with one API key or user token (0 = no limit).
+    #[arg(long, env = "PBXGW_RATE_LIMIT_PER_CREDENTIAL", default_value_t = 600)]
+    pub rate_limit_per_credential: u64,
+    /// Days audit entries are kept (0 = forever).
+    #[arg(long, env = "PBXGW_AUDIT_RETENTION_DAYS", default_value_t = 365)]
+    pub audit_retention_days: u32,
+    /// Seconds requests in flight get to finish on shutdown.
+    #[arg(long, env = "PBXGW_SHUTDOWN_GRACE_SECS", default_value_t = defaults::SHUTDOWN_GRACE_SECS)]
+    pub shutdown_grace_secs: u64,
+    /// Seconds a response write may make no progress (a client that stopped reading) before the
+    /// connection is closed.
+    #[arg(long, env = "PBXGW_WRITE_STALL_TIMEOUT_SECS", default_value_t = defaults::WRITE_STALL_TIMEOUT_SECS)]
+    pub write_stall_timeout_secs: u64,
     /// Expiry date (YYYY-MM-DD) of the PBX licence, reported by legacy LICENSEDAYS.
     #[arg(long, env = "PBXGW_LICENSE_EXPIRES")]
     pub license_expires: Option<chrono::NaiveDate>,
@@ -231,7 +310,15 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let system = crate::auth::Principal::system();
             let issued = match &keys {
                 KeysCommand::Create { owner, name } => {
-                    api_keys::create(&core, &system, owner.tenant.as_deref(), owner.read_only, name).await?
+                    api_keys::create(
+                        &core,
+                        &system,
+                        owner.tenant.as_deref(),
+                        owner.read_only,
+                        name,
+                        &Default::default(),
+                    )
+                    .await?
                 }
                 KeysCommand::Import { owner, value } => {
                     api_keys::import(&core, &system, owner.tenant.as_deref(), owner.read_only, value).await?
@@ -265,6 +352,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             eprintln!("{}", result?);
             Ok(())
         }
+        Command::PbxConfig(args) => pbx_config(&cli.database_url, &args),
         Command::Import(ImportCommand::Cdrs { tenant, file, skip_invalid, local_time }) => {
             let core = Core::start(Config::for_database(&cli.database_url)).await?;
             let options = crate::import::Options { tenant, file, skip_invalid, local_time };
@@ -282,6 +370,50 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// Renders the node files and writes them (owner-only where they hold a password).
+fn pbx_config(database_url: &str, args: &PbxConfigArgs) -> anyhow::Result<()> {
+    use crate::pbx::node_config::{NodeOptions, render};
+    let (ami_user, ami_secret) = match &args.node {
+        Some(name) => {
+            let nodes = crate::pbx::nodes::parse_nodes(&args.ami_nodes)
+                .map_err(|err| anyhow::anyhow!("PBXGW_AMI_NODES: {err}"))?;
+            let node = nodes
+                .into_iter()
+                .find(|node| &node.name == name)
+                .ok_or_else(|| anyhow::anyhow!("node {name} is not in PBXGW_AMI_NODES"))?;
+            (node.username.clone(), node.secret.expose().to_string())
+        }
+        None => {
+            let secret = args
+                .ami_secret
+                .clone()
+                .filter(|secret| !secret.is_empty())
+                .ok_or_else(|| anyhow::anyhow!("the AMI secret is required: --node NAME or --ami-secret"))?;
+            (args.ami_user.clone(), secret)
+        }
+    };
+    let options = NodeOptions {
+        database_url: args.node_database_url.clone().unwrap_or_else(|| database_url.to_string()),
+        sip_realm: args.sip_realm.clone(),
+        sip_bind: args.sip_bind,
+        ami_user,
+        ami_secret,
+        ami_permit: args.ami_permit.clone(),
+    };
+    let files = render(&options)?;
+    std::fs::create_dir_all(&args.out)?;
+    for file in &files {
+        let path = args.out.join(file.name);
+        if file.secret {
+            crate::auth::secrets::write_owner_only(&path, &file.contents, true)?;
+        } else {
+            std::fs::write(&path, &file.contents)?;
+        }
+    }
+    eprintln!("{} files written to {}; see README.pbx-gateway.txt there", files.len(), args.out.display());
+    Ok(())
 }
 
 fn pbx_settings(args: &ServeArgs) -> anyhow::Result<crate::pbx::settings::PbxSettings> {
@@ -312,11 +444,36 @@ async fn serve(database_url: &str, dirs: crate::config::FileDirs, args: ServeArg
         listen: args.listen,
         database_url: database_url.to_string(),
         jwt_secret: args.jwt_secret.filter(|s| !s.is_empty()),
+        jwt_secret_file: args.jwt_secret_file,
         sip_realm: args.sip_realm,
         max_body_bytes: args.max_body_bytes,
         access_token_ttl_secs: args.access_token_ttl_secs,
         license_expires: args.license_expires,
-        idle_timeout: std::time::Duration::from_secs(args.idle_timeout_secs),
+        http: crate::config::HttpLimits {
+            header_read_timeout: Duration::from_secs(args.header_read_timeout_secs),
+            body_read_timeout: Duration::from_secs(args.body_read_timeout_secs),
+            request_timeout: Duration::from_secs(args.request_timeout_secs),
+            // hyper refuses buffers below 8 KiB.
+            max_head_bytes: args.max_head_bytes.max(8192),
+            max_headers: args.max_headers,
+            max_uri_bytes: args.max_uri_bytes,
+            unauthenticated_body_bytes: args.unauthenticated_body_bytes,
+            shutdown_grace: Duration::from_secs(args.shutdown_grace_secs),
+            write_stall_timeout: Duration::from_secs(args.write_stall_timeout_secs),
+        },
+        rate_limits: crate::service::rate_limit::RateLimitSettings {
+            window_secs: args.rate_limit_window_secs,
+            per_address: args.rate_limit_per_address,
+            per_credential: args.rate_limit_per_credential,
+        },
+        trusted_proxies: args
+            .trusted_proxies
+            .split(',')
+            .filter(|text| !text.trim().is_empty())
+            .map(crate::domain::address_range::AddressRange::parse)
+            .collect::<Result<_, _>>()
+            .map_err(|err| anyhow::anyhow!("PBXGW_TRUSTED_PROXIES: {}", err.message))?,
+        audit_retention_days: args.audit_retention_days,
         dirs,
         pbx,
     };
@@ -326,43 +483,18 @@ async fn serve(database_url: &str, dirs: crate::config::FileDirs, args: ServeArg
         if bootstrap.is_some() {
             tracing::info!(key_id = issued.row.id, "PBXGW_BOOTSTRAP_ADMIN_KEY installed as the admin key");
         } else {
-            write_secret_file(&args.admin_key_file, &issued.value)?;
+            crate::auth::secrets::write_owner_only(&args.admin_key_file, &issued.value, true)?;
             tracing::warn!(path = %args.admin_key_file.display(), "first start: admin key written to this file (owner-only); move it somewhere safe");
         }
     }
     let listener = tokio::net::TcpListener::bind(config.listen).await?;
     tracing::info!(listen = %listener.local_addr()?, "serving; Swagger UI at /docs, legacy API at /proxyapi.php");
-    let acceptor = poem::listener::TcpAcceptor::from_tokio(listener)?;
     let app = crate::app::build(core.clone());
-    crate::app::server(acceptor, &config)
-        .run_with_graceful_shutdown(app, shutdown_signal(), Some(std::time::Duration::from_secs(10)))
-        .await?;
+    crate::http_server::serve(listener, app, &config.http, shutdown_signal()).await?;
     // Log off every AMI node before the process goes (Asterisk logs an unclean disconnect otherwise).
     core.pbx().shutdown().await;
     core.db().close().await;
     tracing::info!("stopped");
-    Ok(())
-}
-
-/// Writes a secret to a file only the owner can read.
-fn write_secret_file(path: &Path, secret: &str) -> anyhow::Result<()> {
-    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent)?;
-    }
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt as _;
-        options.mode(0o600);
-    }
-    let mut file = options.open(path)?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt as _;
-        file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
-    }
-    writeln!(file, "{secret}")?;
     Ok(())
 }
 

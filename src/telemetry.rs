@@ -60,6 +60,9 @@ pub fn init() -> TelemetryGuard {
 }
 
 fn otlp_provider() -> anyhow::Result<SdkTracerProvider> {
+    // HTTPS endpoints: the exporter's client (reqwest on rustls) takes the process-wide crypto
+    // provider; certificates are checked against the platform's roots (SSL_CERT_FILE honoured).
+    let _ = rustls::crypto::ring::default_provider().install_default();
     // Endpoint, headers and timeout come from the standard OTEL_EXPORTER_OTLP_* variables.
     let exporter = opentelemetry_otlp::SpanExporter::builder().with_http().build()?;
     let service_name = std::env::var("OTEL_SERVICE_NAME").unwrap_or_else(|_| "pbx-gateway".into());

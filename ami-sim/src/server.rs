@@ -1,7 +1,6 @@
 //! The listening node: accept loop, per-connection tasks, event broadcast,
 //! and the fragmenting writer.
 
-use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -142,15 +141,9 @@ pub(crate) struct Life {
 }
 
 /// Binds and spawns the accept loop.
-pub(crate) async fn listen(
-    addr: SocketAddr,
-    shared: Arc<Shared>,
-    life: watch::Receiver<Life>,
-) -> std::io::Result<SocketAddr> {
-    let listener = TcpListener::bind(addr).await?;
-    let local = listener.local_addr()?;
+/// Serves the node's connections on a bound listener.
+pub(crate) fn serve(listener: TcpListener, shared: Arc<Shared>, life: watch::Receiver<Life>) {
     tokio::spawn(accept_loop(listener, shared, life));
-    Ok(local)
 }
 
 async fn accept_loop(listener: TcpListener, shared: Arc<Shared>, mut life: watch::Receiver<Life>) {

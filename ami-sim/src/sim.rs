@@ -8,7 +8,7 @@ use std::time::Duration;
 use tokio::sync::watch;
 
 use crate::actions::{create_channel, remove_channel, set_state_event};
-use crate::server::{Life, RecordedAction, Shared, SimConfig, listen};
+use crate::server::{Life, RecordedAction, Shared, SimConfig, serve};
 use crate::state::{ChannelSpec, ChannelState, Endpoint, Hint, QueueMember, Registration};
 use crate::wire::Out;
 
@@ -37,10 +37,23 @@ impl Sim {
     /// Starts a node on a given address, e.g. the address of a node that was
     /// shut down, to test reconnects. State starts empty.
     pub async fn start_on(addr: SocketAddr, config: SimConfig) -> std::io::Result<Sim> {
+        Sim::start_prepared_on(addr, config, |_| {}).await
+    }
+
+    /// Like [`Sim::start_on`], with the node's state set up by `prepare` before it accepts its
+    /// first connection (a client that connects meanwhile waits in the listen backlog).
+    pub async fn start_prepared_on(
+        addr: SocketAddr,
+        config: SimConfig,
+        prepare: impl FnOnce(&Sim),
+    ) -> std::io::Result<Sim> {
         let shared = Arc::new(Shared::new(config));
         let (tx, rx) = watch::channel(Life::default());
-        let addr = listen(addr, shared.clone(), rx).await?;
-        Ok(Sim { shared, life: Arc::new(tx), addr })
+        let listener = tokio::net::TcpListener::bind(addr).await?;
+        let sim = Sim { shared: shared.clone(), life: Arc::new(tx), addr: listener.local_addr()? };
+        prepare(&sim);
+        serve(listener, shared, rx);
+        Ok(sim)
     }
 
     /// The listening address.

@@ -50,6 +50,10 @@ pub const READ_ONLY_KEY: &str = "Read only key";
 /// Success body of simple writes whatever the format (rule P-OK, Q-06).
 pub const OK: &str = "OK";
 
+/// Message of `Error: ...` when the gateway's database cannot be reached (also while checking the
+/// key: clients must not take an outage for a wrong key). Retrying later is the right reaction.
+pub const UNAVAILABLE: &str = "service temporarily unavailable, try again later";
+
 /// Body for "not found" answers that legacy clients read as JSON `null` (Q-09, MANAGEDB get miss).
 pub const NULL: &str = "null";
 

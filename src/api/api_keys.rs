@@ -28,6 +28,13 @@ pub struct ApiKey {
     pub created_at: Option<DateTime<Utc>>,
     /// Revocation time; a revoked key no longer works.
     pub revoked_at: Option<DateTime<Utc>>,
+    /// Who created it: `key:<id>`, `user:<id>`, or `system` (command line, first start). A key is
+    /// revoked with its creator key, and when its creator user is disabled or deleted.
+    pub created_by: String,
+    /// When the key stops working; absent = never.
+    pub expires_at: Option<DateTime<Utc>>,
+    /// Networks the key may be used from (`address/prefix`); empty = anywhere.
+    pub allowed_addresses: Vec<String>,
 }
 
 impl From<&ApiKeyRow> for ApiKey {
@@ -39,6 +46,13 @@ impl From<&ApiKeyRow> for ApiKey {
             read_only: row.read_only,
             created_at: time(&row.created_at),
             revoked_at: row.revoked_at.as_deref().and_then(time),
+            created_by: row.created_by.to_string(),
+            expires_at: row.expires_at.as_deref().and_then(time),
+            allowed_addresses: row
+                .allowed_addresses
+                .as_deref()
+                .map(|list| list.split(',').map(str::to_string).collect())
+                .unwrap_or_default(),
         }
     }
 }
@@ -61,6 +75,14 @@ pub struct ApiKeyCreate {
     pub name: Option<String>,
     /// Issue a read-only key (default false).
     pub read_only: Option<bool>,
+    /// When the key stops working (must lie in the future); absent = never. A key used after it
+    /// answers as an unknown key.
+    pub expires_at: Option<DateTime<Utc>>,
+    /// Networks the key may be used from: `192.0.2.0/24`, `2001:db8::/32` or single addresses
+    /// (at most 32). Absent or empty = anywhere. Used from elsewhere, the key answers as an
+    /// unknown key.
+    #[oai(validator(max_items = 32))]
+    pub allowed_addresses: Option<Vec<String>>,
 }
 
 /// A page of keys.
@@ -111,9 +133,14 @@ impl ApiKeysApi {
         body: Json<ApiKeyCreate>,
     ) -> ApiResult<Created<IssuedApiKey>> {
         let principal = auth.principal(&self.core).await?;
-        let name = body.0.name.unwrap_or_default();
-        let issued =
-            api_keys::create(&self.core, &principal, Some(&code), body.0.read_only.unwrap_or(false), &name).await?;
+        let body = body.0;
+        let name = body.name.unwrap_or_default();
+        let limits = api_keys::KeyLimits {
+            expires_at: body.expires_at,
+            allowed_addresses: body.allowed_addresses.unwrap_or_default(),
+        };
+        let read_only = body.read_only.unwrap_or(false);
+        let issued = api_keys::create(&self.core, &principal, Some(&code), read_only, &name, &limits).await?;
         let location = format!("/v1/tenants/{}/api-keys/{}", code.0, issued.row.id);
         Ok(Created::Created(Json(IssuedApiKey { meta: ApiKey::from(&issued.row), key: issued.value }), location))
     }

@@ -96,6 +96,9 @@ rest_resource! {
         email: String = "ex_email",
         /// Free description.
         description: String = "ex_description",
+        /// A disabled extension keeps its settings but is no PBX endpoint: it cannot register, and its
+        /// registered phones are dropped.
+        disabled: bool = "disabled",
         /// Creation time.
         created_at: Option<chrono::DateTime<chrono::Utc>> = "ex_datecreation",
         /// Last change.
@@ -131,6 +134,8 @@ rest_resource! {
         email: Option<String> = "ex_email",
         /// Free description.
         description: Option<String> = "ex_description",
+        /// Disable (the PBX drops its registrations at once) or enable the extension.
+        disabled: Option<bool> = "disabled",
     }
     /// A page of extensions.
     page ExtensionPage

@@ -39,7 +39,9 @@ pub struct LoginApi {
 #[OpenApi(tag = "ApiTags::Auth")]
 impl LoginApi {
     /// Exchange a username and password (or a login token) for a short-lived access token.
-    /// Ten failures for one username within 15 minutes lock it for the rest of the window (429).
+    /// Ten failed attempts for one username from one client address within 15 minutes lock that
+    /// address out for the rest of the window (429), a hundred from all addresses lock the
+    /// username; other addresses keep logging in. A success clears the count.
     #[oai(path = "/v1/auth/login", method = "post", operation_id = "login")]
     async fn login(&self, body: Json<LoginRequest>) -> ApiResult<Json<AccessToken>> {
         let token = login::login(&self.core, &body.username, &body.password).await?;

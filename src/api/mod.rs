@@ -2,6 +2,7 @@
 //! structs and maps them to service calls; no authorization or validation rule lives here.
 
 pub mod api_keys;
+pub mod audit;
 pub mod balance;
 pub mod callerid_blacklist;
 pub mod callerid_rules;
@@ -143,6 +144,8 @@ pub enum ApiTags {
     Faxes,
     /// Live calls, channels, peers and events (needs the PBX).
     Live,
+    /// Who changed what, when and from where, through either door.
+    Audit,
 }
 
 /// 201 with the created resource and its `Location`.
@@ -197,6 +200,7 @@ pub type RestService = OpenApiService<
             // Live PBX.
             (calls::CallsApi, live::LiveApi, nodes::NodesApi, events::EventsApi),
             (campaign_actions::CampaignActionsApi, sms::SmsApi),
+            audit::AuditApi,
         ),
     ),
     (),
@@ -240,6 +244,7 @@ pub fn service(core: Core) -> RestService {
                 events::EventsApi { core: core.clone() },
             ),
             (campaign_actions::CampaignActionsApi { core: core.clone() }, sms::SmsApi { core: core.clone() }),
+            audit::AuditApi { core: core.clone() },
         ),
     );
     OpenApiService::new(apis, "pbx-gateway", env!("CARGO_PKG_VERSION")).description(

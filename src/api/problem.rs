@@ -119,6 +119,7 @@ pub fn from_service(err: ServiceError, rest_field: fn(&str) -> &str) -> ApiError
         ServiceError::InvalidApiKey => ApiError::new(S::UNAUTHORIZED, "invalid_api_key", detail),
         ServiceError::InvalidCredentials => ApiError::new(S::UNAUTHORIZED, "invalid_credentials", detail),
         ServiceError::TooManyAttempts => ApiError::new(S::TOO_MANY_REQUESTS, "too_many_attempts", detail),
+        ServiceError::RateLimited { .. } => ApiError::new(S::TOO_MANY_REQUESTS, "rate_limited", detail),
         ServiceError::AdminRequired => ApiError::new(S::FORBIDDEN, "admin_required", detail),
         ServiceError::ReadOnly => ApiError::new(S::FORBIDDEN, "read_only_api_key", detail),
         ServiceError::TenantNotFound => ApiError::new(S::NOT_FOUND, "tenant_not_found", detail),
@@ -136,6 +137,10 @@ pub fn from_service(err: ServiceError, rest_field: fn(&str) -> &str) -> ApiError
             "tenant_not_empty",
             Some("the tenant still owns extensions; delete them first".into()),
         ),
+        ServiceError::Unavailable(source) => {
+            tracing::warn!(error = %source, "database unavailable");
+            ApiError::new(S::SERVICE_UNAVAILABLE, "unavailable", detail)
+        }
         ServiceError::Internal(source) => {
             tracing::error!(error = %source, "internal error");
             ApiError::new(S::INTERNAL_SERVER_ERROR, "internal_error", None)

@@ -5,7 +5,7 @@ use poem_openapi::auth::{ApiKey, Bearer};
 
 use super::problem::ApiError;
 use crate::auth::Principal;
-use crate::service::{Core, access};
+use crate::service::{Core, ServiceError, access};
 
 /// Bearer credential: an access token from `/v1/auth/login`, or an API key.
 #[derive(SecurityScheme)]
@@ -35,4 +35,20 @@ impl Auth {
         };
         result.map_err(ApiError::from)
     }
+}
+
+/// The caller from the request headers alone, read as [`Auth`] reads them; for checks that must
+/// happen before the request is parsed (a large body is read only after this succeeds).
+pub async fn principal_from_headers(core: &Core, headers: &poem::http::HeaderMap) -> Result<Principal, ApiError> {
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim);
+    let bearer = header("authorization").and_then(|value| {
+        let (scheme, token) = value.split_once(' ')?;
+        scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+    });
+    let result = match (bearer, header("x-api-key")) {
+        (Some(token), _) => access::authenticate_bearer(core, token).await,
+        (None, Some(key)) => access::authenticate_key(core, key).await,
+        (None, None) => Err(ServiceError::InvalidApiKey),
+    };
+    result.map_err(ApiError::from)
 }

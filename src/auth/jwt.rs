@@ -74,6 +74,8 @@ impl JwtKeys {
         validation.set_audience(&[AUDIENCE]);
         validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
         validation.leeway = 5;
+        // A token that is not valid yet is refused like an expired one (`nbf` is optional).
+        validation.validate_nbf = true;
         let data = jsonwebtoken::decode::<Claims>(token, &self.decoding, &validation).ok()?;
         data.claims.sub.parse().ok()
     }
@@ -102,5 +104,21 @@ mod tests {
         let none_header = "eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0";
         assert_eq!(keys.verify(&format!("{none_header}.{}.", parts[1])), None);
         assert_eq!(keys.verify(&format!("{}.{}x.{}", parts[0], parts[1], parts[2])), None);
+    }
+
+    #[test]
+    fn a_token_not_valid_yet_is_refused() {
+        let keys = JwtKeys::new("s3cret-s3cret-s3cret-s3cret-s3cret");
+        let now = chrono::Utc::now().timestamp();
+        let token_with_nbf = |nbf: i64| {
+            let claims = serde_json::json!({
+                "sub": "42", "iss": ISSUER, "aud": AUDIENCE, "iat": now, "exp": now + 600, "nbf": nbf
+            });
+            let mut header = Header::new(Algorithm::HS256);
+            header.kid = Some(keys.kid.clone());
+            jsonwebtoken::encode(&header, &claims, &keys.encoding).unwrap_or_default()
+        };
+        assert_eq!(keys.verify(&token_with_nbf(now + 3600)), None, "nbf an hour ahead");
+        assert_eq!(keys.verify(&token_with_nbf(now - 10)), Some(42));
     }
 }

@@ -1,6 +1,7 @@
 //! Domain types: values that are valid by construction (`parse` returns `Result`), and the
 //! declaration vocabulary of provisioned objects.
 
+pub mod address_range;
 pub mod audio;
 pub mod call_id;
 pub mod destination;

@@ -16,6 +16,9 @@ pub struct Money(i64);
 impl Money {
     /// Zero.
     pub const ZERO: Money = Money(0);
+    /// Largest balance a tenant may hold (a hundred trillion units): a sum of adjustments must
+    /// stop here, well below the 64-bit limit where SQLite would turn the stored sum into a float.
+    pub const MAX_BALANCE: Money = Money(100 * MAX_UNITS * SCALE);
 
     /// Parses a signed decimal with at most 4 decimals (`123.45`, `-10`, `+0.0125`).
     pub fn parse(raw: &str, field: &'static str) -> Result<Money, InvalidValue> {

@@ -54,8 +54,14 @@ pub enum Check {
     OneOf(&'static [&'static str]),
     /// A MAC address: 12 hex digits with optional `:`/`-` separators; stored as 12 upper-case digits.
     Mac,
-    /// The id of a row of that object; for tenant objects, a row of the same tenant.
+    /// The id of a row of that object; for tenant objects, a row of the same tenant (another
+    /// tenant's id is refused exactly as a missing one). `0` means none unless the field is
+    /// required: legacy records use it for an unset link.
     Reference(&'static ObjectDef),
+    /// The id of something the gateway does not manage (a user profile or phone model of the
+    /// legacy web interface...): a whole number, kept for legacy clients. Every `*_id` column is
+    /// either this or a [`Check::Reference`] (a test holds the declarations to it).
+    ExternalId,
 }
 
 /// How a write-only secret column is stored.

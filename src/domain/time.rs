@@ -14,6 +14,17 @@ pub fn stored(t: DateTime<Utc>) -> String {
     t.format(crate::store::TIME_FORMAT).to_string()
 }
 
+/// The storage text of a client-given time, refused outside years 1-9999 (after conversion to
+/// UTC): beyond them the text would neither sort with the others nor read back as RFC 3339.
+pub fn storable(t: DateTime<Utc>, field: &'static str) -> Result<String, super::InvalidValue> {
+    use chrono::Datelike as _;
+    if (1..=9999).contains(&t.year()) {
+        Ok(stored(t))
+    } else {
+        Err(super::InvalidValue::new(field, "must lie in the years 1 to 9999 (UTC)"))
+    }
+}
+
 /// A `start`/`end` pair of legacy parameters as a stored-time range. A date-only `end` covers the
 /// whole day; with neither given the range is today (Q9, Q10). `Err` names the unparsable field.
 pub fn legacy_range(start: Option<&str>, end: Option<&str>) -> Result<(String, String), &'static str> {

@@ -57,17 +57,39 @@ impl std::fmt::Debug for Answer {
     }
 }
 
-/// Answers one legacy request.
-pub async fn answer(core: &Core, request: &LegacyRequest, uploads: &[super::endpoint::Upload]) -> Answer {
-    let command = Command::parse(request);
-    let output = match command {
+/// How the answer to `command` is rendered.
+fn output_of(command: &Command, request: &LegacyRequest) -> OutputOptions {
+    match command {
         // MANAGEDB answers JSON whatever `format` says (CONTRACT §2.1, Q-13); JSONP still applies.
         Command::ManageDb(_) => {
             let asked = OutputOptions::from_request(request);
             if asked.format == Format::Json { asked } else { OutputOptions::json() }
         }
         _ => OutputOptions::from_request(request),
-    };
+    }
+}
+
+/// The answer of a request whose key does not authenticate, from the parameters known so far;
+/// `None` when the key is good. The HTTP layer asks this before it reads a large body.
+pub async fn key_refusal(core: &Core, request: &LegacyRequest) -> Option<Answer> {
+    let command = Command::parse(request);
+    let output = output_of(&command, request);
+    match authenticate(core, request).await {
+        Ok(_) => None,
+        Err(text) => Some(Rendered::text(&output, text).into()),
+    }
+}
+
+/// The answer of a request refused with `err` before it was dispatched.
+pub fn error_answer(request: &LegacyRequest, err: ServiceError) -> Answer {
+    let command = Command::parse(request);
+    Rendered::text(&output_of(&command, request), error_text(err)).into()
+}
+
+/// Answers one legacy request.
+pub async fn answer(core: &Core, request: &LegacyRequest, uploads: &[super::endpoint::Upload]) -> Answer {
+    let command = Command::parse(request);
+    let output = output_of(&command, request);
     if command == Command::Unknown {
         return Rendered::empty(&output).into();
     }
@@ -87,8 +109,13 @@ pub async fn answer(core: &Core, request: &LegacyRequest, uploads: &[super::endp
         let Some(code) = tenant else {
             return Rendered::text(&output, refusal).into();
         };
-        if access::tenant_scope(core, &principal, code, access::Intent::Read).await.is_err() {
-            return Rendered::text(&output, refusal).into();
+        match access::tenant_scope(core, &principal, code, access::Intent::Read).await {
+            Ok(_) => {}
+            // An outage is said as one: a good key must never read as a bad one.
+            Err(err @ (ServiceError::Unavailable(_) | ServiceError::Internal(_))) => {
+                return Rendered::text(&output, error_text(err)).into();
+            }
+            Err(_) => return Rendered::text(&output, refusal).into(),
         }
     }
     let call = Call { request, output, principal, tenant, uploads };
@@ -155,14 +182,17 @@ async fn answer_rendered(core: &Core, call: &Call<'_>, command: Command) -> Rend
     }
 }
 
-async fn authenticate(core: &Core, request: &LegacyRequest) -> Result<Principal, &'static str> {
-    let key = request.non_empty("key").ok_or(errors::KEY_ERROR)?;
+/// The caller, or the protocol text to answer: the key error for a key that is wrong, but an
+/// outage text when the key could not be checked (clients must not conclude their key is bad).
+async fn authenticate(core: &Core, request: &LegacyRequest) -> Result<Principal, String> {
+    let key = request.non_empty("key").ok_or_else(|| errors::KEY_ERROR.to_string())?;
     access::authenticate_key(core, key).await.map_err(|err| match err {
+        ServiceError::Unavailable(_) | ServiceError::RateLimited { .. } => error_text(err),
         ServiceError::Internal(source) => {
             tracing::error!(error = %source, "legacy authentication failed");
-            errors::KEY_ERROR
+            errors::error_line("internal error")
         }
-        _ => errors::KEY_ERROR,
+        _ => errors::KEY_ERROR.to_string(),
     })
 }
 
@@ -179,6 +209,10 @@ pub fn error_text(err: ServiceError) -> String {
         ServiceError::Internal(source) => {
             tracing::error!(error = %source, "internal error on the legacy door");
             errors::error_line("internal error")
+        }
+        ServiceError::Unavailable(source) => {
+            tracing::warn!(error = %source, "database unavailable on the legacy door");
+            errors::error_line(errors::UNAVAILABLE)
         }
         other => errors::error_line(&other.to_string()),
     }

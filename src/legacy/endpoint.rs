@@ -42,7 +42,12 @@ pub async fn proxyapi(req: &Request, body: Body, Data(core): Data<&Core>) -> Res
     };
     let request = LegacyRequest::new(query, form);
     tracing::info!(params = %request.log_line(), "legacy call");
-    let (content_type, disposition, body) = match super::dispatch::answer(core, &request, &uploads).await {
+    respond(&method, super::dispatch::answer(core, &request, &uploads).await)
+}
+
+/// The HTTP response of an answer (HTTP 200 whatever it says, as legacy clients expect).
+fn respond(method: &Method, answer: Answer) -> Response {
+    let (content_type, disposition, body) = match answer {
         Answer::Rendered(rendered) => (rendered.content_type, None, Body::from(rendered.body)),
         Answer::Body { content_type, disposition, body } => (content_type, disposition, body),
     };
@@ -52,6 +57,53 @@ pub async fn proxyapi(req: &Request, body: Body, Data(core): Data<&Core>) -> Res
         builder = builder.header(header::CONTENT_DISPOSITION, disposition);
     }
     if method == Method::HEAD { builder.finish() } else { builder.body(body) }
+}
+
+/// The door's answer to a request refused before it was read (a rate limit): the protocol's
+/// error line, rendered as the query string asks.
+pub fn refusal(req: &Request, err: crate::service::ServiceError) -> Response {
+    let query = decode_urlencoded(req.uri().query().unwrap_or_default().as_bytes());
+    let request = LegacyRequest::new(query, Vec::new());
+    respond(req.method(), super::dispatch::error_answer(&request, err))
+}
+
+/// Checks the key of a request whose body is longer than anyone may send, before the rest is
+/// read: from the query string and the form fields complete in `prefix` (clients that POST
+/// everything send `key` first). The refusal is the door's own answer to a bad key.
+pub async fn verify_key_before_body(core: &Core, req: &Request, prefix: &[u8]) -> Result<(), Response> {
+    let query = decode_urlencoded(req.uri().query().unwrap_or_default().as_bytes());
+    let form = leading_form_fields(req.content_type().unwrap_or_default(), prefix).await;
+    let request = LegacyRequest::new(query, form);
+    match super::dispatch::key_refusal(core, &request).await {
+        None => Ok(()),
+        Some(answer) => Err(respond(req.method(), answer)),
+    }
+}
+
+/// The form fields wholly inside the first bytes of a body: urlencoded pairs before the last `&`,
+/// multipart text fields before the first file or the cut.
+async fn leading_form_fields(content_type: &str, prefix: &[u8]) -> Vec<(String, String)> {
+    // Media types are case-insensitive, multipart boundaries are not.
+    if content_type.to_ascii_lowercase().starts_with("application/x-www-form-urlencoded") {
+        let complete = prefix.iter().rposition(|b| *b == b'&').map_or(&prefix[..0], |end| &prefix[..end]);
+        return decode_urlencoded(complete);
+    }
+    let Ok(boundary) = multer::parse_boundary(content_type) else { return Vec::new() };
+    let chunk = prefix.to_vec();
+    let stream = futures_util::stream::once(async move { Ok::<_, std::io::Error>(chunk) });
+    let mut multipart = multer::Multipart::new(stream, boundary);
+    let mut fields = Vec::new();
+    while let Ok(Some(field)) = multipart.next_field().await {
+        if field.file_name().is_some() {
+            break;
+        }
+        let name = field.name().unwrap_or_default().to_string();
+        match field.text().await {
+            Ok(value) => fields.push((name, value)),
+            Err(_) => break,
+        }
+    }
+    fields
 }
 
 /// Body parameters and uploads, by content type. Other content types (e.g. a raw JSON body) are not

@@ -105,6 +105,11 @@ impl Node {
         NodeStatus { name: self.name.to_string(), health: self.client.health(), synced: self.is_synced() }
     }
 
+    /// Latencies of this node's AMI actions.
+    pub fn action_latency(&self) -> &crate::metrics::Histogram {
+        self.client.action_latency()
+    }
+
     fn is_synced(&self) -> bool {
         self.synced.load(std::sync::atomic::Ordering::Acquire)
     }
@@ -154,6 +159,11 @@ impl Node {
         let items = self.send_list(&Action::new("CoreShowChannels")).await?;
         self.write().load_channels(&items);
         Ok(())
+    }
+
+    /// Forgets endpoints the node no longer has (see [`NodeState::forget_peers`]).
+    pub fn forget_peers<'a>(&self, endpoints: impl IntoIterator<Item = &'a str>) {
+        self.write().forget_peers(endpoints);
     }
 
     fn write(&self) -> std::sync::RwLockWriteGuard<'_, NodeState> {
@@ -310,6 +320,7 @@ fn start_sync(node: &Arc<Node>, done: &mpsc::Sender<Result<NodeState, PbxError>>
 }
 
 fn publish(node: &Node, changes: &broadcast::Sender<Arc<NodeChange>>, event: &Message) {
+    tracing::trace!(node = %node.name, event = ?event.event(), "AMI event");
     let applied = node.write().apply(event);
     if changes.receiver_count() == 0 {
         return;

@@ -5,6 +5,7 @@
 
 pub mod ami;
 pub mod cluster;
+pub mod node_config;
 pub mod nodes;
 pub mod settings;
 pub mod state;

@@ -119,7 +119,7 @@ fn parse_node(entry: &str) -> Result<NodeConfig, String> {
     })
 }
 
-fn percent_decode(raw: &str) -> Option<String> {
+pub(crate) fn percent_decode(raw: &str) -> Option<String> {
     let bytes = raw.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;

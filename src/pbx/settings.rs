@@ -83,8 +83,9 @@ pub struct SmsSettings {
 /// `{number}` the extension number.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Dialplan {
-    /// The context a tenant's calls are dialled in (Originate, Redirect, Atxfer). Default `{tenant}`:
-    /// MiRTA names each tenant's context after its code.
+    /// The context a tenant's calls are dialled in (Originate, Redirect, Atxfer). Default
+    /// `pbxgw-internal`, the context `pbx-gateway pbx-config` generates (the tenant travels on the
+    /// channel); a MiRTA-style node with one context per tenant sets `{tenant}`.
     pub context: String,
     /// The device of an extension, the first leg of a DIAL. Default `PJSIP/{number}-{tenant}`.
     pub device: String,
@@ -93,7 +94,7 @@ pub struct Dialplan {
 }
 
 /// Default of [`Dialplan::context`].
-pub const DEFAULT_CONTEXT: &str = "{tenant}";
+pub const DEFAULT_CONTEXT: &str = super::node_config::INTERNAL_CONTEXT;
 /// Default of [`Dialplan::device`].
 pub const DEFAULT_DEVICE: &str = "PJSIP/{number}-{tenant}";
 

@@ -44,6 +44,9 @@ pub struct Channel {
     pub connected_line_name: String,
     /// AccountCode (often empty).
     pub account_code: String,
+    /// Asterisk's channel Tenantid (empty when not set); the first tenant rule.
+    #[serde(skip)]
+    pub tenant_id: String,
     /// Current dialplan context.
     pub context: String,
     /// Current dialplan extension (empty for a dialled leg in a bridge, capture 48).
@@ -86,6 +89,7 @@ impl Channel {
             connected_line_num: String::new(),
             connected_line_name: String::new(),
             account_code: String::new(),
+            tenant_id: String::new(),
             context: String::new(),
             exten: String::new(),
             application: String::new(),
@@ -104,7 +108,7 @@ impl Channel {
     /// Copies the snapshot headers present in `message`. Every channel event repeats the whole
     /// snapshot (captures 11, 48), so any of them keeps the channel current.
     fn refresh(&mut self, message: &Message) {
-        let fields: [(&str, &mut String); 10] = [
+        let fields: [(&str, &mut String); 11] = [
             ("Channel", &mut self.name),
             ("Linkedid", &mut self.linkedid),
             ("ChannelStateDesc", &mut self.state),
@@ -113,6 +117,7 @@ impl Channel {
             ("ConnectedLineNum", &mut self.connected_line_num),
             ("ConnectedLineName", &mut self.connected_line_name),
             ("AccountCode", &mut self.account_code),
+            ("Tenantid", &mut self.tenant_id),
             ("Context", &mut self.context),
             ("Exten", &mut self.exten),
         ];
@@ -123,7 +128,7 @@ impl Channel {
                 *field = value.to_string();
             }
         }
-        self.tenant = tenant::tenant_of_channel(&self.name, &self.account_code, &self.context);
+        self.tenant = tenant::tenant_of_channel(&self.name, &self.tenant_id, &self.account_code, &self.context);
     }
 }
 
@@ -352,7 +357,7 @@ fn originate_result(event: &Message) -> LiveChange {
         action_id: event.text("ActionID").to_string(),
         success: event.text("Response").eq_ignore_ascii_case("Success"),
         reason: event.text("Reason").trim().parse().unwrap_or(0),
-        tenant: tenant::tenant_of_channel(&channel, "", event.text("Context")),
+        tenant: tenant::tenant_of_channel(&channel, event.text("Tenantid"), "", event.text("Context")),
         uniqueid: event.text("Uniqueid").to_string(),
         channel,
     }
@@ -539,7 +544,12 @@ impl NodeState {
             "Rename" => self.update_channel(event, true, |channel| {
                 if let Some(new_name) = event.get("Newname").filter(|name| !name.is_empty()) {
                     channel.name = new_name.to_string();
-                    channel.tenant = tenant::tenant_of_channel(&channel.name, &channel.account_code, &channel.context);
+                    channel.tenant = tenant::tenant_of_channel(
+                        &channel.name,
+                        &channel.tenant_id,
+                        &channel.account_code,
+                        &channel.context,
+                    );
                 }
             }),
             "BridgeEnter" => self.update_channel(event, true, |channel| {
@@ -788,7 +798,12 @@ impl NodeState {
         let uniqueid = item.text("Uniqueid");
         let tenant = match self.channels.get(uniqueid) {
             Some(channel) => channel.tenant.clone(),
-            None => tenant::tenant_of_channel(item.text("Channel"), item.text("AccountCode"), item.text("Context")),
+            None => tenant::tenant_of_channel(
+                item.text("Channel"),
+                item.text("Tenantid"),
+                item.text("AccountCode"),
+                item.text("Context"),
+            ),
         };
         QueueCaller {
             queue: item.text("Queue").to_string(),
@@ -855,6 +870,14 @@ impl NodeState {
         match tenant {
             None => self.index.calls.len(),
             Some(tenant) => self.index.tenant_calls.get(tenant).map_or(0, HashMap::len),
+        }
+    }
+
+    /// Forgets endpoints that no longer exist on the node (their contacts were deleted behind
+    /// Asterisk's back, which reports no event for that).
+    pub fn forget_peers<'a>(&mut self, endpoints: impl IntoIterator<Item = &'a str>) {
+        for endpoint in endpoints {
+            self.peers.remove(endpoint);
         }
     }
 

@@ -5,6 +5,9 @@
 //! usernames are `<number>-<TENANT>` with a 1–20 digit extension number (`domain::extension_number`).
 //! In order, the first rule that yields a valid tenant code wins:
 //!
+//! 0. **Tenantid** of the channel (Asterisk ≥ 20.10 reports it in every channel event): set from the
+//!    endpoint's `tenantid` (the `ps_endpoints` view gives every gateway endpoint its tenant code) or
+//!    by the dialplan with `CHANNEL(tenantid)` (the generated dialplan does, also for Local channels).
 //! 1. **Endpoint name.** SIP endpoints/peers are named `<number>-<TENANT>` (`103-DEMO`): the tenant is
 //!    the suffix after the last `-`, provided the part before it is an extension number (digits).
 //!    That keeps provider trunks such as `trunk-loop` (capture 38) out of a made-up tenant `loop`;
@@ -69,10 +72,13 @@ fn local_context(name_or_device: &str) -> Option<&str> {
     Some(context)
 }
 
-/// The tenant of a channel, by rules 1–3 (see the module doc). `account_code` is the channel's
-/// AccountCode (may be empty); `context` is its current dialplan context, used only for a Local
-/// channel whose name carries no `@context` of its own.
-pub fn tenant_of_channel(name: &str, account_code: &str, context: &str) -> Option<String> {
+/// The tenant of a channel, by rules 0–3 (see the module doc). `tenant_id` is the channel's
+/// Tenantid and `account_code` its AccountCode (either may be empty); `context` is its current
+/// dialplan context, used only for a Local channel whose name carries no `@context` of its own.
+pub fn tenant_of_channel(name: &str, tenant_id: &str, account_code: &str, context: &str) -> Option<String> {
+    if is_tenant_code(tenant_id) {
+        return Some(tenant_id.to_string());
+    }
     if let Some((_, endpoint)) = endpoint_of_channel(name)
         && let Some(tenant) = tenant_of_endpoint(endpoint)
     {
@@ -145,17 +151,25 @@ mod tests {
     #[test]
     fn channel_tenant_rules_in_order() {
         // Rule 1 (captures 47-50).
-        assert_eq!(tenant_of_channel("PJSIP/103-DEMO-00000003", "", "DEMO").as_deref(), Some("DEMO"));
-        assert_eq!(tenant_of_channel("PJSIP/103-DEMO-00000003", "OTHER", "x").as_deref(), Some("DEMO"));
+        assert_eq!(tenant_of_channel("PJSIP/103-DEMO-00000003", "", "", "DEMO").as_deref(), Some("DEMO"));
+        // Rule 0: the channel's Tenantid wins, also for Local channels of the generated dialplan.
+        assert_eq!(
+            tenant_of_channel("Local/3901@pbxgw-internal-00000002;2", "ACME", "", "pbxgw-internal").as_deref(),
+            Some("ACME")
+        );
+        assert_eq!(tenant_of_channel("PJSIP/trunk-00000001", "ACME", "", "from-trunk").as_deref(), Some("ACME"));
+        assert_eq!(tenant_of_channel("Local/3901@pbxgw-internal-00000002;2", "", "", "pbxgw-internal"), None);
+        assert_eq!(tenant_of_channel("PJSIP/103-DEMO-00000003", "not a code", "", "x").as_deref(), Some("DEMO"));
+        assert_eq!(tenant_of_channel("PJSIP/103-DEMO-00000003", "", "OTHER", "x").as_deref(), Some("DEMO"));
         // Rule 2: account codes `<TENANT>` or `<x>-<TENANT>`.
-        assert_eq!(tenant_of_channel("PJSIP/trunk-loop-00000004", "ACME", "from-trunk").as_deref(), Some("ACME"));
-        assert_eq!(tenant_of_channel("Local/100@test-00000002;1", "fixture-acct", "test").as_deref(), Some("acct"));
+        assert_eq!(tenant_of_channel("PJSIP/trunk-loop-00000004", "", "ACME", "from-trunk").as_deref(), Some("ACME"));
+        assert_eq!(tenant_of_channel("Local/100@test-00000002;1", "", "fixture-acct", "test").as_deref(), Some("acct"));
         // Rule 3 (capture 48).
-        assert_eq!(tenant_of_channel("Local/103@DEMO-00000000;1", "", "DEMO").as_deref(), Some("DEMO"));
-        assert_eq!(tenant_of_channel("Local/200@queue-test-00000001;2", "", "queue-test"), None);
+        assert_eq!(tenant_of_channel("Local/103@DEMO-00000000;1", "", "", "DEMO").as_deref(), Some("DEMO"));
+        assert_eq!(tenant_of_channel("Local/200@queue-test-00000001;2", "", "", "queue-test"), None);
         // Rule 4.
-        assert_eq!(tenant_of_channel("PJSIP/trunk-loop-00000004", "", "from-trunk"), None);
-        assert_eq!(tenant_of_channel("PJSIP/trunk-loop-00000004", "", "DEMO"), None);
+        assert_eq!(tenant_of_channel("PJSIP/trunk-loop-00000004", "", "", "from-trunk"), None);
+        assert_eq!(tenant_of_channel("PJSIP/trunk-loop-00000004", "", "", "DEMO"), None);
     }
 
     #[test]

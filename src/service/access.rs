@@ -37,10 +37,16 @@ pub async fn authenticate_key(core: &Core, key: &str) -> ServiceResult<Principal
     if !secrets::digests_match(&row.hash, &hash) {
         return Err(ServiceError::InvalidApiKey);
     }
+    // An expired key, or one used from outside its networks, answers as an unknown one.
+    if !super::api_keys::usable_now(&row, super::request_scope::client()) {
+        tracing::info!(key_id = row.id, "API key refused: expired or used from an address it does not allow");
+        return Err(ServiceError::InvalidApiKey);
+    }
     let reach = match row.tenant_id {
         None => Reach::Global,
         Some(tenant_id) => Reach::Tenants(vec![tenant_id]),
     };
+    super::rate_limit::charge_credential(core, &format!("key {}", row.id))?;
     Ok(Principal { subject: Subject::ApiKey { id: row.id }, reach, read_only: row.read_only })
 }
 
@@ -48,7 +54,9 @@ pub async fn authenticate_key(core: &Core, key: &str) -> ServiceResult<Principal
 pub async fn authenticate_bearer(core: &Core, credential: &str) -> ServiceResult<Principal> {
     if crate::auth::jwt::JwtKeys::looks_like_jwt(credential) {
         let user_id = core.jwt().verify(credential).ok_or(ServiceError::InvalidApiKey)?;
-        return super::users::principal_for(core, user_id).await?.ok_or(ServiceError::InvalidApiKey);
+        let principal = super::users::principal_for(core, user_id).await?.ok_or(ServiceError::InvalidApiKey)?;
+        super::rate_limit::charge_credential(core, &format!("user {user_id}"))?;
+        return Ok(principal);
     }
     authenticate_key(core, credential).await
 }

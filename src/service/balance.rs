@@ -2,6 +2,7 @@
 //! tenant's floor; tenants read it. An idempotency key makes a retried adjustment a replay.
 
 use super::access::{self, Intent};
+use super::audit::{self, Change};
 use super::objects::{Page, PageRequest};
 use super::{Core, ServiceError, ServiceResult};
 use crate::auth::Principal;
@@ -64,9 +65,15 @@ pub async fn adjust(
         return Ok(first);
     }
     let mut tx = core.db().begin().await?;
-    let balance = store::adjust(&mut tx, scope.tenant_id, amount.raw())
-        .await?
-        .ok_or_else(|| ServiceError::invalid("amount", "the balance would go below its floor"))?;
+    let Some(balance) = store::adjust(&mut tx, scope.tenant_id, amount.raw(), Money::MAX_BALANCE.raw()).await? else {
+        let (current, _) = store::get(&mut tx, scope.tenant_id).await?;
+        let message = if current.saturating_add(amount.raw()) > Money::MAX_BALANCE.raw() {
+            format!("the balance would exceed its maximum of {}", Money::MAX_BALANCE)
+        } else {
+            "the balance would go below its floor".to_string()
+        };
+        return Err(ServiceError::invalid("amount", message));
+    };
     let mut movement = Movement {
         id: 0,
         date: chrono::Utc::now().format(TIME_FORMAT).to_string(),
@@ -86,6 +93,13 @@ pub async fn adjust(
         }
         Err(other) => return Err(other.into()),
     }
+    let change = Change::new("balance", "adjust").id(movement.id).in_scope(&scope).after(serde_json::json!({
+        "amount": amount.to_string(),
+        "balance": Money::from_raw(balance).to_string(),
+        "description": movement.description,
+        "idempotency_key": idempotency_key,
+    }));
+    audit::record(&mut tx, principal, change).await?;
     tx.commit().await?;
     Ok(Adjusted { movement, replayed: false })
 }
@@ -100,8 +114,14 @@ pub async fn set_floor(core: &Core, principal: &Principal, tenant: &str, floor: 
     access::require_admin(principal)?;
     let scope = access::tenant_scope(core, principal, tenant, Intent::Write).await?;
     let mut tx = core.db().begin().await?;
+    let (_, old_floor) = store::get(&mut tx, scope.tenant_id).await?;
     store::set_floor(&mut tx, scope.tenant_id, floor.raw()).await?;
     let (amount, floor) = store::get(&mut tx, scope.tenant_id).await?;
+    let change = Change::new("balance", "set_floor").in_scope(&scope);
+    let change = change
+        .before(serde_json::json!({ "floor": Money::from_raw(old_floor).to_string() }))
+        .after(serde_json::json!({ "floor": Money::from_raw(floor).to_string() }));
+    audit::record(&mut tx, principal, change).await?;
     tx.commit().await?;
     Ok(Balance { amount: Money::from_raw(amount), floor: Money::from_raw(floor) })
 }

@@ -83,7 +83,7 @@ pub static IVR: ObjectDef = ObjectDef {
     scope: Scope::Tenant { column: "iv_te_id" },
     fields: &[
         FieldDef::text("iv_name").required(),
-        FieldDef::text("iv_me_id"),
+        FieldDef::text("iv_me_id").check(Check::Reference(&MEDIAFILE)),
         FieldDef::text("iv_timeout").check(Check::Integer),
         FieldDef::managed("iv_created_at"),
         FieldDef::managed("iv_updated_at"),
@@ -245,7 +245,7 @@ pub static PHONE: ObjectDef = ObjectDef {
     fields: &[
         FieldDef::text("ph_name"),
         FieldDef::text("ph_mac").required().check(Check::Mac),
-        FieldDef::text("ph_pm_id").check(Check::Integer),
+        FieldDef::text("ph_pm_id").check(Check::ExternalId),
         FieldDef::managed("ph_created_at"),
         FieldDef::managed("ph_updated_at"),
     ],
@@ -416,7 +416,7 @@ pub static FLOW: ObjectDef = ObjectDef {
         FieldDef::text("fl_value_for_ringing"),
         FieldDef::text("fl_variable_name"),
         FieldDef::text("fl_monitor_type"),
-        FieldDef::text("fl_monitor_type_id"),
+        FieldDef::text("fl_monitor_type_id").check(Check::Reference(&super::extensions::EXTENSION)),
         FieldDef::text("fl_monitor_parameter"),
         FieldDef::text("fl_state").check(Check::OneOf(FLOW_STATES)),
         FieldDef::managed("fl_state_at"),

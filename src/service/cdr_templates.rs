@@ -3,6 +3,7 @@
 //! template. Managed through REST (`/cdr-templates`) and legacy SETTING (`CDRTEMPLATE:<name>`).
 
 use super::access::{self, Intent};
+use super::audit::{self, Change};
 use super::cdrs::CdrScope;
 use super::{Core, ServiceError, ServiceResult};
 use crate::auth::Principal;
@@ -36,6 +37,15 @@ async fn scope_id(core: &Core, principal: &Principal, scope: TemplateScope<'_>, 
             access::require_admin(principal)?;
             Ok(GLOBAL)
         }
+    }
+}
+
+/// The audit entry of a change to template `name` of a scope (`tenant_id` as `scope_id` answers).
+fn template_change(scope: TemplateScope<'_>, tenant_id: i64, action: &'static str, name: &str) -> Change {
+    let change = Change::new("cdr_template", action).id(name);
+    match scope {
+        TemplateScope::Tenant(code) => change.tenant(tenant_id, code),
+        TemplateScope::Global => change,
     }
 }
 
@@ -94,8 +104,14 @@ pub async fn put(
     check_name(name)?;
     check_body(input.body)?;
     let mut tx = core.db().begin().await?;
+    let before = store::get(&mut tx, id, name).await?;
     let created = store::upsert(&mut tx, id, name, input.body, input.csv_default, &crate::store::now_text()).await?;
     let row = store::get(&mut tx, id, name).await?.ok_or(ServiceError::NotFound("template"))?;
+    let mut change = template_change(scope, id, if created { "create" } else { "update" }, name).after_view(&row);
+    if let Some(before) = &before {
+        change = change.before_view(before);
+    }
+    audit::record(&mut tx, principal, change).await?;
     tx.commit().await.map_err(crate::store::StoreError::from)?;
     Ok((row, created))
 }
@@ -105,9 +121,13 @@ pub async fn delete(core: &Core, principal: &Principal, scope: TemplateScope<'_>
     let id = scope_id(core, principal, scope, Intent::Write).await?;
     check_name(name).map_err(|_| ServiceError::NotFound("template"))?;
     let mut tx = core.db().begin().await?;
+    let Some(before) = store::get(&mut tx, id, name).await? else {
+        return Err(ServiceError::NotFound("template"));
+    };
     if !store::delete(&mut tx, id, name).await? {
         return Err(ServiceError::NotFound("template"));
     }
+    audit::record(&mut tx, principal, template_change(scope, id, "delete", name).before_view(&before)).await?;
     tx.commit().await.map_err(crate::store::StoreError::from)?;
     Ok(())
 }

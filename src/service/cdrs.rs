@@ -202,6 +202,13 @@ pub async fn set_fields(
             return Err(ServiceError::NotFound("cdr"));
         }
     }
+    let mut after = serde_json::Map::new();
+    for (field, value) in changes {
+        after.insert((*field).to_string(), serde_json::Value::from(*value));
+    }
+    let action = if append { "append_fields" } else { "set_fields" };
+    let change = super::audit::Change::new("cdr", action).id(&uniqueid).in_scope(&scope);
+    super::audit::record(&mut tx, principal, change.after(serde_json::Value::Object(after))).await?;
     tx.commit().await.map_err(crate::store::StoreError::from)?;
     Ok(())
 }

@@ -14,6 +14,7 @@ use std::collections::HashSet;
 use sqlx::AnyConnection;
 
 use super::access::{self, Intent};
+use super::audit::{self, Change};
 use super::{Core, ServiceError, ServiceResult, catalog, extensions, voicemail};
 use crate::auth::{Principal, Reach};
 use crate::domain::destination::{DestinationKind, DestinationTag, Target, TypeSrc};
@@ -203,7 +204,12 @@ pub async fn replace(
     if let Some((raw, _)) = entries.iter().zip(&tags).find(|(_, tag)| !target_exists(&existing, tag)) {
         return Err(invalid_destination(raw));
     }
+    let before = store::list(&mut tx, tenant_id, typesrc, typeidsrc).await?;
     store::replace(&mut tx, tenant_id, typesrc, typeidsrc, &tags).await?;
+    let texts =
+        |tags: &[DestinationTag]| serde_json::Value::from(tags.iter().map(ToString::to_string).collect::<Vec<_>>());
+    let change = Change::new("destinations", "replace").id(format!("{typesrc}/{typeidsrc}")).tenant_id(tenant_id);
+    audit::record(&mut tx, principal, change.before(texts(&before)).after(texts(&tags))).await?;
     tx.commit().await?;
     Ok(tags)
 }
@@ -251,7 +257,15 @@ pub async fn replace_schedule(
             .map_err(|e| ServiceError::invalid(e.field, format!("row {}: {}", i + 1, e.message)))?;
         valid.push(row);
     }
+    let before = store::schedule(&mut tx, tenant_id, condition_id).await?;
     store::replace_schedule(&mut tx, tenant_id, condition_id, &valid).await?;
+    let rows = |rows: &[ScheduleRow]| {
+        serde_json::Value::from(
+            rows.iter().map(|r| vec![r.param1.clone(), r.param2.clone(), r.param3.clone()]).collect::<Vec<_>>(),
+        )
+    };
+    let change = Change::new("condition_schedule", "replace").id(condition_id).tenant_id(tenant_id);
+    audit::record(&mut tx, principal, change.before(rows(&before)).after(rows(&valid))).await?;
     tx.commit().await?;
     Ok(valid)
 }

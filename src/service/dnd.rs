@@ -52,6 +52,10 @@ pub async fn set(
     if !store::update(&mut tx, &EXTENSION, Some(scope.tenant_id), row.id, &vec![("ex_dnd", value)]).await? {
         return Err(ServiceError::NotFound("extension"));
     }
+    let after = store::get(&mut tx, &EXTENSION, Some(scope.tenant_id), row.id)
+        .await?
+        .ok_or(ServiceError::NotFound("extension"))?;
+    super::audit::record_update(&mut tx, principal, &row, &after).await?;
     tx.commit().await?;
     let dnd = Dnd { extension_id: row.id, number: row.text("ex_number").to_string(), on };
     super::live::devices::push_dnd(core, &scope.code, &dnd.number, dnd.on).await;

@@ -51,6 +51,15 @@ pub enum ServiceError {
     /// The PBX refused the action (Asterisk's own message, e.g. `No such channel`).
     #[error("the PBX refused: {0}")]
     PbxRejected(String),
+    /// The caller used up its requests of the current window (per address or per credential).
+    #[error("too many requests; retry in {retry_after_secs} s")]
+    RateLimited {
+        /// Seconds until the window ends.
+        retry_after_secs: u64,
+    },
+    /// The database cannot be reached right now; the request may be retried.
+    #[error("the service is temporarily unavailable")]
+    Unavailable(#[source] anyhow::Error),
     /// Bug or infrastructure failure.
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
@@ -74,6 +83,7 @@ impl From<StoreError> for ServiceError {
         match err {
             StoreError::Duplicate => ServiceError::Conflict("already exists".into()),
             StoreError::Referenced => ServiceError::Conflict("still referenced by other objects".into()),
+            StoreError::Unavailable(e) => ServiceError::Unavailable(e.into()),
             StoreError::Other(e) => ServiceError::Internal(e.into()),
         }
     }
@@ -106,7 +116,7 @@ impl From<crate::pbx::PbxError> for ServiceError {
 
 impl From<crate::pbx::ami::HeaderInjection> for ServiceError {
     fn from(err: crate::pbx::ami::HeaderInjection) -> Self {
-        ServiceError::invalid(err.name.clone(), "must not contain line breaks")
+        ServiceError::invalid(err.name.clone(), "must not contain line breaks or other control characters")
     }
 }
 

@@ -5,13 +5,15 @@
 use md5::{Digest as _, Md5};
 use serde_json::Value as Json;
 
+use super::catalog::{CONDITION, CONFERENCE, MEDIAFILE, MUSICONHOLD, ROUTINGPROFILE};
 use super::objects::{Mode, ObjectRules, Prepare, effective_text, set};
 use super::{ServiceError, ServiceResult};
 use crate::domain::ExtensionNumber;
-use crate::domain::object::{FieldDef, ObjectDef, Scope, SecretKind};
+use crate::domain::object::{Check, FieldDef, ObjectDef, Scope, SecretKind};
 use crate::store::objects::{Changes, Row, Value};
 
-/// `ex_extensions`: the full legacy row (CONTRACT §2.6) in legacy order, then the SIP digest.
+/// `ex_extensions`: the full legacy row (CONTRACT §2.6) in legacy order, then the SIP digest and the
+/// gateway's `disabled`.
 pub static EXTENSION: ObjectDef = ObjectDef {
     name: "extension",
     table: "ex_extensions",
@@ -22,7 +24,7 @@ pub static EXTENSION: ObjectDef = ObjectDef {
         FieldDef::text("ex_tech"),
         FieldDef::text("ex_number"),
         FieldDef::text("ex_trunk"),
-        FieldDef::text("ex_tech_id"),
+        FieldDef::text("ex_tech_id").check(Check::ExternalId),
         FieldDef::text("ex_cidnum"),
         FieldDef::text("ex_cidname"),
         FieldDef::text("ex_cidusage"),
@@ -47,34 +49,34 @@ pub static EXTENSION: ObjectDef = ObjectDef {
         FieldDef::text("ex_onnoanswerstatus"),
         FieldDef::text("ex_callallowed"),
         FieldDef::text("ex_destallowregex"),
-        FieldDef::text("ex_rp_id"),
+        FieldDef::text("ex_rp_id").check(Check::Reference(&ROUTINGPROFILE)),
         FieldDef::text("ex_dnd"),
         FieldDef::text("ex_emergencycidnum"),
         FieldDef::secret("ex_webpassword", SecretKind::Argon2),
         FieldDef::secret("ex_token", SecretKind::Stored),
         FieldDef::text("ex_token_validity"),
-        FieldDef::text("ex_up_id"),
+        FieldDef::text("ex_up_id").check(Check::ExternalId),
         FieldDef::text("ex_userpanel"),
         FieldDef::managed("ex_datecreation"),
         FieldDef::text("ex_emailrecording"),
         FieldDef::text("ex_fmfmconfirm"),
-        FieldDef::text("ex_fmfmconfirmmessage_id"),
+        FieldDef::text("ex_fmfmconfirmmessage_id").check(Check::Reference(&MEDIAFILE)),
         FieldDef::text("ex_minemailrecording"),
         FieldDef::text("ex_branch"),
         FieldDef::text("ex_department"),
         FieldDef::text("ex_autocallerid"),
         FieldDef::text("ex_trunkcidoverride"),
         FieldDef::text("ex_trunkemergencycidoverride"),
-        FieldDef::text("ex_cr_id"),
+        FieldDef::text("ex_cr_id").check(Check::Reference(&CONFERENCE)),
         FieldDef::text("ex_trunkcidsource"),
         FieldDef::text("ex_description"),
-        FieldDef::text("ex_fmfmholdmessage_id"),
+        FieldDef::text("ex_fmfmholdmessage_id").check(Check::Reference(&MEDIAFILE)),
         FieldDef::text("ex_notifymissingemail"),
         FieldDef::text("ex_webuseldap"),
         FieldDef::text("ex_webuser"),
         FieldDef::text("ex_txvolume"),
         FieldDef::text("ex_rxvolume"),
-        FieldDef::text("ex_mu_id"),
+        FieldDef::text("ex_mu_id").check(Check::Reference(&MUSICONHOLD)),
         FieldDef::text("ex_faxgateway"),
         FieldDef::text("ex_faxalert"),
         FieldDef::text("ex_trunkdid"),
@@ -93,11 +95,11 @@ pub static EXTENSION: ObjectDef = ObjectDef {
         FieldDef::text("ex_dailycostwarningdom"),
         FieldDef::text("ex_dailycostwarningint"),
         FieldDef::nullable("ex_lastcostalert"),
-        FieldDef::text("ex_cl_id"),
+        FieldDef::text("ex_cl_id").check(Check::ExternalId),
         FieldDef::text("ex_alertemail"),
         FieldDef::text("ex_includeinpb"),
         FieldDef::text("ex_onconditionstatus"),
-        FieldDef::text("ex_oncondition_id"),
+        FieldDef::text("ex_oncondition_id").check(Check::Reference(&CONDITION)),
         FieldDef::text("ex_autoanswer"),
         FieldDef::text("ex_autocidname"),
         FieldDef::text("ex_regexprefix"),
@@ -106,7 +108,7 @@ pub static EXTENSION: ObjectDef = ObjectDef {
         FieldDef::text("ex_overridesippermit"),
         FieldDef::text("ex_webrtcsupport"),
         FieldDef::text("ex_blockanonymous"),
-        FieldDef::text("ex_dn_me_id"),
+        FieldDef::text("ex_dn_me_id").check(Check::Reference(&MEDIAFILE)),
         FieldDef::text("ex_spygroups"),
         FieldDef::text("ex_email"),
         FieldDef::text("ex_inboundblockcid"),
@@ -117,7 +119,7 @@ pub static EXTENSION: ObjectDef = ObjectDef {
         FieldDef::text("ex_smscidnum"),
         FieldDef::text("ex_useragentsecurity"),
         FieldDef::text("ex_useragentallowed"),
-        FieldDef::text("ex_sms_rp_id"),
+        FieldDef::text("ex_sms_rp_id").check(Check::Reference(&ROUTINGPROFILE)),
         FieldDef::text("ex_callallowedreason"),
         FieldDef::text("ex_permit"),
         FieldDef::text("ex_permit_fqdn"),
@@ -141,10 +143,10 @@ pub static EXTENSION: ObjectDef = ObjectDef {
         FieldDef::text("ex_useextcallerid"),
         FieldDef::text("ex_pushnotification"),
         FieldDef::text("ex_ignorequeuemissed"),
-        FieldDef::text("ex_fmfmonconditionid"),
+        FieldDef::text("ex_fmfmonconditionid").check(Check::Reference(&CONDITION)),
         FieldDef::text("ex_transcript"),
         FieldDef::text("ex_outboundrecordingmessage"),
-        FieldDef::text("ex_sw_id"),
+        FieldDef::text("ex_sw_id").check(Check::ExternalId),
         FieldDef::text("ex_overridecidnum"),
         FieldDef::text("ex_overridecidname"),
         FieldDef::text("ex_privacyrecording"),
@@ -164,6 +166,9 @@ pub static EXTENSION: ObjectDef = ObjectDef {
         FieldDef::secret("ex_lockpin", SecretKind::Stored),
         FieldDef::text("ex_pinlocked"),
         FieldDef::secret("ex_md5secret", SecretKind::Derived),
+        // The gateway's own: a disabled extension is no PBX endpoint (it cannot register or be
+        // called) but keeps its settings, numbers and memberships.
+        FieldDef::flag("disabled"),
     ],
     deletable: true,
     created_column: Some("ex_datecreation"),
@@ -266,7 +271,7 @@ mod tests {
     #[test]
     fn declaration_matches_the_legacy_row() {
         // ex_id and ex_te_id are the key and the tenant link; the 145 other legacy columns follow in order.
-        assert_eq!(EXTENSION.fields.len(), 146);
+        assert_eq!(EXTENSION.fields.len(), 147);
         assert_eq!(EXTENSION.fields[0].name, "ex_name");
         assert_eq!(EXTENSION.fields[144].name, "ex_pinlocked");
     }

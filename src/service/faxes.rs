@@ -135,7 +135,7 @@ fn validate(request: &FaxRequest) -> ServiceResult<FaxRow> {
         pagesize,
         rotate,
         deleteaftersend: request.delete_after_send,
-        schedule: request.schedule.map(time::stored),
+        schedule: request.schedule.map(|at| time::storable(at, "schedule")).transpose()?,
         statusemail,
         uniqueid: String::new(),
         request_hash: None,
@@ -201,6 +201,11 @@ pub async fn send(
     let inserted: ServiceResult<Option<i64>> = async {
         let mut tx = core.db().begin().await?;
         let id = store::insert(&mut tx, &new).await?;
+        if let Some(id) = id {
+            let stored = FaxRow { id, ..row.clone() };
+            let change = super::audit::Change::new("fax", "send").id(id).in_scope(&scope).after_view(&stored);
+            super::audit::record(&mut tx, principal, change).await?;
+        }
         tx.commit().await?;
         Ok(id)
     }

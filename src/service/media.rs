@@ -1,6 +1,7 @@
 //! Media file audio: uploads are size-limited and must be WAV or MP3 by content; the media file row
 //! records the format and size.
 
+use super::audit;
 use super::catalog::{MEDIAFILE, MEDIAFILES};
 use super::{Core, ServiceError, ServiceResult, objects};
 use crate::auth::Principal;
@@ -43,6 +44,10 @@ pub async fn put_audio(
         ("me_updated_at", Value::Text(now)),
     ];
     rows::update(&mut tx, &MEDIAFILE, row.tenant_id, row.id, &changes).await?;
+    let after =
+        rows::get(&mut tx, &MEDIAFILE, row.tenant_id, row.id).await?.ok_or(ServiceError::NotFound("media file"))?;
+    // The update entry names the audio columns that changed; the audio itself is not copied.
+    audit::record_update(&mut tx, principal, &row, &after).await?;
     tx.commit().await?;
     Ok(format)
 }

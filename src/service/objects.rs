@@ -6,6 +6,7 @@ use serde_json::Value as Json;
 use sqlx::AnyConnection;
 
 use super::access::{self, Intent, TenantScope};
+use super::audit::{self, Change};
 use super::{Core, ServiceError, ServiceResult};
 use crate::auth::{Principal, Reach, passwords};
 use crate::domain::object::{Check, FieldDef, FieldKind, ObjectDef, Scope, SecretKind, Writable};
@@ -201,6 +202,7 @@ pub async fn create_then(
         .map_err(|e| conflict_on(def, e))?;
     then(&mut tx, id).await?;
     let row = store::get(&mut tx, def, None, id).await?.ok_or(ServiceError::NotFound(def.name))?;
+    audit::record(&mut tx, principal, Change::created(&row)).await?;
     tx.commit().await?;
     Ok(row)
 }
@@ -241,7 +243,10 @@ pub async fn update_then(
     store::update(&mut tx, def, tenant_id, id, &changes).await.map_err(|e| conflict_on(def, e))?;
     then(&mut tx, id).await?;
     let row = store::get(&mut tx, def, None, id).await?.ok_or(ServiceError::NotFound(def.name))?;
+    audit::record_update(&mut tx, principal, &current, &row).await?;
     tx.commit().await?;
+    let written: Vec<&str> = changes.iter().map(|(column, _)| *column).collect();
+    super::live::endpoints::after_change(core, def, Some(&written));
     Ok(row)
 }
 
@@ -261,9 +266,9 @@ pub async fn delete(
     let tenant_id = scope.map(|s| s.tenant_id);
     let mut tx = core.db().begin().await?;
     // The caller's own row first: a foreign id must answer exactly like a missing one.
-    if store::get(&mut tx, def, tenant_id, id).await?.is_none() {
+    let Some(current) = store::get(&mut tx, def, tenant_id, id).await? else {
         return Err(ServiceError::NotFound(def.name));
-    }
+    };
     for dependent in rules.dependents() {
         if store::count_in_tenant(&mut tx, dependent, id).await? > 0 {
             return Err(ServiceError::TenantNotEmpty);
@@ -274,10 +279,16 @@ pub async fn delete(
     }
     // Destination lists naming the row refuse the delete; the row's own lists go with it.
     super::destinations::before_delete(&mut tx, tenant_id, def, id).await?;
+    // A deleted user's keys are revoked with it.
+    if std::ptr::eq(def, &super::users::USER) {
+        super::api_keys::revoke_keys_of_user(&mut tx, id).await?;
+    }
     if !store::delete(&mut tx, def, tenant_id, id).await.map_err(|e| conflict_on(def, e))? {
         return Err(ServiceError::NotFound(def.name));
     }
+    audit::record(&mut tx, principal, Change::deleted(&current)).await?;
     tx.commit().await?;
+    super::live::endpoints::after_change(core, def, None);
     Ok(())
 }
 
@@ -380,7 +391,7 @@ async fn check_values(
                 return Err(ServiceError::invalid(field.name, "must contain digits only"));
             }
             Check::Digits => {}
-            Check::Integer => {
+            Check::Integer | Check::ExternalId => {
                 let number: i64 =
                     text.trim().parse().map_err(|_| ServiceError::invalid(field.name, "must be a whole number"))?;
                 *value = Value::Text(number.to_string());
@@ -398,6 +409,9 @@ async fn check_values(
                     return Err(ServiceError::invalid(field.name, "invalid MAC"));
                 }
                 *value = Value::Text(hex.to_ascii_uppercase());
+            }
+            Check::Reference(_) if !field.required && text.trim() == "0" => {
+                *value = Value::Text("0".into());
             }
             Check::Reference(target) => {
                 let id: i64 = text.trim().parse().map_err(|_| ServiceError::invalid(field.name, "must be an id"))?;
@@ -466,11 +480,15 @@ async fn hash_secrets(changes: &mut Changes, def: &ObjectDef) -> ServiceResult<(
                 continue;
             }
             let legacy = kind == Some(SecretKind::Argon2Legacy);
-            let hashed = tokio::task::spawn_blocking(move || {
-                if legacy { passwords::hash_legacy(&plain) } else { passwords::hash(&plain) }
-            })
-            .await?
-            .map_err(ServiceError::Internal)?;
+            let hashed =
+                passwords::bounded(
+                    move || {
+                        if legacy { passwords::hash_legacy(&plain) } else { passwords::hash(&plain) }
+                    },
+                )
+                .await
+                .map_err(ServiceError::Internal)?
+                .map_err(ServiceError::Internal)?;
             changes[i].1 = Value::Text(hashed);
         }
         i += 1;
@@ -552,4 +570,38 @@ static REGISTRY: &[&'static dyn ObjectRules] = {
 /// The rules of legacy object `name` (already canonicalised).
 pub fn find(name: &str) -> Option<&'static dyn ObjectRules> {
     registry().iter().copied().find(|rules| rules.def().name == name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The object whose id column ends `name` (`ex_dn_me_id` ends with `me_id`: media files).
+    fn named_target(name: &str) -> Option<&'static ObjectDef> {
+        registry().iter().map(|rules| rules.def()).find(|def| name.ends_with(&format!("_{}", def.id_column)))
+    }
+
+    /// Tenant isolation of links rests on the declarations: every `*_id` column says what it
+    /// points at, and a column named after another object's id column points at that object.
+    #[test]
+    fn every_id_column_is_a_declared_reference_or_an_external_id() {
+        for rules in registry() {
+            let def = rules.def();
+            for field in def.fields.iter().filter(|f| f.name.ends_with("_id")) {
+                match (field.check, named_target(field.name)) {
+                    (Check::Reference(target), Some(named)) => {
+                        assert!(std::ptr::eq(target, named), "{}.{} points at {}", def.name, field.name, target.name)
+                    }
+                    (Check::Reference(_), None) => {}
+                    (Check::ExternalId, None) => {}
+                    (check, named) => panic!(
+                        "{}.{} is declared {check:?}; an id column must be a Reference{} or an ExternalId",
+                        def.name,
+                        field.name,
+                        named.map(|n| format!(" to {}", n.name)).unwrap_or_default()
+                    ),
+                }
+            }
+        }
+    }
 }

@@ -14,6 +14,7 @@
 //!   match the whole field. The value is a bound parameter, never SQL.
 
 use super::access::{self, Intent, TenantScope};
+use super::audit::{self, Change};
 use super::objects::{Page, PageRequest};
 use super::{Core, ServiceError, ServiceResult};
 use crate::auth::Principal;
@@ -124,6 +125,11 @@ impl EntrySearch<'_> {
     }
 }
 
+/// The audit entry of a change to phonebook `book` (id: its name).
+fn book_change(scope: &TenantScope, action: &'static str, book: &Phonebook) -> Change {
+    Change::new("phonebook", action).id(&book.name).in_scope(scope)
+}
+
 async fn existing(conn: &mut sqlx::AnyConnection, scope: &TenantScope, name: &str) -> ServiceResult<Phonebook> {
     store::find(conn, scope.tenant_id, name).await?.ok_or(ServiceError::NotFound("phonebook"))
 }
@@ -158,8 +164,10 @@ pub async fn create(core: &Core, principal: &Principal, tenant: &str, name: &str
         crate::store::StoreError::Duplicate => ServiceError::Conflict("a phonebook of that name exists".into()),
         other => other.into(),
     })?;
+    let book = Phonebook { id, name: name.to_string(), entries: 0 };
+    audit::record(&mut tx, principal, book_change(&scope, "create", &book).after_view(&book)).await?;
     tx.commit().await?;
-    Ok(Phonebook { id, name: name.to_string(), entries: 0 })
+    Ok(book)
 }
 
 /// The phonebook table as a declaration, so destination tags (`PHONEBOOK-<pb_id>` ...) can name and
@@ -185,6 +193,7 @@ pub async fn delete(core: &Core, principal: &Principal, tenant: &str, name: &str
     let book = existing(&mut tx, &scope, name).await?;
     super::destinations::before_delete(&mut tx, Some(scope.tenant_id), &PHONEBOOK_TABLE, book.id).await?;
     store::delete(&mut tx, scope.tenant_id, book.id).await?;
+    audit::record(&mut tx, principal, book_change(&scope, "delete", &book).before_view(&book)).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -230,6 +239,8 @@ pub async fn add(
         let id = store::add_entry(&mut tx, book.id, &fields).await?;
         added.push(Entry { id, fields: fields.into_iter().map(|f| (f.name, f.value)).collect() });
     }
+    let change = book_change(&scope, "add_entries", &book).after_view(&added);
+    audit::record(&mut tx, principal, change).await?;
     tx.commit().await?;
     Ok(added)
 }
@@ -242,6 +253,8 @@ pub async fn delete_entry(core: &Core, principal: &Principal, tenant: &str, name
     if !store::delete_entry(&mut tx, book.id, id).await? {
         return Err(ServiceError::NotFound("phonebook entry"));
     }
+    let change = Change::new("phonebook_entry", "delete").id(format!("{}/{id}", book.name)).in_scope(&scope);
+    audit::record(&mut tx, principal, change).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -252,6 +265,8 @@ pub async fn clear(core: &Core, principal: &Principal, tenant: &str, name: &str)
     let mut tx = core.db().begin().await?;
     let book = existing(&mut tx, &scope, name).await?;
     let removed = store::clear(&mut tx, book.id).await?;
+    let change = book_change(&scope, "clear_entries", &book).after_field("removed", removed);
+    audit::record(&mut tx, principal, change).await?;
     tx.commit().await?;
     Ok(removed)
 }

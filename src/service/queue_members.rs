@@ -6,6 +6,7 @@
 use sqlx::AnyConnection;
 
 use super::access::{self, Intent};
+use super::audit::{self, Change};
 use super::catalog::QUEUE;
 use super::extensions::username;
 use super::lookup::ExtensionRef;
@@ -67,10 +68,23 @@ impl MemberChange {
 }
 
 /// A queue of the caller's tenant, authorized for `intent`.
+/// The audit entry of a change to the membership of extension `extension_id` in queue `queue_id`
+/// (object id `<queue id>/<extension id>`).
+pub(crate) fn member_change(action: &'static str, queue_id: i64, extension_id: i64) -> Change {
+    Change::new("queue_member", action).id(format!("{queue_id}/{extension_id}"))
+}
+
 struct Target {
     tenant_id: i64,
     tenant_code: String,
     queue: Row,
+}
+
+impl Target {
+    /// The audit entry of a change to a member of this queue.
+    fn change(&self, action: &'static str, extension_id: i64) -> Change {
+        member_change(action, self.queue.id, extension_id).tenant(self.tenant_id, &self.tenant_code)
+    }
 }
 
 async fn target(
@@ -173,6 +187,11 @@ pub async fn put(
         .into_iter()
         .find(|m| m.extension_id == ext.id)
         .ok_or(ServiceError::NotFound("queue member"))?;
+    let mut audit = t.change(if created { "create" } else { "update" }, member.extension_id);
+    if let Some(current) = &current {
+        audit = audit.before_view(current);
+    }
+    audit::record(&mut tx, principal, audit.after_view(&member)).await?;
     tx.commit().await?;
     super::live::queues::push_member(core, t.queue.id, &member, created).await;
     Ok((member, created))
@@ -189,15 +208,15 @@ pub async fn remove(
     let mut tx = core.db().begin().await?;
     let t = target(core, principal, tenant, queue, Intent::Write, &mut tx).await?;
     let ext = extension(&mut tx, &t, ext).await?;
-    let interface = members::list(&mut tx, t.tenant_id, t.queue.id)
+    let member = members::list(&mut tx, t.tenant_id, t.queue.id)
         .await?
         .into_iter()
         .find(|m| m.extension_id == ext.id)
-        .map(|m| m.interface)
         .ok_or(ServiceError::NotFound("queue member"))?;
     members::remove(&mut tx, t.tenant_id, t.queue.id, ext.id).await?;
+    audit::record(&mut tx, principal, t.change("delete", member.extension_id).before_view(&member)).await?;
     tx.commit().await?;
-    super::live::queues::push_removed(core, t.queue.id, &interface).await;
+    super::live::queues::push_removed(core, t.queue.id, &member.interface).await;
     Ok(())
 }
 
@@ -207,6 +226,8 @@ pub async fn clear(core: &Core, principal: &Principal, tenant: &str, queue: Queu
     let t = target(core, principal, tenant, queue, Intent::Write, &mut tx).await?;
     let before = members::list(&mut tx, t.tenant_id, t.queue.id).await?;
     let removed = members::clear(&mut tx, t.tenant_id, t.queue.id).await?;
+    let change = Change::new("queue", "clear_members").id(t.queue.id).tenant(t.tenant_id, &t.tenant_code);
+    audit::record(&mut tx, principal, change.before_view(&before).after_field("removed", removed)).await?;
     tx.commit().await?;
     for member in &before {
         super::live::queues::push_removed(core, t.queue.id, &member.interface).await;

@@ -4,6 +4,7 @@
 //! answers the same spelling whichever spelling SET received.
 
 use super::access::{self, Intent};
+use super::audit::{self, Change};
 use super::{Core, ServiceError, ServiceResult};
 use crate::auth::Principal;
 use crate::store::tenant_settings as store;
@@ -168,7 +169,11 @@ pub async fn set(core: &Core, principal: &Principal, tenant: &str, code: &str, v
     let def = find(code).ok_or(ServiceError::NotFound("setting"))?;
     let value = def.allowed.normalize(value).map_err(|message| ServiceError::invalid("value", message))?;
     let mut tx = core.db().begin().await?;
+    let before = store::get(&mut tx, scope.tenant_id, def.code).await?.unwrap_or_else(|| def.default.to_string());
     store::put(&mut tx, scope.tenant_id, def.code, &value).await?;
+    let change = Change::new("setting", "set").id(def.code).in_scope(&scope);
+    let change = change.before(serde_json::json!({ "value": before })).after(serde_json::json!({ "value": value }));
+    audit::record(&mut tx, principal, change).await?;
     tx.commit().await?;
     Ok(Setting { def, value, is_default: false })
 }

@@ -1,6 +1,7 @@
 //! User groups (legacy USERGROUP, REST `/v1/user-groups`): admin only. Inheriting members reach the
 //! group's tenants (see `users::principal_for`).
 
+use super::audit::{self, Change};
 use super::catalog::USERGROUPS;
 use super::objects::{self, PageRequest};
 use super::{Core, ServiceError, ServiceResult, tenants::TenantRules, users::UserRules};
@@ -31,19 +32,23 @@ pub async fn users(core: &Core, principal: &Principal, group_id: i64) -> Service
 pub async fn add_tenant(core: &Core, principal: &Principal, group_id: i64, tenant_id: i64) -> ServiceResult<()> {
     objects::get(core, principal, &USERGROUPS, None, group_id).await?;
     objects::get(core, principal, &TenantRules, None, tenant_id).await?;
-    let mut conn = core.db().pool().acquire().await?;
-    Ok(store::add_tenant(&mut conn, group_id, tenant_id).await?)
+    let mut tx = core.db().begin().await?;
+    store::add_tenant(&mut tx, group_id, tenant_id).await?;
+    audit::record(&mut tx, principal, group_change(group_id, "add_tenant").tenant_id(tenant_id)).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Unlinks a tenant from a group; `NotFound` when it was not linked.
 pub async fn remove_tenant(core: &Core, principal: &Principal, group_id: i64, tenant_id: i64) -> ServiceResult<()> {
     objects::get(core, principal, &USERGROUPS, None, group_id).await?;
-    let mut conn = core.db().pool().acquire().await?;
-    if store::remove_tenant(&mut conn, group_id, tenant_id).await? {
-        Ok(())
-    } else {
-        Err(ServiceError::NotFound("group tenant"))
+    let mut tx = core.db().begin().await?;
+    if !store::remove_tenant(&mut tx, group_id, tenant_id).await? {
+        return Err(ServiceError::NotFound("group tenant"));
     }
+    audit::record(&mut tx, principal, group_change(group_id, "remove_tenant").tenant_id(tenant_id)).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Adds a user to a group (or changes whether it inherits the group's tenants).
@@ -56,17 +61,29 @@ pub async fn add_user(
 ) -> ServiceResult<()> {
     objects::get(core, principal, &USERGROUPS, None, group_id).await?;
     objects::get(core, principal, &UserRules, None, user_id).await?;
-    let mut conn = core.db().pool().acquire().await?;
-    Ok(store::add_user(&mut conn, group_id, user_id, inherit).await?)
+    let mut tx = core.db().begin().await?;
+    store::add_user(&mut tx, group_id, user_id, inherit).await?;
+    let change =
+        group_change(group_id, "add_user").after(serde_json::json!({ "user_id": user_id, "inherit": inherit }));
+    audit::record(&mut tx, principal, change).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Removes a user from a group; `NotFound` when it was not a member.
 pub async fn remove_user(core: &Core, principal: &Principal, group_id: i64, user_id: i64) -> ServiceResult<()> {
     objects::get(core, principal, &USERGROUPS, None, group_id).await?;
-    let mut conn = core.db().pool().acquire().await?;
-    if store::remove_user(&mut conn, group_id, user_id).await? {
-        Ok(())
-    } else {
-        Err(ServiceError::NotFound("group user"))
+    let mut tx = core.db().begin().await?;
+    if !store::remove_user(&mut tx, group_id, user_id).await? {
+        return Err(ServiceError::NotFound("group user"));
     }
+    let change = group_change(group_id, "remove_user").before(serde_json::json!({ "user_id": user_id }));
+    audit::record(&mut tx, principal, change).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The audit entry of a change to the links of user group `group_id`.
+fn group_change(group_id: i64, action: &'static str) -> Change {
+    Change::new("user_group", action).id(group_id)
 }

@@ -4,11 +4,12 @@
 
 use sqlx::AnyConnection;
 
+use super::audit::{self, Change};
 use super::objects::{self, Input, ObjectRules, PageRequest, Prepare, effective_text, set};
 use super::{Core, ServiceError, ServiceResult, access};
 use crate::auth::{Principal, Reach, Subject};
 use crate::domain::Username;
-use crate::domain::object::{FieldDef, ObjectDef, Scope, SecretKind};
+use crate::domain::object::{Check, FieldDef, ObjectDef, Scope, SecretKind};
 use crate::store::objects::{self as store, Changes, Row, Value};
 use crate::store::user_tenants;
 
@@ -21,7 +22,7 @@ pub static USER: ObjectDef = ObjectDef {
     fields: &[
         FieldDef::text("us_username"),
         FieldDef::secret("us_password", SecretKind::Argon2Legacy),
-        FieldDef::text("us_up_id"),
+        FieldDef::text("us_up_id").check(Check::ExternalId),
         FieldDef::text("us_role"),
         FieldDef::flag("us_disabled"),
         FieldDef::managed("us_created_at"),
@@ -83,9 +84,15 @@ pub async fn update(
     input: &Input,
     tenant_codes: Option<&[String]>,
 ) -> ServiceResult<Row> {
-    objects::update_then(core, principal, &UserRules, None, id, input, async |conn, id| match tenant_codes {
-        Some(codes) => link_codes(conn, id, codes).await,
-        None => Ok(()),
+    objects::update_then(core, principal, &UserRules, None, id, input, async |conn, id| {
+        if let Some(codes) = tenant_codes {
+            link_codes(conn, id, codes).await?;
+        }
+        // A disabled user's keys stop with it, in the same transaction.
+        if store::get(conn, &USER, None, id).await?.is_some_and(|row| row.flag("us_disabled")) {
+            super::api_keys::revoke_keys_of_user(conn, id).await?;
+        }
+        Ok(())
     })
     .await
 }
@@ -122,19 +129,25 @@ pub async fn tenants(core: &Core, principal: &Principal, user_id: i64) -> Servic
 pub async fn add_tenant(core: &Core, principal: &Principal, user_id: i64, tenant_id: i64) -> ServiceResult<()> {
     objects::get(core, principal, &UserRules, None, user_id).await?;
     objects::get(core, principal, &super::tenants::TenantRules, None, tenant_id).await?;
-    let mut conn = core.db().pool().acquire().await?;
-    Ok(user_tenants::add(&mut conn, user_id, tenant_id).await?)
+    let mut tx = core.db().begin().await?;
+    user_tenants::add(&mut tx, user_id, tenant_id).await?;
+    let change = Change::new("user", "add_tenant").id(user_id).tenant_id(tenant_id);
+    audit::record(&mut tx, principal, change).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Unlinks a user from a tenant (legacy `deltenant`); a missing link is `NotFound`.
 pub async fn remove_tenant(core: &Core, principal: &Principal, user_id: i64, tenant_id: i64) -> ServiceResult<()> {
     objects::get(core, principal, &UserRules, None, user_id).await?;
-    let mut conn = core.db().pool().acquire().await?;
-    if user_tenants::remove(&mut conn, user_id, tenant_id).await? {
-        Ok(())
-    } else {
-        Err(ServiceError::NotFound("tenant link"))
+    let mut tx = core.db().begin().await?;
+    if !user_tenants::remove(&mut tx, user_id, tenant_id).await? {
+        return Err(ServiceError::NotFound("tenant link"));
     }
+    let change = Change::new("user", "remove_tenant").id(user_id).tenant_id(tenant_id);
+    audit::record(&mut tx, principal, change).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Finds a user row by username (no authorization: used by login).

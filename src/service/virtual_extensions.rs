@@ -7,6 +7,7 @@
 //! removing the last member keeps it. Members are extensions of the same tenant.
 
 use super::access::{self, Intent, TenantScope};
+use super::audit::{self, Change};
 use super::extensions::username;
 use super::lookup;
 use super::lookup::ExtensionRef;
@@ -42,6 +43,11 @@ pub async fn list(
     let rows =
         store::list(&mut conn, scope.tenant_id, page.after_id.unwrap_or(0), page.limit.saturating_add(1)).await?;
     Ok(Page::from_overfetch(rows, page.limit, |v| v.id))
+}
+
+/// The audit entry of a membership change of virtual extension `number`.
+fn member_change(scope: &TenantScope, action: &'static str, number: &str, member: &str) -> Change {
+    Change::new("virtual_extension", action).id(number).in_scope(scope).after_field("member", member)
 }
 
 async fn existing(
@@ -95,8 +101,13 @@ pub async fn add(
     if created && virt.members >= MAX_MEMBERS {
         return Err(ServiceError::invalid("extension", format!("a virtual extension rings at most {MAX_MEMBERS}")));
     }
+    let member_number = extension.text("ex_number").to_string();
+    if created {
+        let change = member_change(&scope, "add_member", &virt.number, &member_number);
+        audit::record(&mut tx, principal, change).await?;
+    }
     tx.commit().await?;
-    let number = extension.text("ex_number").to_string();
+    let number = member_number;
     Ok((Member { username: username(&number, &scope.code), extension_id: extension.id, number }, created))
 }
 
@@ -116,6 +127,8 @@ pub async fn remove(
     if !store::remove_member(&mut tx, virt.id, extension.id).await? {
         return Err(ServiceError::NotFound("virtual extension member"));
     }
+    let change = member_change(&scope, "remove_member", &virt.number, extension.text("ex_number"));
+    audit::record(&mut tx, principal, change).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -126,6 +139,8 @@ pub async fn clear(core: &Core, principal: &Principal, tenant: &str, number: &st
     let mut tx = core.db().begin().await?;
     let virt = existing(&mut tx, &scope, number).await?;
     let removed = store::clear(&mut tx, virt.id).await?;
+    let change = Change::new("virtual_extension", "clear_members").id(&virt.number).in_scope(&scope);
+    audit::record(&mut tx, principal, change.after_field("removed", removed)).await?;
     tx.commit().await?;
     Ok(removed)
 }
@@ -136,6 +151,8 @@ pub async fn delete(core: &Core, principal: &Principal, tenant: &str, number: &s
     let mut tx = core.db().begin().await?;
     let virt = existing(&mut tx, &scope, number).await?;
     store::delete(&mut tx, scope.tenant_id, virt.id).await?;
+    let change = Change::new("virtual_extension", "delete").id(&virt.number).in_scope(&scope);
+    audit::record(&mut tx, principal, change).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -24,6 +24,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, LazyLock};
 
 use super::access::{self, Intent};
+use super::audit::{self, Change};
 use super::files::{DirLock, FileRoot, OpenedFile, is_safe_segment};
 use super::objects::{self, PageRequest};
 use super::voicemail::VoicemailRules;
@@ -158,6 +159,9 @@ pub struct Mailbox {
     context: String,
     number: String,
     intent: Intent,
+    /// Who opened it, for the audit entries of its changes; its tenant.
+    opened_by: Principal,
+    tenant_id: Option<i64>,
 }
 
 impl Mailbox {
@@ -184,13 +188,34 @@ impl Mailbox {
     }
 
     /// A box from its row; a row whose context or number could not name a directory is no box.
-    fn from_row(row: &Row, intent: Intent) -> Option<Mailbox> {
+    fn from_row(row: &Row, intent: Intent, principal: &Principal) -> Option<Mailbox> {
         let (context, number) = (row.text("context"), row.text("mailbox"));
         (is_safe_segment(context) && is_safe_segment(number)).then(|| Mailbox {
             context: context.to_string(),
             number: number.to_string(),
             intent,
+            opened_by: principal.clone(),
+            tenant_id: row.tenant_id,
         })
+    }
+
+    /// Records a change of message `msg_id` of this box (files are not transactional: the entry is
+    /// written once the files changed).
+    async fn audit(
+        &self,
+        core: &Core,
+        action: &'static str,
+        msg_id: &str,
+        after: Option<serde_json::Value>,
+    ) -> ServiceResult<()> {
+        let mut change = Change::new("voicemail_message", action).id(format!("{}/{msg_id}", self.number));
+        if let Some(tenant_id) = self.tenant_id {
+            change = change.tenant(tenant_id, &self.context);
+        }
+        if let Some(after) = after {
+            change = change.after(after);
+        }
+        audit::record_now(core, &self.opened_by, change).await
     }
 }
 
@@ -260,7 +285,10 @@ pub async fn mailbox(
     if intent == Intent::Write {
         access::require_write(principal)?;
     }
-    rows.items.iter().find_map(|row| Mailbox::from_row(row, intent)).ok_or(ServiceError::NotFound("voicemail box"))
+    rows.items
+        .iter()
+        .find_map(|row| Mailbox::from_row(row, intent, principal))
+        .ok_or(ServiceError::NotFound("voicemail box"))
 }
 
 /// The messages of a mailbox, one folder or all, folders in [`Folder::ALL`] order, then by number.
@@ -299,7 +327,7 @@ pub async fn find_in_tenant(
     if intent == Intent::Write {
         access::require_write(principal)?;
     }
-    for mailbox in rows.items.iter().filter_map(|row| Mailbox::from_row(row, intent)) {
+    for mailbox in rows.items.iter().filter_map(|row| Mailbox::from_row(row, intent, principal)) {
         match find(core, &mailbox, msg_id).await {
             Ok(message) => return Ok((mailbox, message)),
             Err(ServiceError::NotFound(_)) => continue,
@@ -351,6 +379,7 @@ pub async fn set_read(core: &Core, mailbox: &Mailbox, msg_id: &str, read: bool) 
     }
     let target = if read { Folder::Old } else { Folder::Inbox };
     move_message(core, mailbox, &message, target).await?;
+    mailbox.audit(core, "set_read", msg_id, Some(serde_json::json!({ "read": read }))).await?;
     find(core, mailbox, msg_id).await
 }
 
@@ -368,7 +397,7 @@ pub async fn delete(core: &Core, mailbox: &Mailbox, msg_id: &str) -> ServiceResu
     for name in others.into_iter().chain(envelope) {
         root.remove(&format!("{dir}/{name}")).await?;
     }
-    Ok(())
+    mailbox.audit(core, "delete", msg_id, None).await
 }
 
 /// Replaces the audio of a message (WAV or MP3, recognised from the bytes, size-limited). Other
@@ -391,6 +420,8 @@ pub async fn put_audio(core: &Core, mailbox: &Mailbox, msg_id: &str, bytes: &[u8
             root.remove(&format!("{dir}/{name}")).await?;
         }
     }
+    let after = serde_json::json!({ "format": format.extension(), "size": bytes.len() });
+    mailbox.audit(core, "put_audio", msg_id, Some(after)).await?;
     Ok(format)
 }
 

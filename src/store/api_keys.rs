@@ -25,10 +25,40 @@ pub struct ApiKeyRow {
     pub created_at: String,
     /// Revocation time, if revoked.
     pub revoked_at: Option<String>,
+    /// Who created it.
+    pub created_by: Creator,
+    /// When it stops working (UTC text), if ever.
+    pub expires_at: Option<String>,
+    /// Networks it may be used from (`address/prefix`, comma-separated); `None` = anywhere.
+    pub allowed_addresses: Option<String>,
+}
+
+/// Who created a key; a key is revoked with its creator (`revoke_created_by`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Creator {
+    /// At the command line or on first start.
+    System,
+    /// Another key (`ak_id`).
+    Key(i64),
+    /// A user (`us_id`).
+    User(i64),
+}
+
+/// `system`, `key:<id>` or `user:<id>`: how lists show the creator.
+impl std::fmt::Display for Creator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Creator::System => f.write_str("system"),
+            Creator::Key(id) => write!(f, "key:{id}"),
+            Creator::User(id) => write!(f, "user:{id}"),
+        }
+    }
 }
 
 const SELECT: &str = "SELECT k.ak_id, k.ak_te_id, t.te_code, k.ak_name, k.ak_prefix, k.ak_hash, k.ak_read_only, \
-     k.ak_created_at, k.ak_revoked_at FROM ak_api_keys k LEFT JOIN te_tenants t ON t.te_id = k.ak_te_id";
+     k.ak_created_at, k.ak_revoked_at, k.ak_created_by_key, k.ak_created_by_user, k.ak_expires_at, \
+     k.ak_allowed_addresses \
+     FROM ak_api_keys k LEFT JOIN te_tenants t ON t.te_id = k.ak_te_id";
 
 fn decode(row: &sqlx::any::AnyRow) -> StoreResult<ApiKeyRow> {
     Ok(ApiKeyRow {
@@ -41,6 +71,13 @@ fn decode(row: &sqlx::any::AnyRow) -> StoreResult<ApiKeyRow> {
         read_only: row.try_get::<i64, _>(6)? != 0,
         created_at: row.try_get(7)?,
         revoked_at: row.try_get(8)?,
+        created_by: match (row.try_get::<Option<i64>, _>(9)?, row.try_get::<Option<i64>, _>(10)?) {
+            (Some(key), _) => Creator::Key(key),
+            (None, Some(user)) => Creator::User(user),
+            (None, None) => Creator::System,
+        },
+        expires_at: row.try_get(11)?,
+        allowed_addresses: row.try_get(12)?,
     })
 }
 
@@ -59,13 +96,20 @@ pub struct NewApiKey<'a> {
     pub read_only: bool,
     /// Creation time.
     pub created_at: &'a str,
+    /// Who creates it.
+    pub created_by: Creator,
+    /// Expiry (UTC text), if any.
+    pub expires_at: Option<&'a str>,
+    /// Allowed networks, comma-separated, if restricted.
+    pub allowed_addresses: Option<&'a str>,
 }
 
 /// Stores a key; a duplicate digest (the same key value twice) is `Duplicate`.
 pub async fn insert(conn: &mut AnyConnection, key: &NewApiKey<'_>) -> StoreResult<i64> {
     let row = sqlx::query(
-        "INSERT INTO ak_api_keys (ak_te_id, ak_name, ak_prefix, ak_hash, ak_read_only, ak_created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING ak_id",
+        "INSERT INTO ak_api_keys (ak_te_id, ak_name, ak_prefix, ak_hash, ak_read_only, ak_created_at, \
+         ak_created_by_key, ak_created_by_user, ak_expires_at, ak_allowed_addresses) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING ak_id",
     )
     .bind(key.tenant_id)
     .bind(key.name.to_string())
@@ -73,6 +117,16 @@ pub async fn insert(conn: &mut AnyConnection, key: &NewApiKey<'_>) -> StoreResul
     .bind(key.hash.to_string())
     .bind(i64::from(key.read_only))
     .bind(key.created_at.to_string())
+    .bind(match key.created_by {
+        Creator::Key(id) => Some(id),
+        _ => None,
+    })
+    .bind(match key.created_by {
+        Creator::User(id) => Some(id),
+        _ => None,
+    })
+    .bind(key.expires_at.map(str::to_string))
+    .bind(key.allowed_addresses.map(str::to_string))
     .fetch_one(&mut *conn)
     .await
     .map_err(StoreError::classify)?;
@@ -126,4 +180,23 @@ pub async fn admin_key_exists(conn: &mut AnyConnection) -> StoreResult<bool> {
         .fetch_one(&mut *conn)
         .await?;
     Ok(row.try_get::<i64, _>(0)? > 0)
+}
+
+/// Revokes every active key `creator` created, and the keys those created, down the whole chain;
+/// answers how many. One statement, so a chain is never half revoked.
+pub async fn revoke_created_by(conn: &mut AnyConnection, creator: Creator, at: &str) -> StoreResult<u64> {
+    let (column, id) = match creator {
+        Creator::Key(id) => ("ak_created_by_key", id),
+        Creator::User(id) => ("ak_created_by_user", id),
+        Creator::System => return Ok(0),
+    };
+    let sql = format!(
+        "WITH RECURSIVE doomed(id) AS ( \
+             SELECT ak_id FROM ak_api_keys WHERE {column} = $1 \
+             UNION SELECT k.ak_id FROM ak_api_keys k JOIN doomed d ON k.ak_created_by_key = d.id) \
+         UPDATE ak_api_keys SET ak_revoked_at = $2 \
+         WHERE ak_revoked_at IS NULL AND ak_id IN (SELECT id FROM doomed)"
+    );
+    let done = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).bind(at.to_string()).execute(&mut *conn).await?;
+    Ok(done.rows_affected())
 }

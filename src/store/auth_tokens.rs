@@ -54,6 +54,16 @@ pub async fn redeem(conn: &mut AnyConnection, user_id: i64, hash: &str, now: &st
     Ok(reusable.try_get::<i64, _>(0)? > 0)
 }
 
+/// Whether `hash` is a login token issued to the user, used or expired alike.
+pub async fn issued_to(conn: &mut AnyConnection, user_id: i64, hash: &str) -> StoreResult<bool> {
+    let row = sqlx::query("SELECT COUNT(*) FROM at_authtokens WHERE at_hash = $1 AND at_us_id = $2")
+        .bind(hash.to_string())
+        .bind(user_id)
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok(row.try_get::<i64, _>(0)? > 0)
+}
+
 /// Deletes every token of a user (AUTHTOKEN reset); returns how many.
 pub async fn delete_for_user(conn: &mut AnyConnection, user_id: i64) -> StoreResult<u64> {
     let result = sqlx::query("DELETE FROM at_authtokens WHERE at_us_id = $1").bind(user_id).execute(&mut *conn).await?;

@@ -34,14 +34,15 @@ pub async fn get(conn: &mut AnyConnection, tenant_id: i64) -> StoreResult<(i64, 
 }
 
 /// Adds `delta` unless the result would be below the floor; returns the new amount, or `None`.
-pub async fn adjust(conn: &mut AnyConnection, tenant_id: i64, delta: i64) -> StoreResult<Option<i64>> {
+pub async fn adjust(conn: &mut AnyConnection, tenant_id: i64, delta: i64, max: i64) -> StoreResult<Option<i64>> {
     get(conn, tenant_id).await?;
     let row = sqlx::query(
-        "UPDATE bl_balances SET bl_amount = bl_amount + $1 WHERE bl_te_id = $2 AND bl_amount + $1 >= bl_floor \
-         RETURNING bl_amount",
+        "UPDATE bl_balances SET bl_amount = bl_amount + $1 \
+         WHERE bl_te_id = $2 AND bl_amount + $1 >= bl_floor AND bl_amount + $1 <= $3 RETURNING bl_amount",
     )
     .bind(delta)
     .bind(tenant_id)
+    .bind(max)
     .fetch_optional(&mut *conn)
     .await?;
     Ok(row.map(|r| r.try_get(0)).transpose()?)

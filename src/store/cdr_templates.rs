@@ -8,7 +8,7 @@ use super::StoreResult;
 pub const GLOBAL: i64 = 0;
 
 /// A stored template.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct TemplateRow {
     /// Name, unique per scope.
     pub name: String,

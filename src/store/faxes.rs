@@ -7,7 +7,7 @@ use sqlx::{AnyConnection, Row as _};
 use super::{StoreError, StoreResult};
 
 /// A fax row.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct FaxRow {
     /// `fx_id`: the fax id returned by a send.
     pub id: i64,

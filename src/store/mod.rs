@@ -4,6 +4,7 @@
 //! written twice; only the DDL differs (`migrations/sqlite`, `migrations/postgres`).
 
 pub mod api_keys;
+pub mod audit;
 pub mod auth_tokens;
 pub mod balance;
 pub mod campaign_numbers;
@@ -17,8 +18,10 @@ pub mod media;
 pub mod objects;
 pub mod originates;
 pub mod pbx_mirror;
+pub mod pbx_realtime;
 pub mod phonebooks;
 pub mod queue_members;
+pub mod rate_limits;
 pub mod recordings;
 pub mod report_logs;
 pub mod settings;
@@ -73,20 +76,46 @@ pub enum StoreError {
     /// A FOREIGN KEY constraint refused the write (the row is still referenced, or references nothing).
     #[error("foreign key constraint violated")]
     Referenced,
-    /// Anything else: connection loss, bugs. Logged, never shown to clients.
+    /// The database cannot be reached right now (refused or lost connection, pool exhausted,
+    /// server shutting down or starting): worth a retry, and never the caller's fault.
+    #[error("database unavailable: {0}")]
+    Unavailable(#[source] sqlx::Error),
+    /// Anything else: bugs. Logged, never shown to clients.
     #[error(transparent)]
-    Other(#[from] sqlx::Error),
+    Other(sqlx::Error),
+}
+
+/// Every sqlx error is classified, so a `?` anywhere in the store says "unavailable" for a lost
+/// connection (never a 500 during a database restart).
+impl From<sqlx::Error> for StoreError {
+    fn from(err: sqlx::Error) -> Self {
+        StoreError::classify(err)
+    }
 }
 
 impl StoreError {
-    /// Classifies a sqlx error by the database's constraint error kind.
+    /// Classifies a sqlx error: constraint kinds, and an unreachable database apart from bugs.
     pub fn classify(err: sqlx::Error) -> StoreError {
-        if let sqlx::Error::Database(db) = &err {
-            match db.kind() {
-                sqlx::error::ErrorKind::UniqueViolation => return StoreError::Duplicate,
-                sqlx::error::ErrorKind::ForeignKeyViolation => return StoreError::Referenced,
-                _ => {}
+        match &err {
+            sqlx::Error::Database(db) => {
+                match db.kind() {
+                    sqlx::error::ErrorKind::UniqueViolation => return StoreError::Duplicate,
+                    sqlx::error::ErrorKind::ForeignKeyViolation => return StoreError::Referenced,
+                    _ => {}
+                }
+                // PostgreSQL SQLSTATE class 08 (connection exception) and 57P01-57P03 (administrator
+                // or crash shutdown, cannot connect now: a restart in progress).
+                let code = db.code().unwrap_or_default();
+                if code.starts_with("08") || matches!(code.as_ref(), "57P01" | "57P02" | "57P03") {
+                    return StoreError::Unavailable(err);
+                }
             }
+            sqlx::Error::Io(_)
+            | sqlx::Error::Tls(_)
+            | sqlx::Error::PoolTimedOut
+            | sqlx::Error::PoolClosed
+            | sqlx::Error::WorkerCrashed => return StoreError::Unavailable(err),
+            _ => {}
         }
         StoreError::Other(err)
     }
@@ -170,6 +199,23 @@ impl Db {
         Ok(())
     }
 
+    /// Whether every migration this build knows has been applied (the readiness probe): a replica
+    /// started before another one migrated, or against a restored old backup, is not ready.
+    pub async fn migrations_applied(&self) -> StoreResult<bool> {
+        let latest = migrator(self.backend).iter().map(|m| m.version).max().unwrap_or(0);
+        let applied: Option<i64> = sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations WHERE success = TRUE")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(applied.unwrap_or(0) >= latest)
+    }
+
+    /// Connections handed out, idle, and the ceiling.
+    pub fn pool_usage(&self) -> (u64, u64, u64) {
+        let size = u64::from(self.pool.size());
+        let idle = self.pool.num_idle() as u64;
+        (size.saturating_sub(idle), idle, u64::from(self.pool.options().get_max_connections()))
+    }
+
     /// Closes every connection (at shutdown).
     pub async fn close(&self) {
         self.pool.close().await;
@@ -195,6 +241,19 @@ fn prepare_sqlite_url(url: &str) -> anyhow::Result<String> {
     })
 }
 
+/// What Asterisk reads (views over the gateway's tables): the indexed endpoint column per backend
+/// (trigger syntax differs), then one view text for both, as the views' SQL is portable; SQLite adds
+/// its CDR intake view.
+const PBX_REALTIME_POSTGRES: &str = concat!(
+    include_str!("../../migrations/postgres/0015_sip_endpoint.sql"),
+    include_str!("../../migrations/common/0015_pbx_realtime.sql")
+);
+const PBX_REALTIME_SQLITE: &str = concat!(
+    include_str!("../../migrations/sqlite/0015_sip_endpoint.sql"),
+    include_str!("../../migrations/common/0015_pbx_realtime.sql"),
+    include_str!("../../migrations/sqlite/0015_pbx_cdr_intake.sql")
+);
+
 /// The embedded migrations of one backend (built by hand so the `sqlx` macros stay out of the build).
 fn migrator(backend: Backend) -> Migrator {
     let sources: &[(i64, &str, &'static str)] = match backend {
@@ -213,6 +272,12 @@ fn migrator(backend: Backend) -> Migrator {
             (12, "reporting", include_str!("../../migrations/sqlite/0012_reporting.sql")),
             (13, "live", include_str!("../../migrations/sqlite/0013_live.sql")),
             (14, "campaigns_sms", include_str!("../../migrations/sqlite/0014_campaigns_sms.sql")),
+            (15, "pbx_realtime", PBX_REALTIME_SQLITE),
+            (16, "key_creators", include_str!("../../migrations/common/0016_key_creators.sql")),
+            (17, "rate_limits", include_str!("../../migrations/common/0017_rate_limits.sql")),
+            (18, "key_limits", include_str!("../../migrations/common/0018_key_limits.sql")),
+            (19, "jwt_secret_out", include_str!("../../migrations/common/0019_jwt_secret_out_of_the_database.sql")),
+            (20, "audit", include_str!("../../migrations/sqlite/0020_audit.sql")),
         ],
         Backend::Postgres => &[
             (1, "foundation", include_str!("../../migrations/postgres/0001_foundation.sql")),
@@ -229,6 +294,12 @@ fn migrator(backend: Backend) -> Migrator {
             (12, "reporting", include_str!("../../migrations/postgres/0012_reporting.sql")),
             (13, "live", include_str!("../../migrations/postgres/0013_live.sql")),
             (14, "campaigns_sms", include_str!("../../migrations/postgres/0014_campaigns_sms.sql")),
+            (15, "pbx_realtime", PBX_REALTIME_POSTGRES),
+            (16, "key_creators", include_str!("../../migrations/common/0016_key_creators.sql")),
+            (17, "rate_limits", include_str!("../../migrations/common/0017_rate_limits.sql")),
+            (18, "key_limits", include_str!("../../migrations/common/0018_key_limits.sql")),
+            (19, "jwt_secret_out", include_str!("../../migrations/common/0019_jwt_secret_out_of_the_database.sql")),
+            (20, "audit", include_str!("../../migrations/postgres/0020_audit.sql")),
         ],
     };
     let migrations = sources
@@ -253,3 +324,20 @@ pub fn now_text() -> String {
 
 /// The storage time format.
 pub const TIME_FORMAT: &str = "%Y-%m-%d %H:%M:%S";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_sqlx_error_converted_by_question_mark_is_classified() {
+        fn through_question_mark(err: sqlx::Error) -> StoreResult<()> {
+            Err(err)?
+        }
+        let lost =
+            std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "expected to read 5 bytes, got 0 bytes at EOF");
+        assert!(matches!(through_question_mark(sqlx::Error::Io(lost)), Err(StoreError::Unavailable(_))));
+        assert!(matches!(through_question_mark(sqlx::Error::PoolTimedOut), Err(StoreError::Unavailable(_))));
+        assert!(matches!(through_question_mark(sqlx::Error::RowNotFound), Err(StoreError::Other(_))));
+    }
+}

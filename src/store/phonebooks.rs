@@ -7,7 +7,7 @@ use sqlx::{AnyConnection, Row as _};
 use super::{StoreError, StoreResult, now_text};
 
 /// A phonebook with its entry count.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Phonebook {
     /// `pb_id`.
     pub id: i64,
@@ -18,7 +18,7 @@ pub struct Phonebook {
 }
 
 /// An entry: its id (`peid`) and its fields in the order they were sent.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Entry {
     /// `pe_id`, the legacy `peid`.
     pub id: i64,

@@ -5,7 +5,7 @@ use sqlx::{AnyConnection, Row as _};
 use super::{StoreError, StoreResult};
 
 /// A member of a queue, joined with its extension.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Member {
     /// `ex_id` of the member extension.
     pub extension_id: i64,
@@ -137,7 +137,7 @@ pub async fn clear(conn: &mut AnyConnection, tenant_id: i64, queue_id: i64) -> S
 }
 
 /// One queue an extension is a member of (AGENT listqueues).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Membership {
     /// `qu_id` (Asterisk's queue name).
     pub queue_id: i64,

@@ -5,7 +5,7 @@ use sqlx::{AnyConnection, Row as _};
 use super::StoreResult;
 
 /// One stored message.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct SmsRow {
     /// `sm_id`.
     pub id: i64,

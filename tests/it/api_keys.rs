@@ -100,3 +100,60 @@ async fn imported_legacy_key_values_work_on_both_doors() {
     let short = pbx_gateway::service::api_keys::import(&app.core, &system, Some("ACME"), false, "short").await;
     assert!(matches!(short, Err(pbx_gateway::service::ServiceError::Invalid { .. })));
 }
+
+/// What a key gets from both doors when used from `address` (another loopback address of this
+/// machine stands for another client): (REST status, legacy answer).
+async fn use_key_from(app: &TestApp, address: &str, key: &str) -> (StatusCode, String) {
+    let client = crate::helpers::http_client(Some(address));
+    let rest = client.get(app.url("/v1/tenants/ACME/queues")).header("X-API-Key", key).send().await.unwrap();
+    let query = [("key", key), ("reqtype", "INFO"), ("info", "queues"), ("tenant", "ACME")];
+    let legacy = client.get(app.url("/proxyapi.php")).query(&query).send().await.unwrap();
+    (rest.status(), legacy.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn keys_can_expire_and_be_bound_to_networks_in_both_doors() {
+    let app = TestApp::spawn().await;
+    app.tenant("ACME").await;
+    let create = |body: serde_json::Value| app.post("/v1/tenants/ACME/api-keys", &app.admin_key, body);
+    let refused = create(json!({"expires_at": "2020-01-01T00:00:00Z"})).await;
+    assert_eq!((refused.status, &refused.body["field"]), (StatusCode::UNPROCESSABLE_ENTITY, &json!("expires_at")));
+    // A time that is year 10000 in UTC could not be stored and read back as RFC 3339.
+    let beyond = create(json!({"expires_at": "9999-12-31T23:59:59-23:59"})).await;
+    assert_eq!((beyond.status, &beyond.body["field"]), (StatusCode::UNPROCESSABLE_ENTITY, &json!("expires_at")));
+    let refused = create(json!({"allowed_addresses": ["192.0.2.7/24"]})).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{:?}", refused.body);
+    assert_eq!(refused.body["field"], "allowed_addresses");
+    let too_many: Vec<String> = (0..33).map(|i| format!("10.0.{i}.0/24")).collect();
+    assert!(create(json!({"allowed_addresses": too_many})).await.status.is_client_error());
+    let listed = app.get("/v1/tenants/ACME/api-keys", &app.admin_key).await;
+    assert_eq!(listed.body["items"], json!([]), "refused keys are not stored");
+
+    // Bound to 127.0.0.2: refused from 127.0.0.1 exactly as an unknown key.
+    let bound = create(json!({"allowed_addresses": ["127.0.0.2", "2001:db8::/32"]})).await;
+    assert_eq!(bound.status, StatusCode::CREATED, "{:?}", bound.body);
+    assert_eq!(bound.body["allowed_addresses"], json!(["127.0.0.2/32", "2001:db8::/32"]));
+    let key = bound.body["key"].as_str().unwrap();
+    let unknown = use_key_from(&app, "127.0.0.1", "pgw_unknown-key-value").await;
+    assert_eq!(unknown.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(use_key_from(&app, "127.0.0.1", key).await, unknown);
+    assert_eq!(use_key_from(&app, "127.0.0.2", key).await, (StatusCode::OK, String::new()));
+
+    // An expiring key works until its time, then answers as an unknown key.
+    let expires = (chrono::Utc::now() + chrono::Duration::hours(1)).format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    let expiring = create(json!({"expires_at": expires})).await;
+    assert_eq!(expiring.status, StatusCode::CREATED, "{:?}", expiring.body);
+    let shown = chrono::DateTime::parse_from_rfc3339(expiring.body["expires_at"].as_str().unwrap()).unwrap();
+    assert_eq!(shown, chrono::DateTime::parse_from_rfc3339(&expires).unwrap());
+    let key = expiring.body["key"].as_str().unwrap();
+    assert_eq!(use_key_from(&app, "127.0.0.1", key).await, (StatusCode::OK, String::new()));
+    let mut conn = app.core.db().pool().acquire().await.unwrap();
+    sqlx::query("UPDATE ak_api_keys SET ak_expires_at = '2026-01-01 00:00:00' WHERE ak_id = $1")
+        .bind(expiring.body["id"].as_i64().unwrap())
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+    drop(conn);
+    assert_eq!(use_key_from(&app, "127.0.0.1", key).await, unknown);
+    assert_eq!(unknown.1, KEY_ERROR);
+}

@@ -131,3 +131,25 @@ async fn balances_are_per_tenant_and_adjustments_admin_only() {
     assert_eq!(legacy.body, KEY_ERROR);
     assert_eq!(app.get("/v1/tenants/ACME/balance", &acme).await.body["balance"], "42.00");
 }
+
+#[tokio::test]
+async fn a_balance_stops_at_its_maximum_instead_of_overflowing() {
+    let app = TestApp::spawn().await;
+    app.tenant("ACME").await;
+    // The largest single adjustment, a hundred times: the maximum balance.
+    for n in 0..100 {
+        let resp = app.send(adjust(&app, &app.admin_key, &format!("max-{n}"), "1000000000000")).await;
+        assert_eq!(resp.status, StatusCode::CREATED, "{n}: {:?}", resp.body);
+    }
+    // One more through either door is refused with a reason (it once overflowed into a 500).
+    let over = app.send(adjust(&app, &app.admin_key, "max-over", "0.0001")).await;
+    assert_eq!(over.status, StatusCode::UNPROCESSABLE_ENTITY, "{:?}", over.body);
+    assert!(over.body["detail"].as_str().unwrap_or_default().contains("maximum"), "{:?}", over.body);
+    let legacy = legacy_adjust(&app, &app.admin_key, "1").await;
+    assert!(legacy.starts_with("Error") && legacy.contains("maximum"), "{legacy}");
+    let balance = app.get("/v1/tenants/ACME/balance", &app.admin_key).await;
+    assert_eq!(balance.body["balance"], "100000000000000.00");
+    // Spending still works.
+    let spend = app.send(adjust(&app, &app.admin_key, "spend", "-1")).await;
+    assert_eq!(spend.status, StatusCode::CREATED, "{:?}", spend.body);
+}

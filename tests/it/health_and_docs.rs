@@ -85,3 +85,50 @@ async fn unknown_routes_and_malformed_json_are_problems_not_crashes() {
     assert_eq!(resp.status, StatusCode::BAD_REQUEST, "{:?}", resp.body);
     assert_eq!(resp.header("content-type"), "application/problem+json");
 }
+
+#[tokio::test]
+async fn a_database_outage_is_reported_as_an_outage_not_as_a_bad_key() {
+    let app = TestApp::spawn().await;
+    app.tenant("ACME").await;
+    let key = app.tenant_key("ACME", false).await;
+    // The pool closing is what every request sees while the database cannot be reached.
+    app.core.db().pool().close().await;
+
+    let legacy = app.legacy(&[("key", &key), ("reqtype", "INFO"), ("info", "EXTENSIONS"), ("tenant", "ACME")]).await;
+    assert_eq!(legacy.status, reqwest::StatusCode::OK);
+    assert_eq!(legacy.body, "Error: service temporarily unavailable, try again later");
+    assert_ne!(legacy.body, crate::helpers::KEY_ERROR);
+
+    let rest = app.get("/v1/tenants/ACME/extensions", &key).await;
+    assert_eq!(
+        (rest.status, rest.code()),
+        (reqwest::StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
+        "{:?}",
+        rest.body
+    );
+    let health = app.get("/health", "").await;
+    assert_eq!(health.status, reqwest::StatusCode::SERVICE_UNAVAILABLE);
+}
+
+#[tokio::test]
+async fn postgres_connections_honour_sslmode() {
+    // PostgreSQL only; the SQLite run has no network connection to protect.
+    if crate::helpers::postgres_base_url().is_none() {
+        return;
+    }
+    let db = crate::helpers::TestDb::create().await;
+    let with = |mode: &str| pbx_gateway::config::Config::for_database(format!("{}?sslmode={mode}", db.url));
+    let core = pbx_gateway::service::Core::start(with("require")).await.expect("a TLS connection (sslmode=require)");
+    let mut conn = core.db().pool().acquire().await.expect("connection");
+    let tls: bool = sqlx::query_scalar("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")
+        .fetch_one(&mut *conn)
+        .await
+        .expect("pg_stat_ssl");
+    assert!(tls, "sslmode=require must give an encrypted connection");
+    drop(conn);
+    core.db().close().await;
+    // verify-full checks the server's certificate against the host name: the test server's
+    // self-signed certificate (Debian's snakeoil, for "localhost") is refused for 127.0.0.1.
+    let refused = pbx_gateway::service::Core::start(with("verify-full")).await;
+    assert!(refused.is_err(), "verify-full must verify the certificate");
+}

@@ -165,6 +165,15 @@ impl Rest {
 }
 
 /// The legacy key error text, byte for byte.
+/// An HTTP client for the tests, optionally bound to a local `address` (another loopback address
+/// stands for another client). reqwest is built with rustls but no crypto provider (the gateway's
+/// OTLP exporter chooses ring), so the provider is installed here first.
+pub fn http_client(address: Option<&str>) -> Client {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let local = address.map(|a| a.parse::<std::net::IpAddr>().expect("an IP address"));
+    Client::builder().local_address(local).build().expect("HTTP client")
+}
+
 pub const KEY_ERROR: &str = "Too bad... you mistaken the security api key.\n";
 
 impl TestApp {
@@ -178,17 +187,24 @@ impl TestApp {
         config.jwt_secret = Some("test-secret-test-secret-test-secret".into());
         let dirs = TestDirs::create();
         config.dirs = dirs.file_dirs();
+        // The suite sends thousands of requests from one address; tests of the limits set them.
+        config.rate_limits.per_address = 0;
+        config.rate_limits.per_credential = 0;
         adjust(&mut config);
         let core = Core::start(config.clone()).await.expect("core starts");
         let admin_key = api_keys::ensure_admin_key(&core, None).await.expect("admin key").expect("first key").value;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("addr");
-        let acceptor = poem::listener::TcpAcceptor::from_tokio(listener).expect("acceptor");
         let app = pbx_gateway::app::build(core.clone());
         tokio::spawn(async move {
-            let _ = pbx_gateway::app::server(acceptor, &config).run(app).await;
+            let _ = pbx_gateway::http_server::serve(listener, app, &config.http, std::future::pending()).await;
         });
-        TestApp { base: format!("http://{addr}"), client: Client::new(), admin_key, core, dirs, _db: db }
+        TestApp { base: format!("http://{addr}"), client: http_client(None), admin_key, core, dirs, _db: db }
+    }
+
+    /// The database this gateway runs on (PBX nodes of the real-PBX tests connect to it too).
+    pub fn database_url(&self) -> &str {
+        &self._db.url
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -271,5 +287,28 @@ impl TestApp {
         let resp = self.post(&path, key, body).await;
         assert_eq!(resp.status, StatusCode::CREATED, "{:?}", resp.body);
         resp.body["id"].as_i64().expect("extension id")
+    }
+}
+
+impl TestDb {
+    /// A fresh database on the PostgreSQL server `admin_url` points at (a server the test runs
+    /// itself, e.g. one it restarts), dropped afterwards like the others: drop it while that
+    /// server still runs.
+    pub async fn create_on_postgres(admin_url: &str) -> TestDb {
+        let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+        let unique = format!(
+            "{}_{}_{}",
+            std::process::id(),
+            n,
+            &pbx_gateway::auth::secrets::digest(&format!("{n}{:?}", std::time::Instant::now()))[..8]
+        );
+        let name = format!("pbxgw_it_{unique}");
+        let mut conn = admin_connection(admin_url).await;
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+            .execute(&mut conn)
+            .await
+            .expect("CREATE DATABASE on the test's PostgreSQL server");
+        let base = admin_url.rsplit_once('/').map(|(server, _)| server.to_string()).expect("database URL has a path");
+        TestDb { url: format!("{base}/{name}"), cleanup: Cleanup::Postgres { admin_url: admin_url.to_string(), name } }
     }
 }

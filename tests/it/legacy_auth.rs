@@ -449,6 +449,22 @@ async fn two_concurrent_logins_with_one_once_token_succeed_exactly_once() {
 }
 
 #[tokio::test]
+async fn the_losers_of_a_race_for_a_once_token_are_not_counted_as_guesses() {
+    let app = TestApp::spawn().await;
+    user(&app, json!({"username": "adrian", "password": "adrian-password"})).await;
+    let token = generate(&app, "adrian", Some("ONCE")).await;
+    let racers = (0..15).map(|_| login(&app, "adrian", &token));
+    let statuses: Vec<StatusCode> = futures_util::future::join_all(racers).await.iter().map(|r| r.status).collect();
+    assert_eq!(statuses.iter().filter(|s| **s == StatusCode::OK).count(), 1, "{statuses:?}");
+    // 14 losers would have locked the user (limit 10) had they counted as failures.
+    assert_eq!(login(&app, "adrian", "adrian-password").await.status, StatusCode::OK);
+    for _ in 0..10 {
+        assert_eq!(login(&app, "adrian", "a-guess").await.status, StatusCode::UNAUTHORIZED);
+    }
+    assert_eq!(login(&app, "adrian", &token).await.status, StatusCode::TOO_MANY_REQUESTS, "guesses still count");
+}
+
+#[tokio::test]
 async fn a_dated_token_works_until_it_expires_and_past_dates_are_refused() {
     let app = TestApp::spawn().await;
     user(&app, json!({"username": "adrian", "password": "adrian-password"})).await;

@@ -54,7 +54,7 @@ async fn the_dialer_keeps_max_channels_calls_up_and_pause_stops_new_dials() {
     tokio::time::sleep(Duration::from_millis(2500)).await;
     assert_eq!(originates(&lab), 2);
     let sent = lab.sent("Originate");
-    assert_eq!(sent[0].get("Channel"), Some("Local/3901@DEMO"));
+    assert_eq!(sent[0].get("Channel"), Some("Local/3901@pbxgw-internal"));
     assert_eq!(sent[0].get("Context"), Some("DEMO-campaign"));
     assert_eq!(sent[0].get("Exten"), Some(id.to_string().as_str()));
     let states: Vec<String> = numbers(&lab, &key, id).await.iter().map(|n| n["status"].to_string()).collect();
@@ -64,7 +64,10 @@ async fn the_dialer_keeps_max_channels_calls_up_and_pause_stops_new_dials() {
     assert_eq!(paused.status, StatusCode::OK, "{:?}", paused.body);
     assert_eq!(paused.body["status"], "PAUSED");
     // One call ends: its number is done, but a paused campaign places no new call.
-    let first = lab.sims[0].channel_names().into_iter().find(|n| n.starts_with("Local/3901@DEMO") && n.ends_with(";1"));
+    let first = lab.sims[0]
+        .channel_names()
+        .into_iter()
+        .find(|n| n.starts_with("Local/3901@pbxgw-internal") && n.ends_with(";1"));
     assert!(lab.sims[0].hangup_channel(&first.expect("first call's channel"), 16));
     tokio::time::sleep(Duration::from_millis(2500)).await;
     assert_eq!(originates(&lab), 2);
@@ -72,12 +75,14 @@ async fn the_dialer_keeps_max_channels_calls_up_and_pause_stops_new_dials() {
 
     assert_eq!(campaign_call(&lab, &key, id, &[("action", "resume")]).await, "OK");
     lab.wait_until("the freed channel is used again", || originates(&lab) == 3).await;
-    assert_eq!(lab.sent("Originate")[2].get("Channel"), Some("Local/3903@DEMO"));
+    assert_eq!(lab.sent("Originate")[2].get("Channel"), Some("Local/3903@pbxgw-internal"));
 
     let stopped = lab.app.post(&format!("/v1/tenants/DEMO/campaigns/{id}/stop"), &key, json!({})).await;
     assert_eq!(stopped.body["status"], "STOPPED");
-    let second =
-        lab.sims[0].channel_names().into_iter().find(|n| n.starts_with("Local/3902@DEMO") && n.ends_with(";1"));
+    let second = lab.sims[0]
+        .channel_names()
+        .into_iter()
+        .find(|n| n.starts_with("Local/3902@pbxgw-internal") && n.ends_with(";1"));
     assert!(lab.sims[0].hangup_channel(&second.expect("second call's channel"), 16));
     tokio::time::sleep(Duration::from_millis(2500)).await;
     assert_eq!(originates(&lab), 3, "a stopped campaign places no new call");

@@ -1,5 +1,6 @@
 //! A gateway wired to scripted Asterisk nodes (`ami-sim`): the fixture of every live-PBX test.
 
+use std::net::SocketAddr;
 use std::time::Duration;
 
 use ami_sim::{Sim, SimConfig};
@@ -20,13 +21,16 @@ pub fn node_name(index: usize) -> String {
 
 /// The node configuration for a sim (MD5 login on odd nodes, plain on even ones: both are used).
 pub fn node_config(index: usize, sim: &Sim) -> NodeConfig {
-    let addr = sim.addr();
+    node_config_at(index, sim.addr(), sim.config())
+}
+
+fn node_config_at(index: usize, addr: SocketAddr, sim: &SimConfig) -> NodeConfig {
     NodeConfig {
         name: node_name(index),
         host: addr.ip().to_string(),
         port: addr.port(),
-        username: sim.config().username.clone(),
-        secret: Secret::new(sim.config().secret.clone()),
+        username: sim.username.clone(),
+        secret: Secret::new(sim.secret.clone()),
         auth: if index.is_multiple_of(2) { AuthMethod::Md5 } else { AuthMethod::Plain },
     }
 }
@@ -34,6 +38,17 @@ pub fn node_config(index: usize, sim: &Sim) -> NodeConfig {
 /// Sim configuration of node `index`.
 pub fn sim_config(index: usize) -> SimConfig {
     SimConfig { node_name: node_name(index), ..SimConfig::default() }
+}
+
+/// A gateway on these nodes, with short timeouts and reconnect delays.
+async fn spawn_gateway(nodes: Vec<NodeConfig>) -> TestApp {
+    TestApp::spawn_with(|config| {
+        config.pbx.nodes = nodes;
+        config.pbx.client.action_timeout = Duration::from_secs(2);
+        config.pbx.client.backoff_min = Duration::from_millis(50);
+        config.pbx.client.backoff_max = Duration::from_millis(200);
+    })
+    .await
 }
 
 impl LiveLab {
@@ -51,16 +66,46 @@ impl LiveLab {
             sims.push(sim);
         }
         let configs: Vec<NodeConfig> = sims.iter().enumerate().map(|(i, sim)| node_config(i, sim)).collect();
-        let app = TestApp::spawn_with(|config| {
-            config.pbx.nodes = configs;
-            config.pbx.client.action_timeout = Duration::from_secs(2);
-            config.pbx.client.backoff_min = Duration::from_millis(50);
-            config.pbx.client.backoff_max = Duration::from_millis(200);
-        })
-        .await;
+        let app = spawn_gateway(configs).await;
         let lab = LiveLab { app, sims };
         lab.wait_synced().await;
         lab
+    }
+
+    /// Like [`LiveLab::start_with`], with `tenants` (code, extension numbers) in the database
+    /// before any node answers; answers their tenant keys in the same order. A sim's endpoints
+    /// stand for what a real node reads from the gateway's database, so a test that prepares
+    /// endpoints must serve them first: the gateway drops the registrations of endpoints the
+    /// database does not serve when it synchronises with a node.
+    pub async fn start_serving(
+        nodes: usize,
+        tenants: &[(&str, &[&str])],
+        prepare: impl Fn(usize, &Sim),
+    ) -> (LiveLab, Vec<String>) {
+        // Free ports, taken back by the sims once the database is ready; until then the gateway
+        // finds the nodes down and retries.
+        let addrs: Vec<SocketAddr> = (0..nodes)
+            .map(|_| {
+                let probe = std::net::TcpListener::bind("127.0.0.1:0").expect("free port");
+                probe.local_addr().expect("addr")
+            })
+            .collect();
+        let configs: Vec<NodeConfig> =
+            addrs.iter().enumerate().map(|(i, addr)| node_config_at(i, *addr, &sim_config(i))).collect();
+        let app = spawn_gateway(configs).await;
+        let mut lab = LiveLab { app, sims: Vec::new() };
+        let mut keys = Vec::new();
+        for (code, numbers) in tenants {
+            keys.push(lab.tenant_with_extensions(code, numbers).await);
+        }
+        for (index, addr) in addrs.into_iter().enumerate() {
+            let sim = Sim::start_prepared_on(addr, sim_config(index), |sim| prepare(index, sim))
+                .await
+                .expect("sim starts on its port");
+            lab.sims.push(sim);
+        }
+        lab.wait_synced().await;
+        (lab, keys)
     }
 
     /// Waits until every node is connected and synchronised (fails the test after 10 s).

@@ -113,7 +113,7 @@ async fn dial_originates_source_first_with_an_id_findable_later() {
     assert_eq!(sent.len(), 2);
     let first = &sent[0];
     assert_eq!(first.get("Channel"), Some("PJSIP/402-DEMO"));
-    assert_eq!(first.get("Context"), Some("DEMO"));
+    assert_eq!(first.get("Context"), Some("pbxgw-internal"));
     assert_eq!(first.get("Exten"), Some("9922323232"));
     assert_eq!(first.get("Account"), Some("402-DEMO"));
     assert_eq!(first.get("Async"), Some("true"));
@@ -134,7 +134,10 @@ async fn dial_originates_source_first_with_an_id_findable_later() {
 #[tokio::test]
 async fn bad_dial_input_is_refused_and_nothing_reaches_the_pbx() {
     let (lab, demo, other) = two_tenants_two_nodes().await;
-    let cases: [&[(&str, &str)]; 7] = [
+    let cases: [&[(&str, &str)]; 10] = [
+        &[("source", "402"), ("dest", "100"), ("var", "callid=1\0x")],
+        &[("source", "402"), ("dest", "100"), ("sourceclid", "x\u{2028}Action: Hangup")],
+        &[("source", "402"), ("dest", "100"), ("destclid", "Bob\u{0}")],
         &[("dest", "9922323232")],
         &[("source", "402")],
         &[("source", "402"), ("dest", "99a22")],
@@ -196,7 +199,7 @@ async fn hangup_and_transfers_act_on_own_channels_only() {
     let redirect = &lab.sent("Redirect")[0];
     assert_eq!(
         (redirect.get("Context"), redirect.get("Exten"), redirect.get("Priority")),
-        (Some("OTHER"), Some("500"), Some("1"))
+        (Some("pbxgw-internal"), Some("500"), Some("1"))
     );
     let atx =
         [("reqtype", "ATXTRANSFER"), ("channel", "PJSIP/201-OTHER-00000001"), ("dest", "102"), ("tenant", "OTHER")];
@@ -335,8 +338,11 @@ async fn a_node_that_is_down_fails_only_its_own_answers() {
     assert!(legacy(&lab, &demo, &dial).await.starts_with("Success|"));
 
     // Back on the same port: reconnect, re-sync, and the node's channels are there again.
-    let sim = Sim::start_on(addr, crate::live_lab::sim_config(1)).await.expect("restart");
-    sim.add_channels_bulk(3, |i| channel(&format!("PJSIP/201-OTHER-0000020{i}"), ChannelState::Up));
+    let _sim = Sim::start_prepared_on(addr, crate::live_lab::sim_config(1), |sim| {
+        sim.add_channels_bulk(3, |i| channel(&format!("PJSIP/201-OTHER-0000020{i}"), ChannelState::Up));
+    })
+    .await
+    .expect("restart");
     lab.wait_until("srv02 is synchronised again", || app.core.pbx().nodes()[1].status().synced).await;
     assert_eq!(legacy(&lab, &admin, &[("reqtype", "COUNTCHANNELS"), ("nodename", "srv02")]).await, "3");
     assert!(app.core.pbx().nodes()[1].status().health.reconnects >= 1);
@@ -355,12 +361,12 @@ async fn an_idle_pbx_counts_zero_and_lists_nothing() {
 
 #[tokio::test]
 async fn reboot_notifies_own_peers_and_unregister_says_why_not() {
-    let lab = LiveLab::start_with(1, |_, sim: &Sim| {
+    let (lab, keys) = LiveLab::start_serving(1, &[("DEMO", &["103"]), ("OTHER", &["201"])], |_, sim: &Sim| {
         sim.add_endpoint("103-DEMO", "Not in use", &["sip:103-DEMO@127.0.0.1:5070"]);
         sim.add_endpoint("201-OTHER", "Not in use", &["sip:201-OTHER@127.0.0.1:5071"]);
     })
     .await;
-    let demo = lab.tenant_with_extensions("DEMO", &["103"]).await;
+    let demo = keys[0].clone();
     let reboot = [("reqtype", "REBOOT"), ("peer", "103-DEMO"), ("tenant", "DEMO")];
     assert_eq!(legacy(&lab, &demo, &reboot).await, "Success|NOTIFY sent||");
     let notify = &lab.sent("PJSIPNotify")[0];
@@ -405,9 +411,11 @@ async fn a_node_that_comes_back_gets_the_stored_dnd_and_flows_again() {
     // Changed while srv02 is away: only srv01 hears it.
     let set = [("reqtype", "DND"), ("action", "set"), ("number", "103"), ("value", "on"), ("tenant", "DEMO")];
     assert_eq!(legacy(&lab, &demo, &set).await, "OK");
-    // srv02 comes back with an AstDB that still says 104 is on DND (turned off meanwhile).
-    let sim = Sim::start_on(addr, crate::live_lab::sim_config(1)).await.expect("restart");
-    sim.db_put("DND", "104-DEMO", "on");
+    // srv02 comes back with an AstDB that still says 104 is on DND (turned off meanwhile); the key
+    // is there before the gateway can connect, as on a real node.
+    let sim = Sim::start_prepared_on(addr, crate::live_lab::sim_config(1), |sim| sim.db_put("DND", "104-DEMO", "on"))
+        .await
+        .expect("restart");
     lab.wait_until("srv02 mirrors the stored DND", || {
         sim.db_get("DND", "103-DEMO").as_deref() == Some("on") && sim.db_get("DND", "104-DEMO").is_none()
     })

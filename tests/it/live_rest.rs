@@ -142,6 +142,8 @@ async fn originate_refuses_bad_input_before_the_pbx() {
         (json!({"source": "999", "destination": "104"}), "source"),
         (json!({"source": "201-ACME", "destination": "104"}), "source"),
         (json!({"source": "103", "destination": "104", "variables": {"callid": "1\r\nAction: Hangup"}}), "variables"),
+        (json!({"source": "103", "destination": "104", "variables": {"callid": "1\u{0}2"}}), "variables"),
+        (json!({"source": "103", "destination": "104", "variables": {"note": "a\u{2028}b"}}), "variables"),
         (json!({"source": "103", "destination": "104", "variables": {"callid": "1,CDR(x)=y"}}), "variables"),
         (json!({"source": "103", "destination": "104", "variables": {"CDR(x)": "1"}}), "variables"),
         (json!({"source": "103", "destination": "104", "node": "srv09"}), "node"),
@@ -254,6 +256,14 @@ async fn channels_per_tenant_fresh_and_for_admins() {
 }
 
 /// Endpoints and hints known to the node before the gateway synchronises.
+/// One node whose endpoints DEMO's 103 (registered), 104 (not) and ACME's 201 (registered) are,
+/// served from the database; answers the lab and the keys of DEMO and ACME.
+async fn peers_lab() -> (LiveLab, String, String) {
+    let (lab, keys) = LiveLab::start_serving(1, &[("DEMO", &["103", "104"]), ("ACME", &["201"])], prepare_peers).await;
+    let [demo, acme] = <[String; 2]>::try_from(keys).expect("two keys");
+    (lab, demo, acme)
+}
+
 fn prepare_peers(_: usize, sim: &Sim) {
     sim.add_endpoint("103-DEMO", "Not in use", &["sip:103-DEMO@192.0.2.10:5060"]);
     sim.add_endpoint("104-DEMO", "Unavailable", &[]);
@@ -264,8 +274,7 @@ fn prepare_peers(_: usize, sim: &Sim) {
 
 #[tokio::test]
 async fn peers_list_and_reboot_only_the_own_tenant() {
-    let lab = LiveLab::start_with(1, prepare_peers).await;
-    let (demo, acme) = two_tenants(&lab).await;
+    let (lab, demo, acme) = peers_lab().await;
 
     let peers = lab.app.get("/v1/tenants/DEMO/peers", &demo).await;
     assert_eq!(peers.status, StatusCode::OK, "{:?}", peers.body);
@@ -297,8 +306,7 @@ async fn peers_list_and_reboot_only_the_own_tenant() {
 
 #[tokio::test]
 async fn unregister_is_refused_honestly_and_sends_nothing() {
-    let lab = LiveLab::start_with(1, prepare_peers).await;
-    let (demo, _) = two_tenants(&lab).await;
+    let (lab, demo, _) = peers_lab().await;
     let refused = lab.app.post("/v1/tenants/DEMO/peers/103-DEMO/unregister", &demo, json!({})).await;
     assert_eq!((refused.status, refused.code()), (StatusCode::CONFLICT, "pbx_rejected"), "{:?}", refused.body);
     let theirs = lab.app.post("/v1/tenants/DEMO/peers/201-ACME/unregister", &demo, json!({})).await;
@@ -308,8 +316,7 @@ async fn unregister_is_refused_honestly_and_sends_nothing() {
 
 #[tokio::test]
 async fn blf_lists_the_tenant_hints_with_their_node() {
-    let lab = LiveLab::start_with(1, prepare_peers).await;
-    let (demo, acme) = two_tenants(&lab).await;
+    let (lab, demo, acme) = peers_lab().await;
     let blf = lab.app.get("/v1/tenants/DEMO/blf", &demo).await;
     assert_eq!(blf.status, StatusCode::OK, "{:?}", blf.body);
     let items = blf.body["items"].as_array().unwrap();

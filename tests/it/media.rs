@@ -5,7 +5,7 @@ use serde_json::json;
 
 use crate::helpers::TestApp;
 
-fn wav(seconds_of_silence: usize) -> Vec<u8> {
+pub fn wav(seconds_of_silence: usize) -> Vec<u8> {
     let data = vec![0u8; 8000 * seconds_of_silence];
     let mut bytes = b"RIFF".to_vec();
     bytes.extend_from_slice(&(36 + data.len() as u32).to_le_bytes());
@@ -17,7 +17,7 @@ fn wav(seconds_of_silence: usize) -> Vec<u8> {
     bytes
 }
 
-async fn media(app: &TestApp, key: &str) -> String {
+pub async fn media(app: &TestApp, key: &str) -> String {
     let resp = app
         .legacy_post(
             &[("key", key), ("reqtype", "MANAGEDB"), ("object", "mediafile"), ("action", "add"), ("tenant", "ACME")],
@@ -27,7 +27,7 @@ async fn media(app: &TestApp, key: &str) -> String {
     resp.json()["me_id"].as_str().unwrap().to_string()
 }
 
-async fn upload(app: &TestApp, key: &str, id: &str, bytes: Vec<u8>, name: &str) -> String {
+pub async fn upload(app: &TestApp, key: &str, id: &str, bytes: Vec<u8>, name: &str) -> String {
     let form = reqwest::multipart::Form::new()
         .text("key", key.to_string())
         .text("reqtype", "MANAGEDB")

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use reqwest::StatusCode;
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::helpers::{KEY_ERROR, Legacy, TestApp};
 
@@ -310,6 +310,15 @@ async fn rest_messages_audio_ranges_and_changes() {
     assert_eq!(app.delete(&item, &key).await.status, StatusCode::NO_CONTENT);
     assert_eq!(app.get(&item, &key).await.code(), "not_found");
     assert_eq!(app.delete(&item, &key).await.code(), "not_found");
+    // The spool changes are in the audit, the refused ones not.
+    let audit = app.get("/v1/audit?tenant=ACME&object=voicemail_message", &app.admin_key).await;
+    let actions: Vec<(&str, &Value)> = audit.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["action"].as_str().unwrap(), &e["after"]["read"]))
+        .collect();
+    assert_eq!(actions, [("delete", &Value::Null), ("set_read", &json!(false)), ("set_read", &json!(true))]);
 }
 
 #[tokio::test]

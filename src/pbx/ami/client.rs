@@ -99,6 +99,8 @@ struct Shared {
     session: Mutex<Option<Session>>,
     health: Mutex<Health>,
     next_id: AtomicU64,
+    /// Time from sending an action to its answer (or its timeout).
+    latency: crate::metrics::Histogram,
 }
 
 /// Handle to one node's session. Cheap to clone.
@@ -129,6 +131,7 @@ impl AmiClient {
                 banner: None,
             }),
             next_id: AtomicU64::new(1),
+            latency: Default::default(),
         });
         let (shutdown, shutdown_rx) = watch::channel(false);
         tokio::spawn(supervise(config, shared.clone(), signals, shutdown_rx));
@@ -186,12 +189,24 @@ impl AmiClient {
     }
 
     async fn wait<T>(&self, action: &Action, answer: oneshot::Receiver<T>) -> Result<T, ClientError> {
+        let sent = std::time::Instant::now();
         match tokio::time::timeout(self.shared.options.action_timeout, answer).await {
-            Ok(Ok(value)) => Ok(value),
+            Ok(Ok(value)) => {
+                self.shared.latency.observe(sent.elapsed());
+                Ok(value)
+            }
             // The session ended and dropped the pending entry.
             Ok(Err(_)) => Err(ClientError::Unavailable("connection lost".into())),
-            Err(_) => Err(ClientError::Timeout(action.name().to_string())),
+            Err(_) => {
+                self.shared.latency.observe(sent.elapsed());
+                Err(ClientError::Timeout(action.name().to_string()))
+            }
         }
+    }
+
+    /// Latencies of this node's actions.
+    pub fn action_latency(&self) -> &crate::metrics::Histogram {
+        &self.shared.latency
     }
 
     fn unavailable_reason(&self) -> String {

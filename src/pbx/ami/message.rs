@@ -90,18 +90,25 @@ impl Message {
     }
 }
 
-/// A value that would break the framing: CR or LF (header injection), or a header name with a
-/// colon or blank.
+/// A value that would break the framing or smuggle data past it: CR or LF (header injection), any
+/// other control character (NUL ends a C string inside Asterisk) or a Unicode line/paragraph
+/// separator (a line break to whatever later renders the value), or a header name with a colon or
+/// blank.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("AMI header {name} may not contain CR, LF{extra}")]
+#[error("AMI header {name} may not contain control characters or line breaks{extra}")]
 pub struct HeaderInjection {
     /// The header whose name or value was refused.
     pub name: String,
     extra: &'static str,
 }
 
+/// Control characters (C0 with NUL, TAB, CR, LF; DEL; C1) and U+2028/U+2029.
+pub fn breaks_framing(c: char) -> bool {
+    c.is_control() || c == '\u{2028}' || c == '\u{2029}'
+}
+
 /// An action to send. Every header goes through [`Action::header`], the one place that checks for
-/// CR/LF, so no caller can write a raw line into the stream.
+/// control characters and line breaks, so no caller can write a raw line into the stream.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Action {
     name: String,
@@ -114,13 +121,16 @@ impl Action {
         Action { name: name.to_string(), headers: Vec::new() }
     }
 
-    /// Adds a header; refuses CR/LF anywhere and `:` in the name.
+    /// Adds a header; refuses control characters and line separators anywhere and `:` in the name.
     pub fn header(mut self, name: &str, value: impl Into<String>) -> Result<Action, HeaderInjection> {
         let value = value.into();
-        if name.is_empty() || name.contains([':', '\r', '\n', ' ']) {
-            return Err(HeaderInjection { name: name.replace(['\r', '\n'], " "), extra: " or a colon in its name" });
+        if name.is_empty() || name.contains([':', ' ']) || name.chars().any(breaks_framing) {
+            return Err(HeaderInjection {
+                name: name.replace(|c: char| breaks_framing(c), " "),
+                extra: " or a colon in its name",
+            });
         }
-        if value.contains(['\r', '\n']) {
+        if value.chars().any(breaks_framing) {
             return Err(HeaderInjection { name: name.to_string(), extra: "" });
         }
         self.headers.push((name.to_string(), value));
@@ -170,6 +180,16 @@ impl Action {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_characters_and_unicode_line_breaks_never_reach_the_wire() {
+        for bad in ["a\0b", "a\u{2028}b", "a\u{2029}b", "a\u{85}b", "a\u{7f}b", "a\tb", "a\rb", "a\nb"] {
+            assert!(Action::new("Originate").header("CallerID", bad).is_err(), "{bad:?} in a value");
+            assert!(Action::new("Originate").header(&format!("Var{bad}"), "x").is_err(), "{bad:?} in a name");
+        }
+        let fine = Action::new("Originate").header("CallerID", "\"Zoë Müller\" <103>").expect("plain unicode is fine");
+        assert!(fine.encode("1").contains("Zoë Müller"));
+    }
 
     #[test]
     fn header_values_with_cr_or_lf_are_refused() {

@@ -7,4 +7,4 @@ pub mod message;
 
 pub use client::{AmiClient, ClientError, ClientOptions, Health, Signal};
 pub use codec::{DecodeError, Decoder, Frame};
-pub use message::{Action, HeaderInjection, Kind, Message};
+pub use message::{Action, HeaderInjection, Kind, Message, breaks_framing};

@@ -83,11 +83,11 @@ fn check_variable(name: &str, value: &str) -> ServiceResult<()> {
         return Err(ServiceError::invalid("var", format!("{name:?}: names are 1-64 characters of A-Z, 0-9 and _")));
     }
     // Asterisk splits an Originate `Variable:` on commas (capture 12), so a comma would set a second,
-    // caller-chosen variable; line breaks would inject headers.
-    if value.len() > 1024 || value.contains([',', '\r', '\n']) {
+    // caller-chosen variable; line breaks and other control characters would break the framing.
+    if value.len() > 1024 || value.contains(',') || value.chars().any(crate::pbx::ami::breaks_framing) {
         return Err(ServiceError::invalid(
             "var",
-            format!("{name}: values are at most 1024 characters without , or line breaks"),
+            format!("{name}: values are at most 1024 characters without , line breaks or control characters"),
         ));
     }
     Ok(())
@@ -190,6 +190,7 @@ fn originate_action(
         // The dialplan copies this into the CDR's originateid column (README, "Dialplan").
         .header("Variable", format!("CDR(originateid)={id}"))?
         .header("Variable", format!("__ORIGINATEID={id}"))?;
+    action = with_tenant(action, scope.tenant_id, &scope.code)?;
     if let Some(seconds) = request.max_duration {
         action = action.header("Variable", format!("TIMEOUT(absolute)={seconds}"))?;
     }
@@ -261,6 +262,12 @@ pub async fn originate(
         let mut tx = core.db().begin().await?;
         let inserted =
             store::insert(&mut tx, &NewOriginate { tenant_id: scope.tenant_id, row: &row, idempotency_key }).await?;
+        if inserted {
+            let change = crate::service::audit::Change::new("call", "originate").id(&id).in_scope(&scope).after(
+                serde_json::json!({ "node": row.node, "source": row.source, "dest": row.dest, "idempotency_key": idempotency_key }),
+            );
+            crate::service::audit::record(&mut tx, principal, change).await?;
+        }
         tx.commit().await?;
         if !inserted {
             // A concurrent retry with the same key reserved it first: its call is the answer.
@@ -357,10 +364,22 @@ pub fn outbound_action(core: &Core, call: &OutboundCall<'_>, id: &str) -> Servic
         .header("Timeout", dialplan.ring_timeout.as_millis().to_string())?
         .header("Variable", format!("CDR(originateid)={id}"))?
         .header("Variable", format!("__ORIGINATEID={id}"))?;
+    action = with_tenant(action, call.tenant_id, call.tenant)?;
     for (name, value) in &call.variables {
         action = action.header("Variable", format!("{name}={value}"))?;
     }
     Ok((action, channel))
+}
+
+/// The tenant of an originated call, for the generated dialplan (`pbxgw-tenant`): it fills the
+/// CDR's `te_id` and dials only that tenant's extensions (`pbx::node_config`); `CHANNEL(tenantid)`
+/// makes the node report the tenant in every event of the channel, Local ones included
+/// (`pbx::tenant` rule 0).
+fn with_tenant(action: Action, tenant_id: i64, code: &str) -> ServiceResult<Action> {
+    Ok(action
+        .header("Variable", format!("CHANNEL(tenantid)={code}"))?
+        .header("Variable", format!("__PBXGW_TENANT={code}"))?
+        .header("Variable", format!("__PBXGW_TENANT_ID={tenant_id}"))?)
 }
 
 /// Places an [`OutboundCall`] with originate id `id` (from [`fresh_originate_id`]) on `node` (the

@@ -23,6 +23,7 @@ use crate::auth::Principal;
 use crate::pbx::NodeChange;
 use crate::pbx::state::LiveChange;
 use crate::service::access::{self, Intent, TenantScope};
+use crate::service::audit::{self, Change};
 use crate::service::objects::PageRequest;
 use crate::service::{Core, ServiceError, ServiceResult};
 use crate::store::campaign_numbers::{self as store, CampaignRow, NumberRow};
@@ -121,6 +122,10 @@ pub async fn control(
     if to != row.status && !store::set_status(&mut tx, row.id, &row.status, to).await? {
         return Err(ServiceError::Conflict("the campaign changed meanwhile; try again".into()));
     }
+    let change = campaign_change(&scope, row.id, "control")
+        .before(serde_json::json!({ "status": row.status }))
+        .after(serde_json::json!({ "status": to }));
+    audit::record(&mut tx, principal, change).await?;
     tx.commit().await?;
     tracing::info!(tenant = %scope.code, campaign = row.id, from = %row.status, to, "campaign state changed");
     Ok(CampaignState::of(&row, to))
@@ -153,11 +158,24 @@ pub async fn add_number(
     check_number(number)?;
     check_description(description)?;
     let row = campaign(core, &scope, id).await?;
-    let mut conn = core.db().pool().acquire().await?;
-    store::insert(&mut conn, scope.tenant_id, row.id, number, description).await.map_err(|err| match err {
-        crate::store::StoreError::Duplicate => ServiceError::Conflict("the campaign has this number already".into()),
-        other => other.into(),
-    })
+    let mut tx = core.db().begin().await?;
+    let added =
+        store::insert(&mut tx, scope.tenant_id, row.id, number, description).await.map_err(|err| match err {
+            crate::store::StoreError::Duplicate => {
+                ServiceError::Conflict("the campaign has this number already".into())
+            }
+            other => other.into(),
+        })?;
+    let change = campaign_change(&scope, row.id, "add_number")
+        .after(serde_json::json!({ "number": number, "description": description }));
+    audit::record(&mut tx, principal, change).await?;
+    tx.commit().await?;
+    Ok(added)
+}
+
+/// The audit entry of a change to campaign `id`.
+fn campaign_change(scope: &TenantScope, id: i64, action: &'static str) -> Change {
+    Change::new("campaign", action).id(id).in_scope(scope)
 }
 
 /// Removes a number; `NotFound("campaign number")` when the campaign does not have it.
@@ -170,12 +188,14 @@ pub async fn delete_number(
 ) -> ServiceResult<()> {
     let scope = access::tenant_scope(core, principal, tenant, Intent::Write).await?;
     let row = campaign(core, &scope, id).await?;
-    let mut conn = core.db().pool().acquire().await?;
-    if store::delete(&mut conn, row.id, number).await? {
-        Ok(())
-    } else {
-        Err(ServiceError::NotFound("campaign number"))
+    let mut tx = core.db().begin().await?;
+    if !store::delete(&mut tx, row.id, number).await? {
+        return Err(ServiceError::NotFound("campaign number"));
     }
+    let change = campaign_change(&scope, row.id, "delete_number").before(serde_json::json!({ "number": number }));
+    audit::record(&mut tx, principal, change).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// A page of the campaign's numbers with their dialling state, in the order they were added.
@@ -196,8 +216,12 @@ pub async fn numbers(
 pub async fn clean_numbers(core: &Core, principal: &Principal, tenant: &str, id: i64) -> ServiceResult<u64> {
     let scope = access::tenant_scope(core, principal, tenant, Intent::Write).await?;
     let row = campaign(core, &scope, id).await?;
-    let mut conn = core.db().pool().acquire().await?;
-    Ok(store::delete_all(&mut conn, row.id).await?)
+    let mut tx = core.db().begin().await?;
+    let removed = store::delete_all(&mut tx, row.id).await?;
+    let change = campaign_change(&scope, row.id, "clean_numbers").after_field("removed", removed);
+    audit::record(&mut tx, principal, change).await?;
+    tx.commit().await?;
+    Ok(removed)
 }
 
 /// Starts the campaign dialer of this process. Only called when PBX nodes are configured; the

@@ -69,7 +69,8 @@ pub async fn push_flow(core: &Core, tenant: &str, number: &str, state: &str, val
     push_all(core, flow_actions(&key(tenant, number), state, value)).await;
 }
 
-/// Pushes the stored DND and flow picture to every node each time it is synchronised.
+/// Pushes the stored DND and flow picture to every node each time it is synchronised, and drops
+/// registrations of endpoints removed meanwhile.
 pub fn spawn_mirror(core: Core) {
     let mut changes = core.pbx().subscribe();
     tokio::spawn(async move {
@@ -78,6 +79,12 @@ pub fn spawn_mirror(core: Core) {
                 Ok(change) if matches!(change.change, LiveChange::NodeSynchronised) => {
                     if let Err(err) = mirror_to(&core, &change.node).await {
                         tracing::warn!(node = %change.node, error = %err, "could not mirror DND and flows");
+                    }
+                    // Endpoints removed while the node was away lose their registrations now.
+                    if let Ok(node) = core.pbx().node(&change.node)
+                        && let Err(err) = super::endpoints::drop_unserved_on(&core, node).await
+                    {
+                        tracing::warn!(node = %change.node, error = %err, "could not drop contacts of removed endpoints");
                     }
                 }
                 Ok(_) | Err(RecvError::Lagged(_)) => {}

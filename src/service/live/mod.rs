@@ -7,6 +7,7 @@
 pub mod calls;
 pub mod campaigns;
 pub mod devices;
+pub mod endpoints;
 pub mod events;
 pub mod overview;
 pub mod peers;

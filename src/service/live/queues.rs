@@ -7,8 +7,9 @@ use super::push_to_every_node;
 use crate::auth::Principal;
 use crate::pbx::ami::Action;
 use crate::service::access::{self, Intent};
+use crate::service::audit;
 use crate::service::lookup::{self, ExtensionRef};
-use crate::service::queue_members::QueueRef;
+use crate::service::queue_members::{QueueRef, member_change};
 use crate::service::{Core, ServiceError, ServiceResult};
 use crate::store::queue_members::{self as members, Membership};
 
@@ -162,6 +163,18 @@ pub async fn set_paused(
         return Err(ServiceError::NotFound("queue member"));
     }
     members::set_paused(&mut tx, tenant_id, extension_id, queue_id, paused).await?;
+    for membership in &changed {
+        let after = Membership { paused, ..membership.clone() };
+        let change = member_change(if paused { "pause" } else { "unpause" }, membership.queue_id, extension_id)
+            .tenant_id(tenant_id)
+            .before_view(membership)
+            .after_view(&after);
+        let change = match reason.filter(|_| paused) {
+            Some(reason) => change.after_field("reason", reason),
+            None => change,
+        };
+        audit::record(&mut tx, principal, change).await?;
+    }
     tx.commit().await?;
     for membership in &changed {
         let action = Action::new("QueuePause")
@@ -190,6 +203,8 @@ pub async fn remove_agent(
     }
     for membership in &removed {
         members::remove(&mut tx, tenant_id, membership.queue_id, extension_id).await?;
+        let change = member_change("delete", membership.queue_id, extension_id).tenant_id(tenant_id);
+        audit::record(&mut tx, principal, change.before_view(membership)).await?;
     }
     tx.commit().await?;
     for membership in &removed {

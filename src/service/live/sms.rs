@@ -80,9 +80,14 @@ fn caller_id(name: &str, number: &str) -> String {
 
 /// The MessageSend action.
 fn message_send(to: String, from: String, message: &str) -> ServiceResult<Action> {
+    // Asterisk handles the body as a C string: a NUL would silently cut the message.
+    if message.contains('\0') {
+        return Err(ServiceError::invalid("message", "must not contain NUL characters"));
+    }
     let action = Action::new("MessageSend").header("To", to)?.header("From", from)?;
-    // A line break cannot travel in a header; Asterisk decodes Base64Body into the body.
-    Ok(if message.contains(['\r', '\n']) {
+    // Line breaks and other control characters cannot travel in a header; Asterisk decodes
+    // Base64Body into the body.
+    Ok(if message.chars().any(crate::pbx::ami::breaks_framing) {
         action.header("Base64Body", base64::engine::general_purpose::STANDARD.encode(message))?
     } else {
         action.header("Body", message)?
@@ -129,8 +134,11 @@ pub async fn send(core: &Core, principal: &Principal, tenant: &str, request: &Sm
         error,
         node: node.name().to_string(),
     };
-    let mut conn = core.db().pool().acquire().await?;
-    let stored = store::insert(&mut conn, scope.tenant_id, &row).await?;
+    let mut tx = core.db().begin().await?;
+    let stored = store::insert(&mut tx, scope.tenant_id, &row).await?;
+    let change = crate::service::audit::Change::new("sms", "send").id(stored.id).in_scope(&scope).after_view(&stored);
+    crate::service::audit::record(&mut tx, principal, change).await?;
+    tx.commit().await?;
     tracing::info!(tenant = %scope.code, node = node.name(), sms = stored.id, status, "sms sent");
     match sent {
         Ok(_) => Ok(stored),
@@ -165,6 +173,19 @@ mod tests {
         let encoded = multi.get("Base64Body").expect("base64 body");
         let decoded = base64::engine::general_purpose::STANDARD.decode(encoded).expect("base64");
         assert_eq!(decoded, b"a\r\nAction: Hangup");
+    }
+
+    #[test]
+    fn control_characters_travel_in_base64_and_nul_is_refused() {
+        for text in ["tab\there", "line\u{2028}separator", "bell\u{7}"] {
+            let action = message_send("pjsip:103-DEMO".into(), "<101>".into(), text).expect("action");
+            assert_eq!(action.get("Body"), None, "{text:?}");
+            let decoded = base64::engine::general_purpose::STANDARD
+                .decode(action.get("Base64Body").expect("base64 body"))
+                .expect("base64");
+            assert_eq!(decoded, text.as_bytes());
+        }
+        assert!(message_send("pjsip:103-DEMO".into(), "<101>".into(), "cut\0here").is_err());
     }
 
     #[test]

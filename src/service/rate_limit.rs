@@ -1,0 +1,206 @@
+//! Request rate limits per client address and per credential, shared by every replica on one
+//! database. Each replica decides in memory (no database round trip on the request path) and
+//! adds its counts to the shared window in `rl_rate_limits` every [`SYNC_INTERVAL`], learning the
+//! other replicas' counts in the same statement. A burst spread over N replicas can therefore pass
+//! the limit by what they admit within one sync interval; a single replica never does.
+//!
+//! Windows are fixed: `window_secs` long, aligned to the Unix epoch. The decision of the tightest
+//! bucket a request was charged to is kept for the request (`service::request_scope`),
+//! which answers it with `RateLimit-Limit`, `RateLimit-Remaining`, `RateLimit-Reset` and, when
+//! refused, `Retry-After`.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use super::{Core, ServiceError, ServiceResult};
+
+/// How often a replica adds its counts to the shared windows.
+pub const SYNC_INTERVAL: Duration = Duration::from_millis(500);
+
+/// The limits (requests per window); 0 switches a limit off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateLimitSettings {
+    /// Length of a window in seconds.
+    pub window_secs: u64,
+    /// Requests per window from one client address, whatever credential they carry.
+    pub per_address: u64,
+    /// Requests per window with one credential (API key, user token, legacy key).
+    pub per_credential: u64,
+}
+
+impl Default for RateLimitSettings {
+    fn default() -> Self {
+        RateLimitSettings { window_secs: 60, per_address: 1200, per_credential: 600 }
+    }
+}
+
+/// The verdict for one bucket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Decision {
+    /// The limit of the bucket.
+    pub limit: u64,
+    /// Requests still allowed in this window after this one.
+    pub remaining: u64,
+    /// Seconds until the window ends.
+    pub reset_secs: u64,
+    /// Whether this request is allowed.
+    pub allowed: bool,
+}
+
+#[derive(Debug, Default)]
+struct Bucket {
+    window: u64,
+    limit: u64,
+    /// Counted here, not yet added to the shared window.
+    pending: u64,
+    /// The shared window's count as of the last sync (all replicas, including this one's flushed
+    /// counts).
+    shared: u64,
+}
+
+/// The in-memory side of the limiter. One per process, in the service core.
+#[derive(Debug, Default)]
+pub struct RateLimiter {
+    buckets: Mutex<HashMap<String, Bucket>>,
+}
+
+fn now_secs() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
+}
+
+impl RateLimiter {
+    /// Counts one request against `bucket` (limit `limit` per window); refuses it when the window
+    /// is full. The decision is remembered for the request when it is the tightest so far.
+    pub fn charge(&self, settings: &RateLimitSettings, bucket: String, limit: u64) -> ServiceResult<()> {
+        if limit == 0 || settings.window_secs == 0 || !super::request_scope::first_charge(&bucket) {
+            return Ok(());
+        }
+        let now = now_secs();
+        let window = now / settings.window_secs;
+        let reset_secs = (window + 1) * settings.window_secs - now;
+        let decision = {
+            let mut buckets = self.buckets.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            let entry = buckets.entry(bucket).or_default();
+            if entry.window != window {
+                *entry = Bucket { window, limit, pending: 0, shared: 0 };
+            }
+            let used = entry.shared + entry.pending;
+            let allowed = used < limit;
+            if allowed {
+                entry.pending += 1;
+            }
+            Decision { limit, remaining: limit.saturating_sub(used + u64::from(allowed)), reset_secs, allowed }
+        };
+        super::request_scope::note_rate(decision);
+        if decision.allowed { Ok(()) } else { Err(ServiceError::RateLimited { retry_after_secs: reset_secs.max(1) }) }
+    }
+
+    /// Adds the pending counts to the shared windows and learns the totals; forgets old windows.
+    /// Buckets past half their limit are read back even when nothing is pending here, so that a
+    /// replica learns soon when the others used up a budget it is near the end of.
+    pub async fn sync(&self, core: &Core) -> ServiceResult<()> {
+        let window_secs = core.config().rate_limits.window_secs;
+        if window_secs == 0 {
+            return Ok(());
+        }
+        let current = now_secs() / window_secs;
+        let flush: Vec<(String, u64, u64)> = {
+            let mut buckets = self.buckets.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            buckets.retain(|_, bucket| bucket.window == current);
+            buckets
+                .iter_mut()
+                .filter(|(_, bucket)| bucket.pending > 0 || bucket.shared * 2 >= bucket.limit)
+                .map(|(key, bucket)| (key.clone(), bucket.window, std::mem::take(&mut bucket.pending)))
+                .collect()
+        };
+        if flush.is_empty() {
+            return Ok(());
+        }
+        let mut conn = core.db().pool().acquire().await?;
+        let mut totals = Vec::with_capacity(flush.len());
+        for (key, window, count) in &flush {
+            match crate::store::rate_limits::add(&mut conn, key, *window, *count).await {
+                Ok(total) => totals.push((key, *window, total)),
+                Err(err) => {
+                    // Not flushed: count it again next time rather than lose it.
+                    self.restore(&flush);
+                    return Err(err.into());
+                }
+            }
+        }
+        crate::store::rate_limits::forget_before(&mut conn, current).await?;
+        let mut buckets = self.buckets.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        for (key, window, total) in totals {
+            if let Some(bucket) = buckets.get_mut(key.as_str()).filter(|b| b.window == window) {
+                bucket.shared = bucket.shared.max(total);
+            }
+        }
+        Ok(())
+    }
+
+    fn restore(&self, flush: &[(String, u64, u64)]) {
+        let mut buckets = self.buckets.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        for (key, window, count) in flush {
+            if let Some(bucket) = buckets.get_mut(key).filter(|b| b.window == *window) {
+                bucket.pending += count;
+            }
+        }
+    }
+}
+
+/// Counts a request from `address` (the HTTP layer, before anything else).
+pub fn charge_address(core: &Core, address: std::net::IpAddr) -> ServiceResult<()> {
+    let settings = &core.config().rate_limits;
+    let result = core.rate_limiter().charge(settings, format!("addr {address}"), settings.per_address);
+    count_refusal(core, result)
+}
+
+/// Counts a request made with the credential `subject` (`key 12`, `user 3`), once it is known.
+pub fn charge_credential(core: &Core, subject: &str) -> ServiceResult<()> {
+    let settings = &core.config().rate_limits;
+    let result = core.rate_limiter().charge(settings, format!("cred {subject}"), settings.per_credential);
+    count_refusal(core, result)
+}
+
+fn count_refusal(core: &Core, result: ServiceResult<()>) -> ServiceResult<()> {
+    if result.is_err() {
+        core.metrics().record_rate_limited();
+    }
+    result
+}
+
+/// Syncs the shared windows every [`SYNC_INTERVAL`] for as long as the process runs.
+pub fn spawn_sync(core: Core) {
+    tokio::spawn(async move {
+        let mut ticker = tokio::time::interval(SYNC_INTERVAL);
+        ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            ticker.tick().await;
+            if core.db().pool().is_closed() {
+                return; // shutting down
+            }
+            if let Err(err) = core.rate_limiter().sync(&core).await {
+                tracing::warn!(error = %err, "rate limit counts not shared this round");
+            }
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bucket_allows_its_limit_per_window_then_refuses_until_the_next() {
+        let limiter = RateLimiter::default();
+        let settings = RateLimitSettings { window_secs: 3600, per_address: 3, per_credential: 3 };
+        for _ in 0..3 {
+            assert!(limiter.charge(&settings, "a".into(), 3).is_ok());
+        }
+        let refused = limiter.charge(&settings, "a".into(), 3);
+        assert!(matches!(refused, Err(ServiceError::RateLimited { retry_after_secs }) if retry_after_secs >= 1));
+        assert!(limiter.charge(&settings, "b".into(), 3).is_ok(), "buckets are separate");
+        assert!(limiter.charge(&settings, "a".into(), 0).is_ok(), "0 = no limit");
+    }
+}

@@ -1,0 +1,24 @@
+//! What the PBX reads through realtime (migration 15): the gateway asks the same views, so "is this
+//! endpoint still served?" has one answer for Asterisk and for the gateway.
+
+use sqlx::{AnyConnection, Row as _};
+
+use super::StoreResult;
+
+/// The ids among `endpoints` that `ps_endpoints` serves now.
+pub async fn served_endpoints(conn: &mut AnyConnection, endpoints: &[String]) -> StoreResult<Vec<String>> {
+    let mut served = Vec::new();
+    // Bounded IN lists: SQLite allows 32,766 parameters, PostgreSQL 65,535.
+    for chunk in endpoints.chunks(500) {
+        let placeholders: Vec<String> = (1..=chunk.len()).map(|n| format!("${n}")).collect();
+        let sql = format!("SELECT id FROM ps_endpoints WHERE id IN ({})", placeholders.join(", "));
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for endpoint in chunk {
+            query = query.bind(endpoint.as_str());
+        }
+        for row in query.fetch_all(&mut *conn).await? {
+            served.push(row.try_get::<String, _>(0)?);
+        }
+    }
+    Ok(served)
+}
