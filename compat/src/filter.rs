@@ -237,3 +237,182 @@ mod tests {
         assert_eq!(FilterError.to_string(), "Invalid filter");
     }
 }
+
+/// Property tests: the grammar of [`parse_filter`] holds for generated filters, not just the examples.
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Few cases keep the suite fast on two cores; a failure found here becomes a named example
+    /// test instead of a regression file next to the source.
+    fn config() -> ProptestConfig {
+        ProptestConfig { cases: 256, failure_persistence: None, ..ProptestConfig::default() }
+    }
+
+    const TENANT: &[&str] = &["te_id", "te_code", "te_name", "te_disabled"];
+
+    /// ASCII whitespace as the grammar knows it; `\x0B` is not in it (see `refuses_vertical_tab`).
+    fn space(min: usize) -> impl Strategy<Value = String> {
+        prop::collection::vec(prop::sample::select(&[" ", "\t", "\n", "\r", "\x0C"][..]), min..min + 3)
+            .prop_map(|s| s.concat())
+    }
+
+    fn any_case(word: &'static str) -> impl Strategy<Value = String> {
+        prop::collection::vec(any::<bool>(), word.len()).prop_map(move |flips| {
+            word.chars().zip(flips).map(|(c, up)| if up { c.to_ascii_uppercase() } else { c }).collect()
+        })
+    }
+
+    /// A value as written (bare or quoted with `''` escapes) and as parsed.
+    fn value() -> impl Strategy<Value = (String, String, bool)> {
+        prop_oneof![
+            "[A-Za-z0-9_.@-]{1,16}".prop_map(|bare| (bare.clone(), bare, false)),
+            any::<String>().prop_map(|text| (format!("'{}'", text.replace('\'', "''")), text, true)),
+            "[' ]{0,6}(and|OR|--|;)?['=]{0,3}".prop_map(|text| (format!("'{}'", text.replace('\'', "''")), text, true)),
+        ]
+    }
+
+    /// A whitelisted column as written (any case) and as parsed.
+    fn known_column() -> impl Strategy<Value = (String, String)> {
+        prop::sample::select(TENANT).prop_flat_map(|column| (any_case(column), Just(column.to_string())))
+    }
+
+    /// One term as written and the term it must parse to, if `column` is known. `LIKE` needs space
+    /// before it, and after it unless a quote follows; the symbol operators need none.
+    fn term_with(column: impl Strategy<Value = (String, String)>) -> impl Strategy<Value = (String, FilterTerm)> {
+        let op = prop_oneof![
+            Just(("=", FilterOp::Eq)),
+            Just(("!=", FilterOp::Ne)),
+            Just(("<>", FilterOp::Ne)),
+            Just(("like", FilterOp::Like)),
+        ];
+        (column, op, any_case("like"), space(0), space(1), value()).prop_map(
+            |((written, column), (op_text, op), like, loose, tight, (raw, value, quoted))| {
+                let (op_text, before, after) = match op {
+                    FilterOp::Like => (like, tight.clone(), if quoted { loose } else { tight }),
+                    _ => (op_text.to_string(), loose.clone(), loose),
+                };
+                (format!("{written}{before}{op_text}{after}{raw}"), FilterTerm { column, op, value })
+            },
+        )
+    }
+
+    fn term() -> impl Strategy<Value = (String, FilterTerm)> {
+        term_with(known_column())
+    }
+
+    /// A column the whitelist lacks: a stranger, a near miss of a real one, a non-ASCII look-alike.
+    fn unknown_column() -> impl Strategy<Value = (String, String)> {
+        prop_oneof![
+            "[A-Za-z0-9_]{1,12}",
+            (prop::sample::select(TENANT), "[A-Za-z0-9_]{1,3}").prop_map(|(c, tail)| format!("{c}{tail}")),
+            prop::sample::select(TENANT).prop_map(|c| c[..c.len() - 1].to_string()),
+            prop::sample::select(TENANT).prop_map(|c| c.replacen('e', "é", 1)),
+        ]
+        .prop_filter("not a known column", |c| !TENANT.contains(&c.to_ascii_lowercase().as_str()))
+        .prop_map(|c| (c.clone(), c))
+    }
+
+    /// Terms joined by `AND` in any case with any space around, padded at both ends.
+    fn filter_text(terms: Vec<(String, FilterTerm)>) -> impl Strategy<Value = (String, Vec<FilterTerm>)> {
+        let joins = prop::collection::vec((space(1), any_case("and"), space(1)), terms.len());
+        (space(0), joins, space(0)).prop_map(move |(lead, joins, trail)| {
+            let mut text = lead;
+            for (i, ((written, _), (before, and, after))) in terms.iter().zip(joins).enumerate() {
+                if i > 0 {
+                    text.push_str(&format!("{before}{and}{after}"));
+                }
+                text.push_str(written);
+            }
+            text.push_str(&trail);
+            (text, terms.iter().map(|(_, term)| term.clone()).collect())
+        })
+    }
+
+    /// The canonical spelling of parsed terms, to check that a parse is stable.
+    fn render(terms: &[FilterTerm]) -> String {
+        let op = |op: FilterOp| match op {
+            FilterOp::Eq => "=",
+            FilterOp::Ne => "<>",
+            FilterOp::Like => "LIKE",
+        };
+        let rendered: Vec<String> =
+            terms.iter().map(|t| format!("{} {} '{}'", t.column, op(t.op), t.value.replace('\'', "''"))).collect();
+        rendered.join(" AND ")
+    }
+
+    /// Grammar pieces and noise after a prefix of a valid filter (cut anywhere), so that junk,
+    /// multi-byte characters included, reaches every state of the parser.
+    fn hostile() -> impl Strategy<Value = String> {
+        let piece = prop_oneof![
+            4 => prop::sample::select(&[
+                "te_code", "TE_NAME", "te_id", "te_", "x", "=", "!=", "<>", "!", "<", "like", "LIKE", "lik",
+                "and", "AND", "an", "or", " ", "\t", "\n", "'", "''", "a", "1", "-", "@", ".", "%", "é", "\u{1F600}",
+                "ké", "(", ";",
+            ][..]).prop_map(str::to_string),
+            1 => any::<char>().prop_map(String::from),
+        ];
+        let soup = prop::collection::vec(piece, 0..24).prop_map(|p| p.concat());
+        let valid = prop::collection::vec(term(), 1..4).prop_flat_map(filter_text).prop_map(|(text, _)| text);
+        prop_oneof![
+            1 => any::<String>(),
+            1 => soup.clone(),
+            3 => (valid, any::<prop::sample::Index>(), soup).prop_map(|(text, cut, soup)| {
+                let cuts: Vec<usize> = text.char_indices().map(|(at, _)| at).chain([text.len()]).collect();
+                format!("{}{soup}", &text[..cuts[cut.index(cuts.len())]])
+            }),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(config())]
+
+        /// No input panics; what is accepted names only whitelisted columns, stays under the cap and
+        /// parses the same again from its canonical spelling.
+        #[test]
+        fn any_input_is_parsed_or_refused(input in hostile()) {
+            if let Ok(terms) = parse_filter(&input, TENANT) {
+                prop_assert!(!terms.is_empty() && terms.len() <= MAX_FILTER_TERMS);
+                prop_assert!(terms.iter().all(|t| TENANT.contains(&t.column.as_str())));
+                prop_assert_eq!(parse_filter(&render(&terms), TENANT), Ok(terms));
+            }
+        }
+
+        /// Any well-formed filter of up to the cap of terms parses to exactly its terms, in order.
+        #[test]
+        fn well_formed_filters_round_trip(
+            (text, expected) in prop::collection::vec(term(), 1..=MAX_FILTER_TERMS).prop_flat_map(filter_text)
+        ) {
+            prop_assert_eq!(parse_filter(&text, TENANT), Ok(expected.clone()));
+            prop_assert_eq!(parse_filter(&render(&expected), TENANT), Ok(expected));
+        }
+
+        /// Past the cap a filter is refused as a whole, even when every term is fine.
+        #[test]
+        fn filters_over_the_cap_are_refused(
+            (text, _) in prop::collection::vec(term(), MAX_FILTER_TERMS + 1..MAX_FILTER_TERMS + 8)
+                .prop_flat_map(filter_text)
+        ) {
+            prop_assert_eq!(parse_filter(&text, TENANT), Err(FilterError));
+        }
+
+        /// One column outside the whitelist anywhere in an otherwise well-formed filter refuses
+        /// the whole filter.
+        #[test]
+        fn unknown_columns_are_refused(
+            (text, _) in (prop::collection::vec(term(), 0..8), term_with(unknown_column()), any::<prop::sample::Index>())
+                .prop_flat_map(|(mut terms, stranger, at)| {
+                    terms.insert(at.index(terms.len() + 1), stranger);
+                    filter_text(terms)
+                })
+        ) {
+            prop_assert_eq!(parse_filter(&text, TENANT), Err(FilterError), "{:?}", text);
+        }
+    }
+
+    #[test]
+    fn refuses_vertical_tab() {
+        assert_eq!(parse_filter("te_id=1\x0BAND te_id=2", TENANT), Err(FilterError));
+    }
+}
