@@ -278,6 +278,7 @@ fn migrator(backend: Backend) -> Migrator {
             (18, "key_limits", include_str!("../../migrations/common/0018_key_limits.sql")),
             (19, "jwt_secret_out", include_str!("../../migrations/common/0019_jwt_secret_out_of_the_database.sql")),
             (20, "audit", include_str!("../../migrations/sqlite/0020_audit.sql")),
+            (21, "primary_keys_not_null", include_str!("../../migrations/sqlite/0021_primary_keys_not_null.sql")),
         ],
         Backend::Postgres => &[
             (1, "foundation", include_str!("../../migrations/postgres/0001_foundation.sql")),

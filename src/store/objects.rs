@@ -92,7 +92,7 @@ pub enum CondOp {
     Eq,
     /// `<>`
     Ne,
-    /// `LIKE` (`%` and `_` wildcards)
+    /// `LIKE` (`%` and `_` wildcards, `\` escape), ASCII letters in any case on both backends
     Like,
 }
 
@@ -198,14 +198,15 @@ pub async fn list(conn: &mut AnyConnection, def: &'static ObjectDef, q: &ListQue
         binds.push(Value::Int(tid));
         clauses.push(format!("o.{col} = ${}", binds.len()));
     }
+    let postgres = conn.backend_name() == <sqlx::Postgres as sqlx::Database>::NAME;
     for cond in &q.conditions {
-        binds.push(cond.value.clone());
-        let op = match cond.op {
-            CondOp::Eq => "=",
-            CondOp::Ne => "<>",
-            CondOp::Like => "LIKE",
-        };
-        clauses.push(format!("o.{} {op} ${}", cond.column, binds.len()));
+        binds.push(if cond.op == CondOp::Like { like_pattern(&cond.value) } else { cond.value.clone() });
+        let (column, value) = (format!("o.{}", cond.column), format!("${}", binds.len()));
+        clauses.push(match cond.op {
+            CondOp::Eq => format!("{column} = {value}"),
+            CondOp::Ne => format!("{column} <> {value}"),
+            CondOp::Like => like(postgres, &column, &value),
+        });
     }
     if let Some(after) = q.after_id {
         binds.push(Value::Int(after));
@@ -226,6 +227,25 @@ pub async fn list(conn: &mut AnyConnection, def: &'static ObjectDef, q: &ListQue
     }
     let rows = query.fetch_all(&mut *conn).await?;
     rows.iter().map(|r| decode(def, r)).collect()
+}
+
+/// `column LIKE pattern` by one rule on both backends, the legacy MySQL's: ASCII letters match in
+/// any case, `%` and `_` are wildcards, `\` makes the next character literal. SQLite's LIKE folds
+/// ASCII letters and only those; PostgreSQL's LIKE folds none and its ILIKE folds by the database's
+/// locale (`É` and `é` alike under C.UTF-8, unlike SQLite), so there it is ILIKE under the "C"
+/// collation, which folds exactly ASCII. Other letters compare as stored on both.
+fn like(postgres: bool, column: &str, pattern: &str) -> String {
+    let operator = if postgres { "COLLATE \"C\" ILIKE" } else { "LIKE" };
+    format!("{column} {operator} {pattern} ESCAPE '\\'")
+}
+
+/// The pattern with a dangling trailing `\` made literal (as MySQL takes it): PostgreSQL would
+/// fail on it and SQLite would match nothing.
+fn like_pattern(value: &Value) -> Value {
+    match value {
+        Value::Text(p) if (p.len() - p.trim_end_matches('\\').len()) % 2 == 1 => Value::Text(format!("{p}\\")),
+        other => other.clone(),
+    }
 }
 
 /// Inserts a row and returns its new id.

@@ -158,6 +158,36 @@ async fn tenant_list_filter_is_parsed_not_pasted_into_sql() {
     assert_eq!(app.get("/v1/tenants/ON", key).await.status, StatusCode::OK);
 }
 
+/// LIKE keeps the legacy MySQL rule on both backends (PostgreSQL's own LIKE is case-sensitive,
+/// SQLite's is not): ASCII letters in any case, `%`/`_` wildcards, `\` escape, other letters as
+/// stored. `=` is exact on both.
+#[tokio::test]
+async fn tenant_list_filter_like_ignores_ascii_case_on_both_backends() {
+    let app = TestApp::spawn().await;
+    let mut id = std::collections::HashMap::new();
+    for (code, name) in [("ACME", "Acme Widgets"), ("TOOLS", "Acme_Tools"), ("TOOLX", "AcmeXTools"), ("EMILE", "Émile")]
+    {
+        let created = app.post("/v1/tenants", &app.admin_key, json!({"code": code, "name": name})).await;
+        assert_eq!(created.status, StatusCode::CREATED, "{:?}", created.body);
+        id.insert(code, created.body["id"].as_i64().unwrap().to_string());
+    }
+    for (filter, expected) in [
+        ("te_name LIKE 'acme widgets'", &["ACME"][..]),
+        ("te_name LIKE 'ACME%'", &["ACME", "TOOLS", "TOOLX"]),
+        ("te_name like 'aCmE_tOoLs'", &["TOOLS", "TOOLX"]),
+        ("te_name LIKE 'acme\\_tools'", &["TOOLS"]),
+        ("te_name LIKE 'ÉMILE'", &["EMILE"]),
+        ("te_name LIKE 'émile'", &[]),
+        ("te_name LIKE '%\\'", &[]),
+        ("te_code = 'acme'", &[]),
+        ("te_code = 'ACME'", &["ACME"]),
+    ] {
+        let found: Vec<String> = entries(&filtered(&app, filter).await, "te_id").into_iter().map(|(i, _)| i).collect();
+        let expected: Vec<String> = expected.iter().map(|code| id[code].clone()).collect();
+        assert_eq!(found, expected, "{filter}");
+    }
+}
+
 #[tokio::test]
 async fn tenant_get_needs_an_objectid_and_answers_null_for_unknown_ids() {
     let app = TestApp::spawn().await;
