@@ -5,11 +5,13 @@ use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::{Object, OpenApi};
 
+use super::bounded::{List, Text, count_rules, text_rules};
 use super::input::time;
 use super::pagination::{next_cursor, page_request};
 use super::problem::ApiResult;
 use super::security::Auth;
 use super::{ApiTags, Created, Deleted};
+use crate::domain::bounds::Length;
 use crate::service::{Core, api_keys};
 use crate::store::api_keys::ApiKeyRow;
 
@@ -67,12 +69,21 @@ pub struct IssuedApiKey {
     pub key: String,
 }
 
+text_rules! {
+    /// Key labels.
+    KeyNameRule = Length::NAME;
+}
+
+count_rules! {
+    /// Networks of a key.
+    NetworksRule = api_keys::MAX_ALLOWED_NETWORKS;
+}
+
 /// A key to issue.
 #[derive(Debug, Object)]
 pub struct ApiKeyCreate {
     /// Label (who or what uses the key).
-    #[oai(validator(max_length = 200))]
-    pub name: Option<String>,
+    pub name: Option<Text<KeyNameRule>>,
     /// Issue a read-only key (default false).
     pub read_only: Option<bool>,
     /// When the key stops working (must lie in the future); absent = never. A key used after it
@@ -81,8 +92,7 @@ pub struct ApiKeyCreate {
     /// Networks the key may be used from: `192.0.2.0/24`, `2001:db8::/32` or single addresses
     /// (at most 32). Absent or empty = anywhere. Used from elsewhere, the key answers as an
     /// unknown key.
-    #[oai(validator(max_items = 32))]
-    pub allowed_addresses: Option<Vec<String>>,
+    pub allowed_addresses: Option<List<String, NetworksRule>>,
 }
 
 /// A page of keys.
@@ -134,10 +144,10 @@ impl ApiKeysApi {
     ) -> ApiResult<Created<IssuedApiKey>> {
         let principal = auth.principal(&self.core).await?;
         let body = body.0;
-        let name = body.name.unwrap_or_default();
+        let name = body.name.map(Text::into_inner).unwrap_or_default();
         let limits = api_keys::KeyLimits {
             expires_at: body.expires_at,
-            allowed_addresses: body.allowed_addresses.unwrap_or_default(),
+            allowed_addresses: body.allowed_addresses.map(List::into_inner).unwrap_or_default(),
         };
         let read_only = body.read_only.unwrap_or(false);
         let issued = api_keys::create(&self.core, &principal, Some(&code), read_only, &name, &limits).await?;

@@ -7,10 +7,12 @@ use poem_openapi::param::{Header, Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object, OpenApi};
 
+use super::bounded::{Text, text_rules};
 use super::input::time;
 use super::pagination::{next_cursor, page_request};
 use super::problem::{ApiError, ApiResult};
 use super::security::Auth;
+use crate::domain::bounds::Length;
 use crate::domain::money::Money;
 use crate::service::{Core, balance};
 use crate::store::balance::Movement;
@@ -30,23 +32,27 @@ impl From<balance::Balance> for BalanceView {
     }
 }
 
+text_rules! {
+    /// Amounts: signed decimals with at most 4 decimals.
+    AmountRule = Length { min: 1, max: 19 }, Money::PATTERN;
+    /// Adjustment descriptions.
+    DescriptionRule = balance::DESCRIPTION;
+}
+
 /// A new floor.
 #[derive(Debug, Object)]
 pub struct FloorChange {
     /// Decimal, may be negative (credit).
-    #[oai(validator(pattern = r"^[+-]?[0-9]{0,13}(\.[0-9]{0,4})?$"))]
-    pub floor: String,
+    pub floor: Text<AmountRule>,
 }
 
 /// An adjustment to make.
 #[derive(Debug, Object)]
 pub struct AdjustmentRequest {
     /// Signed decimal: positive adds credit, negative subtracts.
-    #[oai(validator(pattern = r"^[+-]?[0-9]{0,13}(\.[0-9]{0,4})?$"))]
-    pub amount: String,
+    pub amount: Text<AmountRule>,
     /// Free text kept with the movement.
-    #[oai(validator(max_length = 500))]
-    pub description: Option<String>,
+    pub description: Option<Text<DescriptionRule>>,
 }
 
 /// A balance movement.
@@ -117,7 +123,7 @@ impl BalanceApi {
     #[oai(path = "/v1/tenants/:code/balance", method = "put", operation_id = "set_balance_floor")]
     async fn set_floor(&self, auth: Auth, code: Path<String>, body: Json<FloorChange>) -> ApiResult<Json<BalanceView>> {
         let principal = auth.principal(&self.core).await?;
-        let floor = money(&body.floor, "floor")?;
+        let floor = money(&body.floor.0, "floor")?;
         Ok(Json(balance::set_floor(&self.core, &principal, &code, floor).await?.into()))
     }
 
@@ -134,8 +140,8 @@ impl BalanceApi {
         body: Json<AdjustmentRequest>,
     ) -> ApiResult<Adjusted> {
         let principal = auth.principal(&self.core).await?;
-        let amount = money(&body.amount, "amount")?;
-        let description = body.0.description.unwrap_or_default();
+        let amount = money(&body.amount.0, "amount")?;
+        let description = body.0.description.map(Text::into_inner).unwrap_or_default();
         let done = balance::adjust(&self.core, &principal, &code, amount, &description, Some(&idempotency_key)).await?;
         Ok(Adjusted::Created(Json(Adjustment::from(&done.movement)), done.replayed))
     }

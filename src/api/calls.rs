@@ -13,6 +13,7 @@ use poem_openapi::param::{Header, Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object, OpenApi};
 
+use super::bounded::{Int, int_rules};
 use super::live::ChannelView;
 use super::problem::{ApiError, ApiResult, from_service};
 use super::security::Auth;
@@ -57,6 +58,11 @@ pub struct CallList {
     pub unavailable_nodes: Vec<String>,
 }
 
+int_rules! {
+    /// Ring and call-length seconds.
+    CallSecondsRule = service::CALL_SECONDS;
+}
+
 /// A call to place: the source extension rings first; when it answers, `destination` is dialled
 /// in the tenant's dialplan.
 #[derive(Debug, Object)]
@@ -72,9 +78,9 @@ pub struct NewCall {
     /// `_`; values: at most 1024 characters without commas or line breaks.
     pub variables: Option<BTreeMap<String, String>>,
     /// Seconds the source may ring before the call is given up (default: the gateway's setting).
-    pub ring_timeout_seconds: Option<u64>,
+    pub ring_timeout_seconds: Option<Int<CallSecondsRule>>,
     /// Longest call in seconds; Asterisk hangs up after that.
-    pub max_duration_seconds: Option<u64>,
+    pub max_duration_seconds: Option<Int<CallSecondsRule>>,
     /// Caller id shown on the source phone while it rings.
     pub source_caller_id: Option<String>,
     /// Caller id presented to the destination.
@@ -96,8 +102,8 @@ impl NewCall {
             dest: self.destination,
             account: self.account,
             variables: self.variables.unwrap_or_default().into_iter().collect(),
-            ring_timeout: self.ring_timeout_seconds,
-            max_duration: self.max_duration_seconds,
+            ring_timeout: self.ring_timeout_seconds.map(|s| s.get()),
+            max_duration: self.max_duration_seconds.map(|s| s.get()),
             source_clid: self.source_caller_id,
             dest_clid: self.destination_caller_id,
             recording: self.recording,
@@ -181,8 +187,10 @@ pub enum HungUp {
 }
 
 /// REST names of the fields the service names in legacy terms.
-const NAMES: [(&str, &str); 4] = [
+const NAMES: [(&str, &str); 6] = [
     ("destination", "dest"),
+    ("ring_timeout_seconds", "dialtimeout"),
+    ("max_duration_seconds", "timeout"),
     ("variables", "var"),
     ("source_caller_id", "sourceclid"),
     ("destination_caller_id", "destclid"),

@@ -374,13 +374,6 @@ impl CdrsApi {
         accept: Header<Option<String>>,
     ) -> ApiResult<CdrList> {
         let principal = auth.principal(&self.core).await?;
-        let mut directions = values(direction.0);
-        for d in &mut directions {
-            *d = d.to_ascii_uppercase();
-            if !["IN", "OUT", "LOCAL"].contains(&d.as_str()) {
-                return Err(ApiError::invalid("direction", "IN, OUT or LOCAL"));
-            }
-        }
         let filter = CdrFilter {
             from: from.0.map(stored),
             to: to.0.map(stored),
@@ -389,8 +382,8 @@ impl CdrsApi {
             sources: values(src.0),
             destinations: values(dst.0),
             phones: values(phone.0),
-            directions,
-            dispositions: values(disposition.0).iter().map(|d| d.to_ascii_uppercase()).collect(),
+            directions: values(direction.0),
+            dispositions: values(disposition.0),
             ..CdrFilter::default()
         };
         let scope = CdrScope::Tenant(&code);

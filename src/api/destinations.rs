@@ -10,24 +10,31 @@ use poem_openapi::payload::Json;
 use poem_openapi::{Object, OpenApi};
 
 use super::ApiTags;
+use super::bounded::{List, count_rules};
 use super::problem::{ApiError, ApiResult};
 use super::security::Auth;
 use crate::domain::destination::{DestinationTag, Target, TypeSrc};
 use crate::domain::schedule::ScheduleRow;
 use crate::service::{Core, destinations};
 
+count_rules! {
+    /// Entries of a destination list.
+    EntriesRule = destinations::MAX_ENTRIES;
+    /// Rows of a condition's schedule.
+    ScheduleRule = destinations::MAX_SCHEDULE_ROWS;
+}
+
 /// An ordered destination list.
 #[derive(Debug, Object)]
 pub struct DestinationList {
     /// `TAG-ID` entries in priority order (tag case-insensitive on input, upper case on output; the
     /// id is the target's internal id). Duplicates are allowed.
-    #[oai(validator(max_items = 100))]
-    pub destinations: Vec<String>,
+    pub destinations: List<String, EntriesRule>,
 }
 
 impl DestinationList {
     fn of(tags: &[DestinationTag]) -> Json<DestinationList> {
-        Json(DestinationList { destinations: tags.iter().map(ToString::to_string).collect() })
+        Json(DestinationList { destinations: tags.iter().map(ToString::to_string).collect::<Vec<_>>().into() })
     }
 }
 
@@ -44,13 +51,12 @@ pub struct IvrDestinations {
 pub struct ScheduleEntry {
     /// WEEKTIME: day of the week, 1 (Monday) to 7 (Sunday; 0 is accepted and stored as 7).
     /// CALENDAR: date `YYYY-MM-DD`.
-    #[oai(validator(max_length = 32))]
     pub param1: String,
     /// Start `H:MM`/`HH:MM` (00:00-23:59); CALENDAR: empty for the whole day.
-    #[oai(default, validator(max_length = 32))]
+    #[oai(default)]
     pub param2: String,
     /// End `H:MM`/`HH:MM`, after the start; CALENDAR: empty for the whole day.
-    #[oai(default, validator(max_length = 32))]
+    #[oai(default)]
     pub param3: String,
 }
 
@@ -58,8 +64,7 @@ pub struct ScheduleEntry {
 #[derive(Debug, Object)]
 pub struct Schedule {
     /// The rows, in order.
-    #[oai(validator(max_items = 200))]
-    pub entries: Vec<ScheduleEntry>,
+    pub entries: List<ScheduleEntry, ScheduleRule>,
 }
 
 impl Schedule {

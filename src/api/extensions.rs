@@ -3,8 +3,10 @@
 use poem_openapi::{Enum, NewType};
 use serde_json::Value as Json;
 
+use super::bounded::{Text, text_rules};
 use super::resource::{FromColumn, rest_resource};
-use crate::service::extensions::{ExtensionRules, username};
+use crate::domain::bounds::Length;
+use crate::service::extensions::{EXTENSION, ExtensionRules, username};
 use crate::store::objects::Row;
 
 /// SIP channel driver.
@@ -51,6 +53,17 @@ impl FromColumn for SipUsername {
     fn from_column(row: &Row, column: &str) -> Self {
         SipUsername(username(row.text(column), row.tenant_code.as_deref().unwrap_or_default()))
     }
+}
+
+text_rules! {
+    /// `ex_number`: 1-20 digits.
+    NumberRule = EXTENSION.length_of("ex_number"), crate::domain::ExtensionNumber::PATTERN;
+    /// `ex_name`.
+    NameRule = EXTENSION.length_of("ex_name");
+    /// The SIP secret (an input, not a column: only its digest is stored).
+    SecretRule = Length::SIP_SECRET;
+    /// `ex_webpassword`.
+    WebPasswordRule = EXTENSION.length_of("ex_webpassword");
 }
 
 rest_resource! {
@@ -108,18 +121,16 @@ rest_resource! {
     write ExtensionWrite {
         /// Number: 1-20 digits, unique within the tenant. Changing it changes the SIP username, so send
         /// `secret` with it.
-        #[oai(validator(pattern = "^[0-9]{1,20}$"))]
-        number: Option<String> = "ex_number",
+        number: Option<Text<NumberRule>> = "ex_number",
         /// Display name.
-        #[oai(validator(max_length = 200))]
-        name: Option<String> = "ex_name",
+        name: Option<Text<NameRule>> = "ex_name",
         tech: Option<Tech> = "ex_tech",
         /// SIP secret, 8-128 characters (write-only; stored only as the SIP digest).
-        #[oai(write_only, validator(min_length = 8, max_length = 128))]
-        secret: Option<String> = "secret",
-        /// Password of the user portal (write-only; stored as argon2id).
-        #[oai(write_only, validator(min_length = 8, max_length = 128))]
-        web_password: Option<String> = "ex_webpassword",
+        #[oai(write_only)]
+        secret: Option<Text<SecretRule>> = "secret",
+        /// Password of the user portal, 8-128 characters (write-only; stored as argon2id).
+        #[oai(write_only)]
+        web_password: Option<Text<WebPasswordRule>> = "ex_webpassword",
         /// Outbound caller id number.
         caller_id_number: Option<String> = "ex_cidnum",
         /// Outbound caller id name.

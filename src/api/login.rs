@@ -4,18 +4,25 @@ use poem_openapi::payload::Json;
 use poem_openapi::{Object, OpenApi};
 
 use super::ApiTags;
+use super::bounded::{Text, text_rules};
 use super::problem::ApiResult;
 use crate::service::{Core, login};
 
-/// Credentials.
+text_rules! {
+    /// Login names.
+    UsernameRule = crate::domain::Username::LENGTH;
+    /// Passwords and login tokens.
+    SecretRule = login::SECRET;
+}
+
+/// Credentials (anything outside these bounds is an invalid login, 401).
 #[derive(Debug, Object)]
 pub struct LoginRequest {
     /// Username.
-    #[oai(validator(min_length = 1, max_length = 64))]
-    pub username: String,
+    pub username: Text<UsernameRule>,
     /// Password, or a login token issued by the legacy AUTHTOKEN call.
-    #[oai(validator(min_length = 1, max_length = 1024), write_only)]
-    pub password: String,
+    #[oai(write_only)]
+    pub password: Text<SecretRule>,
 }
 
 /// An access token.
@@ -44,7 +51,7 @@ impl LoginApi {
     /// username; other addresses keep logging in. A success clears the count.
     #[oai(path = "/v1/auth/login", method = "post", operation_id = "login")]
     async fn login(&self, body: Json<LoginRequest>) -> ApiResult<Json<AccessToken>> {
-        let token = login::login(&self.core, &body.username, &body.password).await?;
+        let token = login::login(&self.core, &body.username.0, &body.password.0).await?;
         Ok(Json(AccessToken { access_token: token.token, token_type: "Bearer".into(), expires_in: token.expires_in }))
     }
 }

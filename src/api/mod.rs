@@ -4,6 +4,7 @@
 pub mod api_keys;
 pub mod audit;
 pub mod balance;
+pub mod bounded;
 pub mod callerid_blacklist;
 pub mod callerid_rules;
 pub mod calls;

@@ -5,6 +5,7 @@ use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object, OpenApi};
 
 use super::Deleted;
+use super::bounded::{Int, int_rules};
 use super::problem::ApiResult;
 use super::security::Auth;
 use crate::service::Core;
@@ -56,20 +57,25 @@ impl From<Member> for QueueMember {
     }
 }
 
+int_rules! {
+    /// Member penalty.
+    PenaltyRule = service::PENALTY;
+    /// Member order.
+    OrderRule = service::ORDER;
+}
+
 /// Settings of a member; absent ones keep their value (new members: penalty 0, not paused, `NF`, order 0).
 #[derive(Debug, Object)]
 pub struct QueueMemberSettings {
     /// Penalty, 0-1000000.
-    #[oai(validator(minimum(value = "0"), maximum(value = "1000000")))]
-    pub penalty: Option<i64>,
+    pub penalty: Option<Int<PenaltyRule>>,
     /// Paused.
     pub paused: Option<bool>,
     /// Legacy member type.
     #[oai(rename = "type")]
     pub member_type: Option<String>,
     /// Legacy order.
-    #[oai(validator(minimum(value = "0")))]
-    pub order: Option<i64>,
+    pub order: Option<Int<OrderRule>>,
 }
 
 /// The members of a queue.
@@ -123,7 +129,12 @@ impl QueueMembersApi {
     ) -> ApiResult<MemberPut> {
         let principal = auth.principal(&self.core).await?;
         let b = body.0;
-        let change = MemberChange { penalty: b.penalty, paused: b.paused, kind: b.member_type, order: b.order };
+        let change = MemberChange {
+            penalty: b.penalty.map(|p| p.get()),
+            paused: b.paused,
+            kind: b.member_type,
+            order: b.order.map(|o| o.get()),
+        };
         let (member, created) =
             service::put(&self.core, &principal, &code, QueueRef::Id(id.0), ExtensionRef::Id(extension_id.0), &change)
                 .await?;

@@ -5,13 +5,14 @@ use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::{Object, OpenApi};
 
+use super::bounded::{Text, text_rules};
 use super::input::{InputBuilder, time};
 use super::pagination::{next_cursor, page_request};
 use super::problem::{ApiError, ApiResult, from_service};
 use super::security::Auth;
 use super::{ApiTags, Created, Deleted, rest_name};
 use crate::service::objects::{self, Input};
-use crate::service::tenants::{self as service, TenantRules};
+use crate::service::tenants::{self as service, TENANT, TenantRules};
 use crate::service::{Core, ServiceError};
 use crate::store::objects::{CondOp, Condition, Row, Value};
 
@@ -115,15 +116,20 @@ impl TenantSettings {
     }
 }
 
+text_rules! {
+    /// `te_code`.
+    CodeRule = TENANT.length_of("te_code"), crate::domain::TenantCode::PATTERN;
+    /// `te_name`.
+    NameRule = TENANT.length_of("te_name");
+}
+
 /// A new tenant.
 #[derive(Debug, Object)]
 pub struct TenantCreate {
     /// Unique code: 1-32 characters of A-Z, a-z, 0-9, `_`; cannot be changed later.
-    #[oai(validator(min_length = 1, max_length = 32, pattern = "^[A-Za-z0-9_]+$"))]
-    pub code: String,
+    pub code: Text<CodeRule>,
     /// Display name.
-    #[oai(validator(min_length = 1, max_length = 200))]
-    pub name: String,
+    pub name: Text<NameRule>,
     #[oai(flatten)]
     pub settings: TenantSettings,
 }
@@ -132,8 +138,7 @@ pub struct TenantCreate {
 #[derive(Debug, Object)]
 pub struct TenantPatch {
     /// Display name.
-    #[oai(validator(min_length = 1, max_length = 200))]
-    pub name: Option<String>,
+    pub name: Option<Text<NameRule>>,
     #[oai(flatten)]
     pub settings: TenantSettings,
 }

@@ -3,6 +3,7 @@
 use std::fmt;
 
 use super::InvalidValue;
+use super::bounds::Length;
 
 /// 1–20 digits. Dialplans match extensions as digit strings; letters, `*` or `#` would collide with
 /// feature codes, and a `-` would make the `<number>-<TENANT>` username ambiguous.
@@ -10,10 +11,15 @@ use super::InvalidValue;
 pub struct ExtensionNumber(String);
 
 impl ExtensionNumber {
+    /// Length bounds, in digits.
+    pub const LENGTH: Length = Length { min: 1, max: 20 };
+    /// The same rule as a regular expression, for schemas.
+    pub const PATTERN: &'static str = "^[0-9]{1,20}$";
+
     /// Validates an extension number.
     pub fn parse(raw: &str) -> Result<ExtensionNumber, InvalidValue> {
         let raw = raw.trim();
-        if !raw.is_empty() && raw.len() <= 20 && raw.bytes().all(|b| b.is_ascii_digit()) {
+        if !raw.is_empty() && raw.len() <= Self::LENGTH.max && raw.bytes().all(|b| b.is_ascii_digit()) {
             Ok(ExtensionNumber(raw.to_string()))
         } else {
             Err(InvalidValue::new("ex_number", "must be 1-20 digits"))

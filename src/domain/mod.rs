@@ -3,6 +3,7 @@
 
 pub mod address_range;
 pub mod audio;
+pub mod bounds;
 pub mod call_id;
 pub mod destination;
 pub mod extension_number;

@@ -20,6 +20,10 @@ impl Money {
     /// stop here, well below the 64-bit limit where SQLite would turn the stored sum into a float.
     pub const MAX_BALANCE: Money = Money(100 * MAX_UNITS * SCALE);
 
+    /// What `parse` accepts, as a regular expression for schemas (the magnitude bound is checked
+    /// by `parse` alone).
+    pub const PATTERN: &'static str = r"^[+-]?[0-9]{0,13}(\.[0-9]{0,4})?$";
+
     /// Parses a signed decimal with at most 4 decimals (`123.45`, `-10`, `+0.0125`).
     pub fn parse(raw: &str, field: &'static str) -> Result<Money, InvalidValue> {
         let invalid = || InvalidValue::new(field, "must be a decimal number with at most 4 decimals");

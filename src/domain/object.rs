@@ -2,6 +2,8 @@
 //! legacy schema, which is also the legacy wire name), their kinds and who may write them. Generic
 //! code in `store::objects`, `service::objects` and `legacy::managedb` does the rest.
 
+pub use super::bounds::Length;
+
 /// How a column is stored and shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FieldKind {
@@ -39,6 +41,9 @@ pub struct FieldDef {
     pub required: bool,
     /// Value rule, checked on every write.
     pub check: Check,
+    /// Length bounds of a non-empty value, in characters (what JSON Schema's `minLength` and
+    /// `maxLength` count); the REST schema shows the same numbers.
+    pub length: Length,
 }
 
 /// A value rule of a field, checked by generic code before the object's own rules run.
@@ -89,6 +94,7 @@ impl FieldDef {
             secret: None,
             required: false,
             check: Check::Any,
+            length: Length::ANY,
         }
     }
     /// A read-write nullable text column.
@@ -100,6 +106,7 @@ impl FieldDef {
             secret: None,
             required: false,
             check: Check::Any,
+            length: Length::ANY,
         }
     }
     /// A read-write on/off column.
@@ -111,6 +118,7 @@ impl FieldDef {
             secret: None,
             required: false,
             check: Check::Any,
+            length: Length::ANY,
         }
     }
     /// A text column set once, at creation.
@@ -122,6 +130,7 @@ impl FieldDef {
             secret: None,
             required: false,
             check: Check::Any,
+            length: Length::ANY,
         }
     }
     /// A text column only the service sets.
@@ -133,6 +142,7 @@ impl FieldDef {
             secret: None,
             required: false,
             check: Check::Any,
+            length: Length::ANY,
         }
     }
     /// A write-only secret column.
@@ -144,6 +154,7 @@ impl FieldDef {
             secret: Some(kind),
             required: false,
             check: Check::Any,
+            length: Length::ANY,
         }
     }
 }
@@ -158,6 +169,12 @@ impl FieldDef {
     /// Adds a value rule.
     pub const fn check(mut self, check: Check) -> FieldDef {
         self.check = check;
+        self
+    }
+
+    /// Sets the length bounds.
+    pub const fn length(mut self, length: Length) -> FieldDef {
+        self.length = length;
         self
     }
 }
@@ -198,6 +215,19 @@ pub struct ObjectDef {
 }
 
 impl ObjectDef {
+    /// The length bounds of declared column `name`, at compile time, so the REST schema shows the
+    /// declaration's numbers (`api::bounded`); naming an undeclared column fails the build.
+    pub const fn length_of(&self, name: &str) -> Length {
+        let mut i = 0;
+        while i < self.fields.len() {
+            if same_text(self.fields[i].name, name) {
+                return self.fields[i].length;
+            }
+            i += 1;
+        }
+        panic!("length_of: not a declared column")
+    }
+
     /// The declaration of column `name`, if it is one.
     pub fn field(&self, name: &str) -> Option<(usize, &'static FieldDef)> {
         self.fields.iter().enumerate().find(|(_, f)| f.name == name)
@@ -210,4 +240,20 @@ impl ObjectDef {
             Scope::Tenant { column } => Some(column),
         }
     }
+}
+
+/// `a == b` in a `const fn` (`str`'s `PartialEq` is not const).
+const fn same_text(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
 }

@@ -3,6 +3,7 @@
 use std::fmt;
 
 use super::InvalidValue;
+use super::bounds::Length;
 
 /// 1–32 characters of `A-Z a-z 0-9 _`, matched exactly (CONTRACT §0.3: tenant codes are case-sensitive).
 /// The code becomes part of SIP usernames (`<number>-<CODE>`), so no `-`, spaces or punctuation.
@@ -10,9 +11,16 @@ use super::InvalidValue;
 pub struct TenantCode(String);
 
 impl TenantCode {
+    /// Length bounds.
+    pub const LENGTH: Length = Length { min: 1, max: 32 };
+    /// The character rule as a regular expression, for schemas.
+    pub const PATTERN: &'static str = "^[A-Za-z0-9_]+$";
+
     /// Validates a tenant code.
     pub fn parse(raw: &str) -> Result<TenantCode, InvalidValue> {
-        let ok = !raw.is_empty() && raw.len() <= 32 && raw.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        let ok = !raw.is_empty()
+            && raw.len() <= Self::LENGTH.max
+            && raw.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
         if ok {
             Ok(TenantCode(raw.to_string()))
         } else {

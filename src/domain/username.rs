@@ -3,16 +3,20 @@
 use std::fmt;
 
 use super::InvalidValue;
+use super::bounds::Length;
 
 /// 1–64 characters of `A-Z a-z 0-9 . _ @ -`; compared exactly.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Username(String);
 
 impl Username {
+    /// Length bounds.
+    pub const LENGTH: Length = Length { min: 1, max: 64 };
+
     /// Validates a username.
     pub fn parse(raw: &str) -> Result<Username, InvalidValue> {
         let ok = !raw.is_empty()
-            && raw.len() <= 64
+            && raw.len() <= Self::LENGTH.max
             && raw.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '@' | '-'));
         if ok {
             Ok(Username(raw.to_string()))

@@ -128,7 +128,7 @@ fn common_filter(call: &Call<'_>) -> Option<CdrFilter> {
     let mut filter = CdrFilter {
         ids: list_param(call, "id").iter().map(|id| id.parse().unwrap_or(-1)).collect(),
         uniqueids: list_param(call, "uniqueid").iter().map(|id| crate::domain::call_id::stored_uniqueid(id)).collect(),
-        directions: list_param(call, "direction").iter().map(|d| d.to_ascii_uppercase()).collect(),
+        directions: list_param(call, "direction"),
         phones: list_param(call, "phone"),
         ..CdrFilter::default()
     };
@@ -183,7 +183,7 @@ pub async fn info_simplecdrs(core: &Core, call: &Call<'_>) -> Answer {
     filter.first_legs_only = true;
     filter.sources = list_param(call, "calleridnum");
     filter.caller_names = list_param(call, "calleridname");
-    filter.dispositions = list_param(call, "disposition").iter().map(|d| d.to_ascii_uppercase()).collect();
+    filter.dispositions = list_param(call, "disposition");
     filter.answered_by = list_param(call, "whoanswered");
     let writer: Box<dyn CdrWriter> = match call.output.format {
         Format::Json => Box::new(JsonWriter { first: true, simple: true }),

@@ -70,12 +70,13 @@ fn variables(call: &Call<'_>) -> Result<Vec<(String, String)>, Rendered> {
     Ok(out)
 }
 
-fn seconds(call: &Call<'_>, name: &str) -> Result<Option<u64>, Rendered> {
+fn seconds(call: &Call<'_>, name: &str) -> Result<Option<i64>, Rendered> {
     match call.request.non_empty(name) {
         None => Ok(None),
-        Some(raw) => match raw.trim().parse::<u64>() {
-            Ok(value) if value <= 86_400 => Ok(Some(value)),
-            _ => Err(action_result::error(call, &format!("{name}: must be a number of seconds"))),
+        // Only the syntax here: the service owns the bounds.
+        Some(raw) => match raw.trim().parse::<i64>() {
+            Ok(value) => Ok(Some(value)),
+            Err(_) => Err(action_result::error(call, &format!("{name}: must be a number of seconds"))),
         },
     }
 }
@@ -104,7 +105,7 @@ pub async fn dial(core: &Core, call: &Call<'_>) -> Rendered {
             max_duration: seconds(call, "timeout")?,
             source_clid: req.non_empty("sourceclid").map(str::to_string),
             dest_clid: req.non_empty("destclid").map(str::to_string),
-            recording: req.non_empty("recording").map(str::to_ascii_lowercase),
+            recording: req.non_empty("recording").map(str::to_string),
             auto_answer: yes(call, "autoanswer"),
             no_follow: yes(call, "nofollow"),
             node: req.non_empty("server").map(str::to_string),
@@ -471,14 +472,12 @@ pub async fn agent(core: &Core, call: &Call<'_>) -> Rendered {
             let AgentQueues::One(queue) = queues else {
                 return Rendered::text(&call.output, errors::NO_QUEUE_SPECIFIED);
             };
-            let change = crate::service::queue_members::MemberChange {
-                penalty: req.non_empty("penalty").and_then(|p| p.trim().parse().ok()),
-                paused: req.non_empty("paused").map(|p| p == "1" || p.eq_ignore_ascii_case("yes")),
-                ..Default::default()
-            };
-            crate::service::queue_members::put(core, &call.principal, tenant, queue, ext, &change)
-                .await
-                .map(|_| Rendered::text(&call.output, errors::OK))
+            match super::queue::member_change(req) {
+                Ok(change) => crate::service::queue_members::put(core, &call.principal, tenant, queue, ext, &change)
+                    .await
+                    .map(|_| Rendered::text(&call.output, errors::OK)),
+                Err(err) => Err(err),
+            }
         }
         "listqueues" | "list" => {
             queues::agent_queues(core, &call.principal, tenant, ext).await.map(|list| match call.output.format {

@@ -4,6 +4,7 @@
 use pbx_compat::command::Format;
 use pbx_compat::errors;
 use pbx_compat::render::{Rendered, plain};
+use pbx_compat::request::LegacyRequest;
 use serde_json::{Value as Json, json};
 
 use super::dispatch::{Call, error_text};
@@ -100,12 +101,7 @@ async fn add(core: &Core, call: &Call<'_>, tenant: &str, queue: QueueRef<'_>) ->
     let Some(extension) = req.non_empty("extension") else {
         return Ok(Rendered::text(&call.output, errors::NO_EXTENSION_SPECIFIED));
     };
-    let change = MemberChange {
-        penalty: integer(req.non_empty("penalty"), "penalty")?,
-        paused: integer(req.non_empty("paused"), "paused")?.map(|p| p != 0),
-        kind: req.non_empty("type").map(str::to_string),
-        order: integer(req.non_empty("order"), "order")?,
-    };
+    let change = member_change(req)?;
     service::put(core, &call.principal, tenant, queue, ExtensionRef::Name(extension), &change).await?;
     Ok(ok(call))
 }
@@ -132,6 +128,23 @@ async fn log(core: &Core, call: &Call<'_>, tenant: &str, queue: QueueRef<'_>) ->
     };
     service::log_event(core, &call.principal, tenant, queue, &event).await?;
     Ok(ok(call))
+}
+
+/// The member settings of a QUEUE add or AGENT add: both read them here, so a bad value gets the
+/// same answer on either. `paused` takes `1`/`0` as the vendor's examples, and `yes`/`no`.
+pub(super) fn member_change(req: &LegacyRequest) -> Result<MemberChange, ServiceError> {
+    let paused = match req.non_empty("paused").map(str::trim) {
+        None => None,
+        Some(p) if p == "1" || p.eq_ignore_ascii_case("yes") => Some(true),
+        Some(p) if p == "0" || p.eq_ignore_ascii_case("no") => Some(false),
+        Some(_) => return Err(ServiceError::invalid("paused", "must be 1 or 0")),
+    };
+    Ok(MemberChange {
+        penalty: integer(req.non_empty("penalty"), "penalty")?,
+        paused,
+        kind: req.non_empty("type").map(str::to_string),
+        order: integer(req.non_empty("order"), "order")?,
+    })
 }
 
 fn integer(value: Option<&str>, field: &'static str) -> Result<Option<i64>, ServiceError> {

@@ -80,7 +80,19 @@ pub async fn tenant_scope(
     intent: Intent,
 ) -> ServiceResult<TenantScope> {
     let mut conn = core.db().pool().acquire().await?;
-    let row = objects::find_by(&mut conn, &super::tenants::TENANT, "te_code", code).await?;
+    tenant_scope_on(&mut conn, principal, code, intent).await
+}
+
+/// [`tenant_scope`] on the caller's connection: inside a transaction the lookup must not take a
+/// second pool connection (with the small SQLite pool, writers holding one each and waiting for
+/// another could starve the pool).
+pub async fn tenant_scope_on(
+    conn: &mut sqlx::AnyConnection,
+    principal: &Principal,
+    code: &str,
+    intent: Intent,
+) -> ServiceResult<TenantScope> {
+    let row = objects::find_by(conn, &super::tenants::TENANT, "te_code", code).await?;
     let row = row.filter(|r| principal.reaches(r.id)).ok_or(ServiceError::TenantNotFound)?;
     if intent == Intent::Write {
         require_write(principal)?;

@@ -8,6 +8,7 @@ use super::{Core, ServiceError, ServiceResult};
 use crate::auth::Subject;
 use crate::auth::{Principal, secrets};
 use crate::domain::address_range::AddressRange;
+use crate::domain::bounds::Length;
 use crate::store::api_keys::{self as store, ApiKeyRow, Creator, NewApiKey};
 
 /// A key just created: its row and the value, which is never available again.
@@ -124,7 +125,7 @@ async fn insert(
     limits: StoredLimits,
     value: String,
 ) -> ServiceResult<IssuedKey> {
-    if name.len() > 200 || name.chars().any(char::is_control) {
+    if !Length::NAME.admits(name.chars().count()) || name.chars().any(char::is_control) {
         return Err(ServiceError::invalid("name", "must be at most 200 printable characters"));
     }
     let tenant_id = match tenant {

@@ -6,6 +6,7 @@ use super::audit::{self, Change};
 use super::objects::{Page, PageRequest};
 use super::{Core, ServiceError, ServiceResult};
 use crate::auth::Principal;
+use crate::domain::bounds::Length;
 use crate::domain::money::Money;
 use crate::store::balance::{self as store, Movement};
 use crate::store::{StoreError, TIME_FORMAT};
@@ -39,6 +40,9 @@ pub async fn get(core: &Core, principal: &Principal, tenant: &str) -> ServiceRes
     Ok(Balance { amount: Money::from_raw(amount), floor: Money::from_raw(floor) })
 }
 
+/// Length of an adjustment's description.
+pub const DESCRIPTION: Length = Length { min: 0, max: 500 };
+
 /// Adds a signed amount (admin only). Refused, changing nothing, when the balance would go below the
 /// floor. With an idempotency key already used for this tenant, returns that first adjustment.
 pub async fn adjust(
@@ -50,7 +54,7 @@ pub async fn adjust(
     idempotency_key: Option<&str>,
 ) -> ServiceResult<Adjusted> {
     access::require_admin(principal)?;
-    if description.len() > 500 || description.chars().any(char::is_control) {
+    if !DESCRIPTION.admits(description.chars().count()) || description.chars().any(char::is_control) {
         return Err(ServiceError::invalid("description", "must be at most 500 printable characters"));
     }
     if let Some(key) = idempotency_key

@@ -101,6 +101,25 @@ fn with_code(codes: &HashMap<i64, Arc<str>>, row: CdrRow) -> Cdr {
 /// Largest page a caller may ask for.
 pub const MAX_PAGE: i64 = 1000;
 
+/// Call directions a filter may name (the `direction` column).
+pub const DIRECTIONS: [&str; 3] = ["IN", "OUT", "LOCAL"];
+
+/// Folds the filter's words to the stored case and refuses a direction that cannot match, so
+/// both doors answer a typo the same way.
+fn normalise(filter: &mut CdrFilter) -> ServiceResult<()> {
+    for direction in &mut filter.directions {
+        *direction = DIRECTIONS
+            .into_iter()
+            .find(|d| d.eq_ignore_ascii_case(direction.trim()))
+            .ok_or_else(|| ServiceError::invalid("direction", "must be IN, OUT or LOCAL"))?
+            .to_string();
+    }
+    for disposition in &mut filter.dispositions {
+        *disposition = disposition.trim().to_ascii_uppercase();
+    }
+    Ok(())
+}
+
 /// One page of CDRs, oldest first, after `after`.
 pub async fn list(
     core: &Core,
@@ -110,6 +129,7 @@ pub async fn list(
     after: Option<(String, i64)>,
     limit: i64,
 ) -> ServiceResult<CdrPage> {
+    normalise(&mut filter)?;
     let (tenant_id, codes) = resolve_scope(core, principal, scope).await?;
     let limit = limit.clamp(1, MAX_PAGE);
     filter.tenant_id = tenant_id;
@@ -133,6 +153,7 @@ pub async fn export(
     scope: CdrScope<'_>,
     mut filter: CdrFilter,
 ) -> ServiceResult<CdrExport> {
+    normalise(&mut filter)?;
     let (tenant_id, codes) = resolve_scope(core, principal, scope).await?;
     filter.tenant_id = tenant_id;
     filter.after = None;

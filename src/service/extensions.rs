@@ -9,7 +9,7 @@ use super::catalog::{CONDITION, CONFERENCE, MEDIAFILE, MUSICONHOLD, ROUTINGPROFI
 use super::objects::{Mode, ObjectRules, Prepare, effective_text, set};
 use super::{ServiceError, ServiceResult};
 use crate::domain::ExtensionNumber;
-use crate::domain::object::{Check, FieldDef, ObjectDef, Scope, SecretKind};
+use crate::domain::object::{Check, FieldDef, Length, ObjectDef, Scope, SecretKind};
 use crate::store::objects::{Changes, Row, Value};
 
 /// `ex_extensions`: the full legacy row (CONTRACT §2.6) in legacy order, then the SIP digest and the
@@ -20,9 +20,9 @@ pub static EXTENSION: ObjectDef = ObjectDef {
     id_column: "ex_id",
     scope: Scope::Tenant { column: "ex_te_id" },
     fields: &[
-        FieldDef::text("ex_name"),
+        FieldDef::text("ex_name").length(Length::NAME),
         FieldDef::text("ex_tech"),
-        FieldDef::text("ex_number"),
+        FieldDef::text("ex_number").length(ExtensionNumber::LENGTH),
         FieldDef::text("ex_trunk"),
         FieldDef::text("ex_tech_id").check(Check::ExternalId),
         FieldDef::text("ex_cidnum"),
@@ -52,7 +52,7 @@ pub static EXTENSION: ObjectDef = ObjectDef {
         FieldDef::text("ex_rp_id").check(Check::Reference(&ROUTINGPROFILE)),
         FieldDef::text("ex_dnd"),
         FieldDef::text("ex_emergencycidnum"),
-        FieldDef::secret("ex_webpassword", SecretKind::Argon2),
+        FieldDef::secret("ex_webpassword", SecretKind::Argon2).length(Length::PASSWORD),
         FieldDef::secret("ex_token", SecretKind::Stored),
         FieldDef::text("ex_token_validity"),
         FieldDef::text("ex_up_id").check(Check::ExternalId),
@@ -179,9 +179,6 @@ pub static EXTENSION: ObjectDef = ObjectDef {
 /// synonyms on input).
 const SECRET_INPUTS: [&str; 2] = ["secret", "password"];
 
-/// Shortest SIP secret accepted: registrations are brute-forced on the open internet.
-const MIN_SECRET_LEN: usize = 8;
-
 /// Rules of the extension object.
 #[derive(Debug)]
 pub struct ExtensionRules;
@@ -250,7 +247,7 @@ fn sip_secret(input: &super::objects::Input) -> ServiceResult<Option<String>> {
     if secret.is_empty() {
         return Ok(None);
     }
-    if secret.chars().count() < MIN_SECRET_LEN || secret.len() > 128 || secret.chars().any(char::is_control) {
+    if !Length::SIP_SECRET.admits(secret.chars().count()) || secret.chars().any(char::is_control) {
         return Err(ServiceError::invalid(name, "must be 8-128 printable characters"));
     }
     Ok(Some(secret))

@@ -12,6 +12,7 @@ use pbx_compat::command::Validity;
 use super::access;
 use super::{Core, ServiceError, ServiceResult};
 use crate::auth::{Principal, passwords, secrets};
+use crate::domain::bounds::Length;
 use crate::store::objects::Row;
 use crate::store::{TIME_FORMAT, auth_tokens, login_failures};
 
@@ -91,12 +92,17 @@ fn failure_counters(username: &str, client: Option<IpAddr>) -> [(String, i64); 2
     [(format!("{username} {address}"), MAX_FAILURES_PER_ADDRESS), (username.to_string(), MAX_FAILURES_PER_USER)]
 }
 
+/// What a login secret (a password or a login token) may be: the bound keeps a flood of huge
+/// bodies from buying hashing work.
+pub const SECRET: Length = Length { min: 1, max: 1024 };
+
 /// The user named `username` if `secret` is its password (or, with `accept_tokens`, one of its
 /// login tokens). Unknown users cost the same time as known ones.
 /// Failures are counted per address of the client being served (`request_scope`).
 async fn check_secret(core: &Core, username: &str, secret: &str, accept_tokens: bool) -> ServiceResult<Row> {
     // A name no user can have is refused before anything is counted.
-    if crate::domain::Username::parse(username).is_err() || secret.is_empty() || secret.len() > 1024 {
+    if crate::domain::Username::parse(username).is_err() || secret.is_empty() || !SECRET.admits(secret.chars().count())
+    {
         return Err(ServiceError::InvalidCredentials);
     }
     // Logins beyond what the argon2 threads can take wait here, holding nothing: a flood must not

@@ -195,8 +195,9 @@ pub async fn create_then(
     if def.tenant_column().is_some() && scope.is_none() {
         return Err(ServiceError::invalid("tenant", "a tenant is required to create this object"));
     }
-    let changes = prepare_changes(core, rules, Mode::Create, input, None, scope.as_ref()).await?;
+    let converted = converted_input(def, input).await?;
     let mut tx = core.db().begin().await?;
+    let changes = prepare_changes(core, &mut tx, rules, Mode::Create, input, converted, None, scope.as_ref()).await?;
     let id = store::insert(&mut tx, def, scope.as_ref().map(|s| s.tenant_id), &changes)
         .await
         .map_err(|e| conflict_on(def, e))?;
@@ -232,6 +233,7 @@ pub async fn update_then(
     let def = rules.def();
     let scope = target(core, principal, def, tenant, Intent::Write).await?;
     let tenant_id = scope.as_ref().map(|s| s.tenant_id);
+    let converted = converted_input(def, input).await?;
     let mut tx = core.db().begin().await?;
     let current = store::get(&mut tx, def, tenant_id, id).await?.ok_or(ServiceError::NotFound(def.name))?;
     // An admin addressing a tenant object by id alone still needs its tenant for the rules.
@@ -239,7 +241,9 @@ pub async fn update_then(
         (None, Some(tid), Some(code)) => Some(TenantScope { tenant_id: tid, code: code.clone() }),
         _ => scope.clone(),
     };
-    let changes = prepare_changes(core, rules, Mode::Update, input, Some(&current), row_scope.as_ref()).await?;
+    let changes =
+        prepare_changes(core, &mut tx, rules, Mode::Update, input, converted, Some(&current), row_scope.as_ref())
+            .await?;
     store::update(&mut tx, def, tenant_id, id, &changes).await.map_err(|e| conflict_on(def, e))?;
     then(&mut tx, id).await?;
     let row = store::get(&mut tx, def, None, id).await?.ok_or(ServiceError::NotFound(def.name))?;
@@ -318,17 +322,10 @@ fn conflict_on(def: &ObjectDef, err: crate::store::StoreError) -> ServiceError {
     }
 }
 
-/// Converts input to column changes (generic rules), hashes secrets off the async runtime, then
-/// lets the object's rules validate and complete them.
-async fn prepare_changes(
-    core: &Core,
-    rules: &dyn ObjectRules,
-    mode: Mode,
-    input: &Input,
-    current: Option<&Row>,
-    tenant: Option<&TenantScope>,
-) -> ServiceResult<Changes> {
-    let def = rules.def();
+/// Input to column values by the declaration, with password secrets hashed off the async runtime.
+/// Needs no database, so writes run it before their transaction: argon2 must not hold SQLite's
+/// write lock.
+async fn converted_input(def: &ObjectDef, input: &Input) -> ServiceResult<Changes> {
     let mut changes = Changes::new();
     for field in def.fields {
         let Some(raw) = input.get(field.name) else {
@@ -337,16 +334,43 @@ async fn prepare_changes(
         if field.writable == Writable::Never || field.secret == Some(SecretKind::Derived) {
             continue;
         }
-        let value = convert(field, raw)?;
-        if field.writable == Writable::OnCreate && mode == Mode::Update {
-            if current.and_then(|row| row.get(field.name)) != Some(&value) {
-                return Err(ServiceError::invalid(field.name, "cannot be changed after creation"));
-            }
-            continue;
-        }
-        changes.push((field.name, value));
+        changes.push((field.name, convert(field, raw)?));
     }
-    check_values(core, def, mode, &mut changes, tenant).await?;
+    hash_secrets(&mut changes, def).await?;
+    Ok(changes)
+}
+
+/// Completes converted input on the write's own connection (inside its transaction): create-only
+/// columns, value checks (references included), timestamps, then the object's rules.
+#[allow(clippy::too_many_arguments)] // the write's context, passed down unchanged
+async fn prepare_changes(
+    core: &Core,
+    conn: &mut AnyConnection,
+    rules: &dyn ObjectRules,
+    mode: Mode,
+    input: &Input,
+    mut changes: Changes,
+    current: Option<&Row>,
+    tenant: Option<&TenantScope>,
+) -> ServiceResult<Changes> {
+    let def = rules.def();
+    if mode == Mode::Update {
+        // A create-only column may be sent unchanged (clients echo whole records), never changed.
+        let mut changed = None;
+        changes.retain(|(name, value)| {
+            if def.field(name).is_none_or(|(_, field)| field.writable != Writable::OnCreate) {
+                return true;
+            }
+            if current.and_then(|row| row.get(name)) != Some(value) {
+                changed = Some(*name);
+            }
+            false
+        });
+        if let Some(name) = changed {
+            return Err(ServiceError::invalid(name, "cannot be changed after creation"));
+        }
+    }
+    check_values(conn, def, mode, &mut changes, tenant).await?;
     let now = crate::store::now_text();
     if let (Mode::Create, Some(column)) = (mode, def.created_column) {
         set(&mut changes, column, Value::Text(now.clone()));
@@ -354,7 +378,6 @@ async fn prepare_changes(
     if let Some(column) = def.updated_column {
         set(&mut changes, column, Value::Text(now));
     }
-    hash_secrets(&mut changes, def).await?;
     let ctx = Prepare { core, mode, input, current, tenant };
     rules.prepare(&ctx, &mut changes)?;
     Ok(changes)
@@ -363,7 +386,7 @@ async fn prepare_changes(
 /// Applies the declaration's `required` flags and value checks; normalises values where the check
 /// says how (upper-case words, MAC addresses).
 async fn check_values(
-    core: &Core,
+    conn: &mut AnyConnection,
     def: &ObjectDef,
     mode: Mode,
     changes: &mut Changes,
@@ -416,8 +439,9 @@ async fn check_values(
             Check::Reference(target) => {
                 let id: i64 = text.trim().parse().map_err(|_| ServiceError::invalid(field.name, "must be an id"))?;
                 let tenant_id = target.tenant_column().and(tenant.map(|t| t.tenant_id));
-                let mut conn = core.db().pool().acquire().await?;
-                if store::get(&mut conn, target, tenant_id, id).await?.is_none() {
+                // On the write's own transaction: the row is checked where it is linked (SQLite
+                // serialises writers, so no delete can come between).
+                if store::get(conn, target, tenant_id, id).await?.is_none() {
                     return Err(ServiceError::invalid(field.name, format!("no {} with id {id}", target.name)));
                 }
                 *value = Value::Text(id.to_string());
@@ -426,9 +450,6 @@ async fn check_values(
     }
     Ok(())
 }
-
-/// Longest text accepted in one field; the legacy schema's widest columns are far below it.
-const MAX_TEXT: usize = 4096;
 
 fn convert(field: &FieldDef, raw: &Json) -> ServiceResult<Value> {
     match field.kind {
@@ -455,8 +476,8 @@ fn convert(field: &FieldDef, raw: &Json) -> ServiceResult<Value> {
                     return Err(ServiceError::invalid(field.name, "must be a string or a number"));
                 }
             };
-            if text.len() > MAX_TEXT {
-                return Err(ServiceError::invalid(field.name, "is too long"));
+            if !text.is_empty() && !field.length.admits(text.chars().count()) {
+                return Err(ServiceError::invalid(field.name, field.length.message()));
             }
             if text.chars().any(|c| c.is_control() && c != '\t') {
                 return Err(ServiceError::invalid(field.name, "must not contain control characters"));

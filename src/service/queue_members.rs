@@ -12,6 +12,7 @@ use super::extensions::username;
 use super::lookup::ExtensionRef;
 use super::{Core, ServiceError, ServiceResult};
 use crate::auth::Principal;
+use crate::domain::bounds::IntRange;
 use crate::store::objects::{self as store, CondOp, Condition, ListQuery, Row, Value};
 use crate::store::queue_members::{self as members, Member, MemberRow, QueueEvent};
 
@@ -19,8 +20,10 @@ use crate::store::queue_members::{self as members, Member, MemberRow, QueueEvent
 pub const MEMBER_TYPES: [&str; 12] =
     ["NF", "AD", "NFR", "ADR", "EA", "EANM", "EAC", "EANMC", "CU", "CUNM", "CC", "CUFF"];
 
-/// Largest accepted penalty.
-const MAX_PENALTY: i64 = 1_000_000;
+/// Accepted penalties.
+pub const PENALTY: IntRange = IntRange { min: 0, max: 1_000_000 };
+/// Accepted legacy orders.
+pub const ORDER: IntRange = IntRange { min: 0, max: i64::MAX };
 
 /// How a call names a queue.
 #[derive(Debug, Clone, Copy)]
@@ -47,11 +50,11 @@ pub struct MemberChange {
 impl MemberChange {
     fn validate(&self) -> ServiceResult<Option<String>> {
         if let Some(penalty) = self.penalty
-            && !(0..=MAX_PENALTY).contains(&penalty)
+            && !PENALTY.admits(penalty)
         {
-            return Err(ServiceError::invalid("penalty", "must be between 0 and 1000000"));
+            return Err(ServiceError::invalid("penalty", PENALTY.message()));
         }
-        if self.order.is_some_and(|o| o < 0) {
+        if self.order.is_some_and(|o| !ORDER.admits(o)) {
             return Err(ServiceError::invalid("order", "must not be negative"));
         }
         self.kind
@@ -88,14 +91,13 @@ impl Target {
 }
 
 async fn target(
-    core: &Core,
     principal: &Principal,
     tenant: &str,
     queue: QueueRef<'_>,
     intent: Intent,
     conn: &mut AnyConnection,
 ) -> ServiceResult<Target> {
-    let scope = access::tenant_scope(core, principal, tenant, intent).await?;
+    let scope = access::tenant_scope_on(conn, principal, tenant, intent).await?;
     let row = match queue {
         QueueRef::Id(id) => store::get(conn, &QUEUE, Some(scope.tenant_id), id).await?,
         QueueRef::Number(number) => first(conn, &QUEUE, scope.tenant_id, "qu_number", number).await?,
@@ -149,7 +151,7 @@ pub async fn list(
     queue: QueueRef<'_>,
 ) -> ServiceResult<(Row, Vec<Member>)> {
     let mut conn = core.db().pool().acquire().await?;
-    let t = target(core, principal, tenant, queue, Intent::Read, &mut conn).await?;
+    let t = target(principal, tenant, queue, Intent::Read, &mut conn).await?;
     let list = members::list(&mut conn, t.tenant_id, t.queue.id).await?;
     Ok((t.queue, list))
 }
@@ -165,7 +167,7 @@ pub async fn put(
 ) -> ServiceResult<(Member, bool)> {
     let kind = change.validate()?;
     let mut tx = core.db().begin().await?;
-    let t = target(core, principal, tenant, queue, Intent::Write, &mut tx).await?;
+    let t = target(principal, tenant, queue, Intent::Write, &mut tx).await?;
     let ext = extension(&mut tx, &t, ext).await?;
     let current = members::list(&mut tx, t.tenant_id, t.queue.id).await?.into_iter().find(|m| m.extension_id == ext.id);
     let member_name = username(ext.text("ex_number"), &t.tenant_code);
@@ -206,7 +208,7 @@ pub async fn remove(
     ext: ExtensionRef<'_>,
 ) -> ServiceResult<()> {
     let mut tx = core.db().begin().await?;
-    let t = target(core, principal, tenant, queue, Intent::Write, &mut tx).await?;
+    let t = target(principal, tenant, queue, Intent::Write, &mut tx).await?;
     let ext = extension(&mut tx, &t, ext).await?;
     let member = members::list(&mut tx, t.tenant_id, t.queue.id)
         .await?
@@ -223,7 +225,7 @@ pub async fn remove(
 /// Removes every member of a queue; returns how many there were.
 pub async fn clear(core: &Core, principal: &Principal, tenant: &str, queue: QueueRef<'_>) -> ServiceResult<u64> {
     let mut tx = core.db().begin().await?;
-    let t = target(core, principal, tenant, queue, Intent::Write, &mut tx).await?;
+    let t = target(principal, tenant, queue, Intent::Write, &mut tx).await?;
     let before = members::list(&mut tx, t.tenant_id, t.queue.id).await?;
     let removed = members::clear(&mut tx, t.tenant_id, t.queue.id).await?;
     let change = Change::new("queue", "clear_members").id(t.queue.id).tenant(t.tenant_id, &t.tenant_code);
@@ -266,7 +268,7 @@ pub async fn log_event(
         return Err(ServiceError::invalid("data", "values must be at most 1024 characters without | or line breaks"));
     }
     let mut tx = core.db().begin().await?;
-    let t = target(core, principal, tenant, queue, Intent::Write, &mut tx).await?;
+    let t = target(principal, tenant, queue, Intent::Write, &mut tx).await?;
     let agent = match event.agent {
         Some(name) => {
             username(extension(&mut tx, &t, ExtensionRef::Name(name)).await?.text("ex_number"), &t.tenant_code)

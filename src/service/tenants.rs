@@ -3,7 +3,7 @@
 use super::objects::{ObjectRules, Prepare, effective_text};
 use super::{ServiceError, ServiceResult};
 use crate::domain::TenantCode;
-use crate::domain::object::{FieldDef, ObjectDef, Scope, SecretKind};
+use crate::domain::object::{FieldDef, Length, ObjectDef, Scope, SecretKind};
 use crate::store::objects::{Changes, Row};
 
 /// `te_tenants`, in legacy record order.
@@ -13,8 +13,8 @@ pub static TENANT: ObjectDef = ObjectDef {
     id_column: "te_id",
     scope: Scope::Global,
     fields: &[
-        FieldDef::create_only("te_code"),
-        FieldDef::text("te_name"),
+        FieldDef::create_only("te_code").length(TenantCode::LENGTH),
+        FieldDef::text("te_name").length(Length { min: 1, max: Length::NAME.max }),
         FieldDef::flag("te_disabled"),
         FieldDef::text("te_billingcode"),
         FieldDef::text("te_recordinghost"),

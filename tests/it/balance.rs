@@ -112,7 +112,8 @@ async fn a_retried_adjustment_is_applied_once() {
         .await;
     assert_eq!(missing.status, StatusCode::BAD_REQUEST);
     let bad = app.send(adjust(&app, &app.admin_key, "k2", "1.23456")).await;
-    assert!(bad.status == StatusCode::BAD_REQUEST || bad.status == StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{:?}", bad.body);
+    assert_eq!(bad.body["field"], "amount");
 }
 
 #[tokio::test]

@@ -96,21 +96,18 @@ async fn invalid_extensions_are_refused_and_nothing_is_written() {
     let app = TestApp::spawn().await;
     app.tenant("ACME").await;
     let key = &app.admin_key;
+    // Value rules are the service's: 422 naming the field. Only a value outside a closed set of the
+    // schema (an enum) is refused by the framework before the service sees it: 400.
     let cases = [
-        (json!({"name": "no number"}), "number"),
-        (json!({"number": "12a"}), ""),
-        (json!({"number": "100", "secret": "short"}), ""),
-        (json!({"number": "100", "tech": "IAX"}), ""),
-        (json!({"number": "100", "name": "line\nbreak"}), "name"),
+        (json!({"name": "no number"}), StatusCode::UNPROCESSABLE_ENTITY, "number"),
+        (json!({"number": "12a"}), StatusCode::UNPROCESSABLE_ENTITY, "number"),
+        (json!({"number": "100", "secret": "short"}), StatusCode::UNPROCESSABLE_ENTITY, "secret"),
+        (json!({"number": "100", "tech": "IAX"}), StatusCode::BAD_REQUEST, ""),
+        (json!({"number": "100", "name": "line\nbreak"}), StatusCode::UNPROCESSABLE_ENTITY, "name"),
     ];
-    for (body, field) in cases {
+    for (body, status, field) in cases {
         let resp = app.post("/v1/tenants/ACME/extensions", key, body.clone()).await;
-        assert!(
-            resp.status == StatusCode::UNPROCESSABLE_ENTITY || resp.status == StatusCode::BAD_REQUEST,
-            "{body}: {} {:?}",
-            resp.status,
-            resp.body
-        );
+        assert_eq!(resp.status, status, "{body}: {:?}", resp.body);
         assert_eq!(resp.header("content-type"), "application/problem+json");
         if !field.is_empty() {
             assert_eq!(resp.body["field"], field, "{body}");

@@ -46,6 +46,7 @@ mod recordings;
 mod reference_examples;
 mod references;
 mod report_logs;
+mod rule_parity;
 mod schema_parity;
 mod settings_dnd;
 mod spec;

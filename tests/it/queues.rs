@@ -193,7 +193,8 @@ async fn rest_members_round_trip_and_parity_with_the_legacy_door() {
     assert_eq!(list.body["items"][0]["penalty"], 7);
 
     let bad = put(format!("{base}/{ext}"), json!({"penalty": -1})).await;
-    assert_eq!(bad.status, StatusCode::BAD_REQUEST, "{:?}", bad.body);
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{:?}", bad.body);
+    assert_eq!(bad.body["field"], "penalty");
     let bad = put(format!("{base}/{ext}"), json!({"type": "ZZ"})).await;
     assert_eq!(bad.code(), "validation_failed");
     assert_eq!(

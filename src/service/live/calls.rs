@@ -5,6 +5,7 @@
 use super::reads::{self, LiveChannel, ReadScope};
 use super::{Viewer, action_node};
 use crate::auth::Principal;
+use crate::domain::bounds::IntRange;
 use crate::pbx::ami::{Action, Message};
 use crate::pbx::{Node, PbxError};
 use crate::service::access::{self, Intent, TenantScope};
@@ -26,10 +27,10 @@ pub struct OriginateRequest {
     pub account: Option<String>,
     /// Channel variables, set as `<TENANT>-<name>` (CONTRACT §1.9 row 56).
     pub variables: Vec<(String, String)>,
-    /// Seconds the source may ring.
-    pub ring_timeout: Option<u64>,
-    /// Longest call, seconds (`TIMEOUT(absolute)`).
-    pub max_duration: Option<u64>,
+    /// Seconds the source may ring ([`CALL_SECONDS`]).
+    pub ring_timeout: Option<i64>,
+    /// Longest call, seconds (`TIMEOUT(absolute)`, [`CALL_SECONDS`]).
+    pub max_duration: Option<i64>,
     /// Caller id shown on the source phone.
     pub source_clid: Option<String>,
     /// Caller id presented to the destination (`DESTCLID` for the dialplan).
@@ -111,7 +112,15 @@ fn new_originate_id() -> String {
 struct Checked {
     source_number: String,
     account: Option<String>,
+    /// `recording` as the dialplan spells it (input case is folded).
+    recording: Option<&'static str>,
 }
+
+/// Recording modes of a DIAL (CONTRACT row 56), as the dialplan reads them.
+const RECORDING_MODES: [&str; 4] = ["yes", "no", "yeschange", "nochange"];
+
+/// Ring and call-length limits a caller may ask for, in seconds (one day).
+pub const CALL_SECONDS: IntRange = IntRange { min: 0, max: 86_400 };
 
 async fn check(core: &Core, scope: &TenantScope, request: &OriginateRequest) -> ServiceResult<Checked> {
     check_dest(&request.dest)?;
@@ -120,13 +129,22 @@ async fn check(core: &Core, scope: &TenantScope, request: &OriginateRequest) -> 
     }
     check_clid("sourceclid", &request.source_clid)?;
     check_clid("destclid", &request.dest_clid)?;
-    if let Some(recording) = &request.recording
-        && !["yes", "no", "yeschange", "nochange"].contains(&recording.as_str())
-    {
-        return Err(ServiceError::invalid("recording", "must be yes, no, yeschange or nochange"));
+    for (field, seconds) in [("dialtimeout", request.ring_timeout), ("timeout", request.max_duration)] {
+        if seconds.is_some_and(|s| !CALL_SECONDS.admits(s)) {
+            return Err(ServiceError::invalid(field, CALL_SECONDS.message()));
+        }
     }
+    let recording = match request.recording.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(mode) => Some(
+            RECORDING_MODES
+                .into_iter()
+                .find(|m| m.eq_ignore_ascii_case(mode))
+                .ok_or_else(|| ServiceError::invalid("recording", "must be yes, no, yeschange or nochange"))?,
+        ),
+    };
     let (source_number, account) = resolve_source(core, scope, &request.source, request.account.as_deref()).await?;
-    Ok(Checked { source_number, account })
+    Ok(Checked { source_number, account, recording })
 }
 
 /// The source extension number of a DIAL or SMS (`source`, or `ACCOUNT` = the account's number)
@@ -177,7 +195,11 @@ fn originate_action(
     id: &str,
 ) -> ServiceResult<Action> {
     let dialplan = &core.config().pbx.dialplan;
-    let ring = request.ring_timeout.map(std::time::Duration::from_secs).unwrap_or(dialplan.ring_timeout);
+    // `check` admitted only CALL_SECONDS, so the conversion cannot fail.
+    let ring = request
+        .ring_timeout
+        .map(|s| std::time::Duration::from_secs(u64::try_from(s).unwrap_or_default()))
+        .unwrap_or(dialplan.ring_timeout);
     let mut action = Action::new("Originate")
         .header("Channel", dialplan.device_of(&scope.code, &checked.source_number))?
         .header("Context", dialplan.context_of(&scope.code))?
@@ -196,7 +218,7 @@ fn originate_action(
     }
     for (name, value) in [
         ("__DESTCLID", request.dest_clid.as_deref()),
-        ("__RECORDING", request.recording.as_deref()),
+        ("__RECORDING", checked.recording),
         ("__AUTOANSWER", request.auto_answer.then_some("yes")),
         ("__NOFOLLOW", request.no_follow.then_some("yes")),
     ] {

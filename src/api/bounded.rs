@@ -1,0 +1,285 @@
+//! REST value types whose schema carries the bounds the service enforces, taken from the same
+//! constants (`domain::bounds`, the object declarations, the domain newtypes). They accept any
+//! value of the right JSON type: the service checks the bounds, so a bad value gets the same
+//! answer through both doors (REST 422 `validation_failed` with the field, legacy its error text),
+//! never the framework's 400.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::marker::PhantomData;
+
+use poem_openapi::registry::{MetaSchema, MetaSchemaRef};
+use poem_openapi::types::{ParseError, ParseFromJSON, ParseResult, ToJSON, Type};
+use serde_json::Value as Json;
+
+use crate::domain::bounds::{IntRange, Length};
+
+/// The bounds of a text value, as the schema shows them.
+pub trait TextRule: Send + Sync + 'static {
+    /// Length bounds.
+    const LENGTH: Length;
+    /// A regular expression the value matches, if the rule has one.
+    const PATTERN: Option<&'static str> = None;
+}
+
+/// The bounds of a whole number, as the schema shows them.
+pub trait IntRule: Send + Sync + 'static {
+    /// Inclusive range.
+    const RANGE: IntRange;
+}
+
+/// A string bounded by `R` in the schema; checked by the service.
+pub struct Text<R>(pub String, PhantomData<R>);
+
+impl<R> Text<R> {
+    /// The value.
+    pub fn into_inner(self) -> String {
+        self.0
+    }
+}
+
+impl<R> fmt::Debug for Text<R> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl<R> From<Text<R>> for Json {
+    fn from(text: Text<R>) -> Json {
+        Json::String(text.0)
+    }
+}
+
+impl<R: TextRule> Type for Text<R> {
+    const IS_REQUIRED: bool = true;
+    type RawValueType = String;
+    type RawElementValueType = String;
+
+    fn name() -> Cow<'static, str> {
+        "string".into()
+    }
+
+    fn schema_ref() -> MetaSchemaRef {
+        let length = R::LENGTH;
+        MetaSchemaRef::Inline(Box::new(MetaSchema {
+            min_length: (length.min > 0).then_some(length.min),
+            max_length: Some(length.max),
+            pattern: R::PATTERN.map(str::to_string),
+            ..MetaSchema::new("string")
+        }))
+    }
+
+    fn as_raw_value(&self) -> Option<&String> {
+        Some(&self.0)
+    }
+
+    fn raw_element_iter<'a>(&'a self) -> Box<dyn Iterator<Item = &'a String> + 'a> {
+        Box::new(std::iter::once(&self.0))
+    }
+}
+
+impl<R: TextRule> ParseFromJSON for Text<R> {
+    fn parse_from_json(value: Option<Json>) -> ParseResult<Self> {
+        match value {
+            Some(Json::String(text)) => Ok(Text(text, PhantomData)),
+            other => Err(ParseError::expected_type(other.unwrap_or_default())),
+        }
+    }
+}
+
+impl<R: TextRule> ToJSON for Text<R> {
+    fn to_json(&self) -> Option<Json> {
+        Some(Json::String(self.0.clone()))
+    }
+}
+
+/// A whole number bounded by `R` in the schema; checked by the service.
+pub struct Int<R>(pub i64, PhantomData<R>);
+
+impl<R> Int<R> {
+    /// The value.
+    pub fn get(&self) -> i64 {
+        self.0
+    }
+}
+
+impl<R> fmt::Debug for Int<R> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl<R: IntRule> Type for Int<R> {
+    const IS_REQUIRED: bool = true;
+    type RawValueType = i64;
+    type RawElementValueType = i64;
+
+    fn name() -> Cow<'static, str> {
+        "integer_int64".into()
+    }
+
+    fn schema_ref() -> MetaSchemaRef {
+        let range = R::RANGE;
+        MetaSchemaRef::Inline(Box::new(MetaSchema {
+            format: Some("int64"),
+            minimum: Some(range.min as f64),
+            // An open upper end is left out rather than shown as 9.2e18.
+            maximum: (range.max != i64::MAX).then_some(range.max as f64),
+            ..MetaSchema::new("integer")
+        }))
+    }
+
+    fn as_raw_value(&self) -> Option<&i64> {
+        Some(&self.0)
+    }
+
+    fn raw_element_iter<'a>(&'a self) -> Box<dyn Iterator<Item = &'a i64> + 'a> {
+        Box::new(std::iter::once(&self.0))
+    }
+}
+
+impl<R: IntRule> ParseFromJSON for Int<R> {
+    fn parse_from_json(value: Option<Json>) -> ParseResult<Self> {
+        match value.as_ref().and_then(Json::as_i64) {
+            Some(number) => Ok(Int(number, PhantomData)),
+            None => Err(ParseError::expected_type(value.unwrap_or_default())),
+        }
+    }
+}
+
+impl<R: IntRule> ToJSON for Int<R> {
+    fn to_json(&self) -> Option<Json> {
+        Some(Json::from(self.0))
+    }
+}
+
+/// The most items a list may hold, as the schema shows it.
+pub trait CountRule: Send + Sync + 'static {
+    /// Most items.
+    const MAX: usize;
+}
+
+/// A list whose schema carries the service's item limit; checked by the service.
+pub struct List<T, R>(pub Vec<T>, PhantomData<R>);
+
+impl<T, R> List<T, R> {
+    /// The items.
+    pub fn into_inner(self) -> Vec<T> {
+        self.0
+    }
+}
+
+impl<T, R> std::ops::Deref for List<T, R> {
+    type Target = Vec<T>;
+
+    fn deref(&self) -> &Vec<T> {
+        &self.0
+    }
+}
+
+impl<T, R> IntoIterator for List<T, R> {
+    type Item = T;
+    type IntoIter = std::vec::IntoIter<T>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
+    }
+}
+
+impl<T, R> FromIterator<T> for List<T, R> {
+    fn from_iter<I: IntoIterator<Item = T>>(items: I) -> Self {
+        List(items.into_iter().collect(), PhantomData)
+    }
+}
+
+impl<T, R> From<Vec<T>> for List<T, R> {
+    fn from(items: Vec<T>) -> Self {
+        List(items, PhantomData)
+    }
+}
+
+impl<T: fmt::Debug, R> fmt::Debug for List<T, R> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl<T: Type, R: CountRule> Type for List<T, R> {
+    const IS_REQUIRED: bool = true;
+    type RawValueType = Vec<T>;
+    type RawElementValueType = T::RawValueType;
+
+    fn name() -> Cow<'static, str> {
+        format!("list_{}", T::name()).into()
+    }
+
+    fn schema_ref() -> MetaSchemaRef {
+        MetaSchemaRef::Inline(Box::new(MetaSchema {
+            items: Some(Box::new(T::schema_ref())),
+            max_items: Some(R::MAX),
+            ..MetaSchema::new("array")
+        }))
+    }
+
+    fn register(registry: &mut poem_openapi::registry::Registry) {
+        T::register(registry);
+    }
+
+    fn as_raw_value(&self) -> Option<&Vec<T>> {
+        Some(&self.0)
+    }
+
+    fn raw_element_iter<'a>(&'a self) -> Box<dyn Iterator<Item = &'a T::RawValueType> + 'a> {
+        Box::new(self.0.iter().filter_map(Type::as_raw_value))
+    }
+}
+
+impl<T: ParseFromJSON, R: CountRule> ParseFromJSON for List<T, R> {
+    fn parse_from_json(value: Option<Json>) -> ParseResult<Self> {
+        Vec::<T>::parse_from_json(value).map(|items| List(items, PhantomData)).map_err(ParseError::propagate)
+    }
+}
+
+impl<T: ToJSON, R: CountRule> ToJSON for List<T, R> {
+    fn to_json(&self) -> Option<Json> {
+        self.0.to_json()
+    }
+}
+
+/// Declares rule markers: `text_rules! { Name = LENGTH [, PATTERN]; }`, `int_rules! { Name = RANGE; }`,
+/// `count_rules! { Name = MAX; }`.
+macro_rules! text_rules {
+    ($( $(#[doc = $doc:literal])* $name:ident = $length:expr $(, $pattern:expr)? ;)*) => {$(
+        $(#[doc = $doc])*
+        #[derive(Debug)]
+        pub struct $name;
+        impl $crate::api::bounded::TextRule for $name {
+            const LENGTH: $crate::domain::bounds::Length = $length;
+            $(const PATTERN: Option<&'static str> = Some($pattern);)?
+        }
+    )*};
+}
+
+macro_rules! int_rules {
+    ($( $(#[doc = $doc:literal])* $name:ident = $range:expr ;)*) => {$(
+        $(#[doc = $doc])*
+        #[derive(Debug)]
+        pub struct $name;
+        impl $crate::api::bounded::IntRule for $name {
+            const RANGE: $crate::domain::bounds::IntRange = $range;
+        }
+    )*};
+}
+
+macro_rules! count_rules {
+    ($( $(#[doc = $doc:literal])* $name:ident = $max:expr ;)*) => {$(
+        $(#[doc = $doc])*
+        #[derive(Debug)]
+        pub struct $name;
+        impl $crate::api::bounded::CountRule for $name {
+            const MAX: usize = $max;
+        }
+    )*};
+}
+
+pub(crate) use {count_rules, int_rules, text_rules};
