@@ -103,15 +103,20 @@ async fn run_with_export(endpoint: &str, exports: &Exports, extra_env: &[(&str, 
     for _ in 0..3 {
         crate::helpers::http_client(None).get(format!("{}/health", server.base)).send().await.unwrap();
     }
+    // The batch exporter sends every 100 ms; wait for the request spans while the server runs
+    // rather than relying on the bounded flush at shutdown, which a loaded machine can outlast
+    // (a TLS handshake of a debug build takes seconds when every core is busy compiling).
+    let exported = |needle: &[u8]| {
+        let received = exports.lock().unwrap();
+        received.iter().any(|e| e.body.windows(needle.len()).any(|w| w == needle))
+    };
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while !(exported(service.as_bytes()) && exported(b"request")) && std::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     let (stopped, _, logs) = server.stop();
     assert!(stopped, "{logs}");
     assert!(!logs.contains("OTLP export disabled"), "{logs}");
-    for _ in 0..50 {
-        if !exports.lock().unwrap().is_empty() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
     let received = exports.lock().unwrap().clone();
     for export in &received {
         assert!(export.head.starts_with("post /v1/traces "), "{}", export.head);
@@ -119,8 +124,8 @@ async fn run_with_export(endpoint: &str, exports: &Exports, extra_env: &[(&str, 
     }
     let all: Vec<u8> = received.iter().flat_map(|e| e.body.clone()).collect();
     let contains = |needle: &[u8]| all.windows(needle.len()).any(|w| w == needle);
-    assert!(contains(service.as_bytes()), "the resource names the service ({} exports)", received.len());
-    assert!(contains(b"request"), "the request spans are exported");
+    assert!(contains(service.as_bytes()), "the resource names the service ({} exports)\n{logs}", received.len());
+    assert!(contains(b"request"), "the request spans are exported\n{logs}");
     received
 }
 
