@@ -10,7 +10,7 @@ use super::audit::{self, Change};
 use super::{Core, ServiceError, ServiceResult};
 use crate::auth::{Principal, Reach, passwords};
 use crate::domain::object::{Check, FieldDef, FieldKind, ObjectDef, Scope, SecretKind, Writable};
-use crate::store::objects::{self as store, Changes, Condition, ListQuery, Row, Value};
+use crate::store::objects::{self as store, Changes, Condition, ListQuery, Row, RowLock, Value};
 
 /// Input members by legacy field name (what `jsondata` carries; REST bodies are mapped to it).
 pub type Input = serde_json::Map<String, Json>;
@@ -269,8 +269,10 @@ pub async fn delete(
     let scope = target(core, principal, def, tenant, Intent::Write).await?;
     let tenant_id = scope.map(|s| s.tenant_id);
     let mut tx = core.db().begin().await?;
-    // The caller's own row first: a foreign id must answer exactly like a missing one.
-    let Some(current) = store::get(&mut tx, def, tenant_id, id).await? else {
+    // The caller's own row first: a foreign id must answer exactly like a missing one. Locked before
+    // the reference scan below, so a write linking to it either committed before (and is seen) or
+    // waits and then finds it gone.
+    let Some(current) = store::get_locked(&mut tx, def, tenant_id, id, Some(RowLock::Update)).await? else {
         return Err(ServiceError::NotFound(def.name));
     };
     for dependent in rules.dependents() {
@@ -441,7 +443,7 @@ async fn check_values(
                 let tenant_id = target.tenant_column().and(tenant.map(|t| t.tenant_id));
                 // On the write's own transaction: the row is checked where it is linked (SQLite
                 // serialises writers, so no delete can come between).
-                if store::get(conn, target, tenant_id, id).await?.is_none() {
+                if store::get_locked(conn, target, tenant_id, id, Some(RowLock::KeyShare)).await?.is_none() {
                     return Err(ServiceError::invalid(field.name, format!("no {} with id {id}", target.name)));
                 }
                 *value = Value::Text(id.to_string());

@@ -175,11 +175,43 @@ pub async fn get(
     tenant_id: Option<i64>,
     id: i64,
 ) -> StoreResult<Option<Row>> {
+    get_locked(conn, def, tenant_id, id, None).await
+}
+
+/// A row lock a write transaction takes while reading a row, so a concurrent write cannot leave a
+/// reference to a deleted row: the deleter locks the row for update before it looks for references,
+/// a writer linking to it holds a key-share lock until it commits, and the two wait for each
+/// other. PostgreSQL only: SQLite's writers are serialised by `BEGIN IMMEDIATE`, so there the read
+/// is enough.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowLock {
+    /// The row is about to be deleted.
+    Update,
+    /// The row is about to be referenced: it must outlive the transaction.
+    KeyShare,
+}
+
+/// [`get`], locking the row for the rest of the transaction.
+pub async fn get_locked(
+    conn: &mut AnyConnection,
+    def: &'static ObjectDef,
+    tenant_id: Option<i64>,
+    id: i64,
+    lock: Option<RowLock>,
+) -> StoreResult<Option<Row>> {
     let mut sql = select_sql(def);
     sql.push_str(&format!(" WHERE o.{} = $1", def.id_column));
     let tenant = tenant_filter(def, tenant_id);
     if let Some((col, _)) = tenant {
         sql.push_str(&format!(" AND o.{col} = $2"));
+    }
+    if conn.backend_name() == <sqlx::Postgres as sqlx::Database>::NAME {
+        // `OF o`: the tenant join is an outer one, whose nullable side cannot be locked.
+        match lock {
+            Some(RowLock::Update) => sql.push_str(" FOR UPDATE OF o"),
+            Some(RowLock::KeyShare) => sql.push_str(" FOR KEY SHARE OF o"),
+            None => {}
+        }
     }
     let mut query = sqlx::query(AssertSqlSafe(sql)).bind(id);
     if let Some((_, tid)) = tenant {

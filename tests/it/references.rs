@@ -156,3 +156,47 @@ async fn rest_link_fields_refuse_another_tenants_ids_as_missing_ones() {
     let delete = app.delete(&format!("/v1/tenants/TA/media-files/{own}"), &key_a).await;
     assert_eq!(delete.status, StatusCode::CONFLICT, "{:?}", delete.body);
 }
+
+/// The declaration named `name`.
+fn declared(name: &str) -> &'static ObjectDef {
+    registry().iter().map(|rules| rules.def()).find(|def| def.name == name).expect("declared object")
+}
+
+/// Rows of `def` whose `column` holds `value`, read straight from the database.
+async fn rows_with(app: &TestApp, def: &ObjectDef, column: &str, value: &str) -> i64 {
+    let sql = format!("SELECT COUNT(*) FROM {} WHERE CAST({column} AS TEXT) = $1", def.table);
+    sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(value).fetch_one(app.core.db().pool()).await.unwrap()
+}
+
+#[tokio::test]
+async fn a_delete_racing_new_links_never_leaves_a_dangling_reference() {
+    let app = TestApp::spawn().await;
+    app.tenant("ACME").await;
+    let (class, extension) = (declared("musiconhold"), declared("extension"));
+    let (mut kept, mut deleted) = (0, 0);
+    let app = &app;
+    for round in 0..12 {
+        let class_id = add(app, "ACME", class, minimal_record(class, 100 + round)).await;
+        // Four writers link new extensions to the class while it is deleted, all at once.
+        let links = (0..4).map(|i| {
+            let mut record = minimal_record(extension, round * 4 + i);
+            record.insert("ex_mu_id".into(), class_id.clone().into());
+            let data = Value::Object(record).to_string();
+            async move {
+                let params = [("object", "extension"), ("action", "add"), ("tenant", "ACME")];
+                mdb(app, &app.admin_key, &params, Some(&data)).await
+            }
+        });
+        let params = [("object", "musiconhold"), ("action", "delete"), ("tenant", "ACME"), ("objectid", &class_id)];
+        let delete = mdb(app, &app.admin_key, &params, None);
+        let (_, answers) = tokio::join!(delete, futures_util::future::join_all(links));
+        for answer in &answers {
+            assert_eq!(answer.status, StatusCode::OK, "{answer:?}");
+        }
+        let class_left = rows_with(app, class, class.id_column, &class_id).await;
+        let linked = rows_with(app, extension, "ex_mu_id", &class_id).await;
+        assert!(class_left == 1 || linked == 0, "round {round}: class deleted but {linked} extensions link to it");
+        if class_left == 1 { kept += 1 } else { deleted += 1 }
+    }
+    println!("reference race: the delete won {deleted} rounds, the links {kept}");
+}
