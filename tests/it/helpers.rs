@@ -2,6 +2,7 @@
 //! database when `PBXGW_TEST_DATABASE_URL` is set) and its own server on an ephemeral port.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
 
 use pbx_gateway::config::Config;
 use pbx_gateway::service::{Core, api_keys};
@@ -161,6 +162,17 @@ impl Rest {
 
     pub fn header(&self, name: &str) -> &str {
         self.headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or_default()
+    }
+}
+
+/// Polls `ready` every 10 ms until it holds; fails the test after `limit`. Tests wait for the
+/// condition they then assert instead of sleeping: a fixed sleep is too short on a loaded machine
+/// and wasted time on an idle one.
+pub async fn wait_until(what: &str, limit: Duration, mut ready: impl AsyncFnMut() -> bool) {
+    let deadline = tokio::time::Instant::now() + limit;
+    while !ready().await {
+        assert!(tokio::time::Instant::now() < deadline, "timed out after {limit:?} waiting until {what}");
+        tokio::time::sleep(Duration::from_millis(10)).await;
     }
 }
 

@@ -5,8 +5,11 @@ use std::time::Duration;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::KEY_ERROR;
+use crate::helpers::{KEY_ERROR, wait_until};
 use crate::live_lab::LiveLab;
+
+/// How long a test waits for the dialer to do what it asserts.
+const WAIT: Duration = Duration::from_secs(10);
 
 /// Creates a campaign through REST and returns its id.
 async fn campaign(lab: &LiveLab, key: &str, name: &str, kind: &str, max_channels: i64) -> i64 {
@@ -39,6 +42,18 @@ fn originates(lab: &LiveLab) -> usize {
     lab.sent("Originate").len()
 }
 
+async fn statuses(lab: &LiveLab, key: &str, id: i64) -> Vec<String> {
+    numbers(lab, key, id).await.iter().map(|n| n["status"].as_str().unwrap_or_default().to_string()).collect()
+}
+
+/// Gives the dialer the chance to do what it must not: a call it wrongly places cannot be waited
+/// for, only watched for. The dialer looks for work once per tick (1 s by default), so the window is
+/// one full tick, wherever in its period it starts, and a margin for the Originate to reach the
+/// sim; anything shorter could end before the dialer looked at all.
+async fn watch_one_dialer_tick(lab: &LiveLab) {
+    tokio::time::sleep(lab.app.core.config().pbx.campaigns.tick + Duration::from_millis(250)).await;
+}
+
 #[tokio::test]
 async fn the_dialer_keeps_max_channels_calls_up_and_pause_stops_new_dials() {
     let lab = LiveLab::start(1).await;
@@ -51,14 +66,15 @@ async fn the_dialer_keeps_max_channels_calls_up_and_pause_stops_new_dials() {
     assert_eq!(campaign_call(&lab, &key, id, &[("action", "start")]).await, "OK");
     lab.wait_until("two calls placed", || originates(&lab) == 2).await;
     // The sim answers and keeps the calls up: no third call while both hold a channel.
-    tokio::time::sleep(Duration::from_millis(2500)).await;
+    let answered = async || statuses(&lab, &key, id).await == ["ANSWERED", "ANSWERED", "NEW", "NEW"];
+    wait_until("both calls answered", WAIT, answered).await;
+    watch_one_dialer_tick(&lab).await;
     assert_eq!(originates(&lab), 2);
     let sent = lab.sent("Originate");
     assert_eq!(sent[0].get("Channel"), Some("Local/3901@pbxgw-internal"));
     assert_eq!(sent[0].get("Context"), Some("DEMO-campaign"));
     assert_eq!(sent[0].get("Exten"), Some(id.to_string().as_str()));
-    let states: Vec<String> = numbers(&lab, &key, id).await.iter().map(|n| n["status"].to_string()).collect();
-    assert_eq!(states, ["\"ANSWERED\"", "\"ANSWERED\"", "\"NEW\"", "\"NEW\""]);
+    assert_eq!(statuses(&lab, &key, id).await, ["ANSWERED", "ANSWERED", "NEW", "NEW"]);
 
     let paused = lab.app.post(&format!("/v1/tenants/DEMO/campaigns/{id}/pause"), &key, json!({})).await;
     assert_eq!(paused.status, StatusCode::OK, "{:?}", paused.body);
@@ -69,9 +85,9 @@ async fn the_dialer_keeps_max_channels_calls_up_and_pause_stops_new_dials() {
         .into_iter()
         .find(|n| n.starts_with("Local/3901@pbxgw-internal") && n.ends_with(";1"));
     assert!(lab.sims[0].hangup_channel(&first.expect("first call's channel"), 16));
-    tokio::time::sleep(Duration::from_millis(2500)).await;
-    assert_eq!(originates(&lab), 2);
-    assert_eq!(numbers(&lab, &key, id).await[0]["status"], "DONE");
+    wait_until("the ended call's number is done", WAIT, async || statuses(&lab, &key, id).await[0] == "DONE").await;
+    watch_one_dialer_tick(&lab).await;
+    assert_eq!(originates(&lab), 2, "a paused campaign places no new call");
 
     assert_eq!(campaign_call(&lab, &key, id, &[("action", "resume")]).await, "OK");
     lab.wait_until("the freed channel is used again", || originates(&lab) == 3).await;
@@ -84,7 +100,8 @@ async fn the_dialer_keeps_max_channels_calls_up_and_pause_stops_new_dials() {
         .into_iter()
         .find(|n| n.starts_with("Local/3902@pbxgw-internal") && n.ends_with(";1"));
     assert!(lab.sims[0].hangup_channel(&second.expect("second call's channel"), 16));
-    tokio::time::sleep(Duration::from_millis(2500)).await;
+    wait_until("the ended call's number is done", WAIT, async || statuses(&lab, &key, id).await[1] == "DONE").await;
+    watch_one_dialer_tick(&lab).await;
     assert_eq!(originates(&lab), 3, "a stopped campaign places no new call");
 }
 
@@ -97,12 +114,7 @@ async fn failed_calls_are_marked_and_an_unavailable_pbx_leaves_numbers_new() {
     campaign_call(&lab, &key, id, &[("action", "addnumber"), ("number", "555")]).await;
     assert_eq!(campaign_call(&lab, &key, id, &[("action", "start")]).await, "OK");
     lab.wait_until("the call is placed", || originates(&lab) == 1).await;
-    for _ in 0..300 {
-        if numbers(&lab, &key, id).await[0]["status"] == "FAILED" {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    wait_until("the number failed", WAIT, async || statuses(&lab, &key, id).await[0] == "FAILED").await;
     let number = &numbers(&lab, &key, id).await[0];
     assert_eq!(number["status"], "FAILED");
     assert_eq!(number["attempts"], 1);
@@ -110,7 +122,7 @@ async fn failed_calls_are_marked_and_an_unavailable_pbx_leaves_numbers_new() {
     lab.sims[0].shutdown();
     lab.wait_until("node down", || !lab.app.core.pbx().nodes()[0].status().synced).await;
     campaign_call(&lab, &key, id, &[("action", "addnumber"), ("number", "556")]).await;
-    tokio::time::sleep(Duration::from_millis(2500)).await;
+    watch_one_dialer_tick(&lab).await;
     let number = &numbers(&lab, &key, id).await[1];
     assert_eq!((number["status"].as_str(), number["attempts"].as_i64()), (Some("NEW"), Some(0)));
 }
@@ -317,6 +329,8 @@ async fn an_sms_cannot_inject_a_second_action() {
     )
     .await;
     assert!(clid.starts_with("Error|destclid: "), "{clid}");
+    // Nothing to wait for: an injected action would ride in the bytes of the MessageSend the sim
+    // has already parsed, so a short window covers its parsing too.
     tokio::time::sleep(Duration::from_millis(200)).await;
     assert!(lab.sent("Hangup").is_empty());
     let sends = lab.sent("MessageSend");
