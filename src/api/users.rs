@@ -5,6 +5,7 @@ use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::{Enum, Object, OpenApi};
 
+use super::bounded::{Text, text_rules};
 use super::input::{InputBuilder, time};
 use super::pagination::{next_cursor, page_request};
 use super::problem::{ApiError, ApiResult, from_service};
@@ -12,7 +13,7 @@ use super::security::Auth;
 use super::{ApiTags, Created, Deleted, rest_name};
 use crate::auth::Principal;
 use crate::service::objects::{self, Input};
-use crate::service::users::{self as service, UserRules};
+use crate::service::users::{self as service, USER, UserRules};
 use crate::service::{Core, ServiceError};
 use crate::store::objects::{CondOp, Condition, Row, Value};
 
@@ -83,14 +84,15 @@ pub struct User {
     pub updated_at: Option<DateTime<Utc>>,
 }
 
-fn user(row: &Row, tenants: Vec<String>) -> User {
+/// The view of a user row and its `(te_id, te_code)` tenant links.
+fn user(row: &Row, tenants: Vec<(i64, String)>) -> User {
     User {
         id: row.id,
         username: row.text("us_username").into(),
         role: Role::parse(row.text("us_role")),
         profile_id: row.text("us_up_id").into(),
         disabled: row.flag("us_disabled"),
-        tenants,
+        tenants: tenants.into_iter().map(|(_, code)| code).collect(),
         created_at: time(row.text("us_created_at")),
         updated_at: time(row.text("us_updated_at")),
     }
@@ -98,18 +100,24 @@ fn user(row: &Row, tenants: Vec<String>) -> User {
 
 async fn with_tenants(core: &Core, principal: &Principal, row: &Row) -> ApiResult<User> {
     let tenants = service::tenants(core, principal, row.id).await.map_err(err)?;
-    Ok(user(row, tenants.into_iter().map(|(_, code)| code).collect()))
+    Ok(user(row, tenants))
+}
+
+text_rules! {
+    /// `us_username`.
+    UsernameRule = USER.length_of("us_username");
+    /// `us_password`.
+    PasswordRule = USER.length_of("us_password");
 }
 
 /// A new user.
 #[derive(Debug, Object)]
 pub struct UserCreate {
     /// Login name: 1-64 characters of A-Z, a-z, 0-9, `.`, `_`, `@`, `-`.
-    #[oai(validator(min_length = 1, max_length = 64))]
-    pub username: String,
-    /// Password, at least 8 characters (write-only; stored as argon2id).
-    #[oai(write_only, validator(min_length = 8, max_length = 1024))]
-    pub password: String,
+    pub username: Text<UsernameRule>,
+    /// Password, 8-1024 characters (write-only; stored as argon2id).
+    #[oai(write_only)]
+    pub password: Text<PasswordRule>,
     pub role: Option<Role>,
     /// Legacy user profile id.
     pub profile_id: Option<String>,
@@ -123,11 +131,10 @@ pub struct UserCreate {
 #[derive(Debug, Object)]
 pub struct UserPatch {
     /// Login name.
-    #[oai(validator(min_length = 1, max_length = 64))]
-    pub username: Option<String>,
-    /// New password (write-only).
-    #[oai(write_only, validator(min_length = 8, max_length = 1024))]
-    pub password: Option<String>,
+    pub username: Option<Text<UsernameRule>>,
+    /// New password, 8-1024 characters (write-only).
+    #[oai(write_only)]
+    pub password: Option<Text<PasswordRule>>,
     pub role: Option<Role>,
     /// Legacy user profile id.
     pub profile_id: Option<String>,
@@ -138,8 +145,8 @@ pub struct UserPatch {
 }
 
 fn input(
-    username: Option<String>,
-    password: Option<String>,
+    username: Option<Text<UsernameRule>>,
+    password: Option<Text<PasswordRule>>,
     role: Option<Role>,
     profile: Option<String>,
     disabled: Option<bool>,
@@ -190,10 +197,10 @@ impl UsersApi {
             .map(|u| vec![Condition { column: "us_username", op: CondOp::Eq, value: Value::Text(u) }])
             .unwrap_or_default();
         let rows = objects::list(&self.core, &principal, &UserRules, None, conditions, page).await.map_err(err)?;
-        let mut items = Vec::with_capacity(rows.items.len());
-        for row in &rows.items {
-            items.push(with_tenants(&self.core, &principal, row).await?);
-        }
+        // The links of the whole page in one query (not `with_tenants` per user).
+        let ids: Vec<i64> = rows.items.iter().map(|row| row.id).collect();
+        let mut links = service::tenants_of(&self.core, &principal, &ids).await.map_err(err)?;
+        let items = rows.items.iter().map(|row| user(row, links.remove(&row.id).unwrap_or_default())).collect();
         Ok(Json(UserPage { items, next_cursor: next_cursor(rows.next_after) }))
     }
 

@@ -1,5 +1,7 @@
 //! The tenants a user may act on.
 
+use std::collections::HashMap;
+
 use sqlx::{AnyConnection, Row as _};
 
 use super::{StoreError, StoreResult};
@@ -14,6 +16,29 @@ pub async fn list(conn: &mut AnyConnection, user_id: i64) -> StoreResult<Vec<(i6
     .fetch_all(&mut *conn)
     .await?;
     rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect()
+}
+
+/// [`list`] for many users at once: one query per 500 users, so a page of users costs the same
+/// whatever its size. Users without links are absent from the map.
+pub async fn list_many(conn: &mut AnyConnection, user_ids: &[i64]) -> StoreResult<HashMap<i64, Vec<(i64, String)>>> {
+    let mut links: HashMap<i64, Vec<(i64, String)>> = HashMap::new();
+    // Bounded IN lists: SQLite allows 32,766 parameters, PostgreSQL 65,535.
+    for chunk in user_ids.chunks(500) {
+        let placeholders: Vec<String> = (1..=chunk.len()).map(|n| format!("${n}")).collect();
+        let sql = format!(
+            "SELECT u.ut_us_id, t.te_id, t.te_code FROM ut_user_tenants u JOIN te_tenants t ON t.te_id = u.ut_te_id \
+             WHERE u.ut_us_id IN ({}) ORDER BY u.ut_us_id, t.te_id",
+            placeholders.join(", ")
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for id in chunk {
+            query = query.bind(*id);
+        }
+        for row in query.fetch_all(&mut *conn).await? {
+            links.entry(row.try_get(0)?).or_default().push((row.try_get(1)?, row.try_get(2)?));
+        }
+    }
+    Ok(links)
 }
 
 /// Links a user to a tenant (idempotent).

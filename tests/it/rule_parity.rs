@@ -172,3 +172,18 @@ async fn queue_member_settings_are_checked_once_for_rest_queue_add_and_agent_add
     let members = app.get(&format!("/v1/tenants/ACME/queues/{queue_id}/members"), &key).await;
     assert_eq!(members.body["items"], json!([]), "no refused add left a member behind");
 }
+
+#[tokio::test]
+async fn a_short_user_password_is_refused_by_both_doors() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin_key.clone();
+    let rest = app.post("/v1/users", &admin, json!({"username": "u1", "password": "short"})).await;
+    assert_rest_refused(&rest, "password");
+    let legacy = app
+        .legacy_post(
+            &[("key", &admin), ("reqtype", "MANAGEDB"), ("object", "user"), ("action", "add")],
+            &[("jsondata", &json!({"us_username": "u1", "us_password": "short"}).to_string())],
+        )
+        .await;
+    assert_legacy_refused(&legacy, "us_password");
+}
