@@ -86,10 +86,10 @@ pub async fn answer(download: Download, range: Option<&str>) -> ApiResult<FileAn
     let disposition = download.disposition(Disposition::Attachment);
     let content_type = download.content_type;
     let bytes = "bytes".to_string();
-    match ByteRange::parse(range, len) {
+    match byte_range(range, len) {
         Err(()) => Ok(FileAnswer::Unsatisfiable(format!("bytes */{len}"))),
         Ok(None) => Ok(FileAnswer::Full(
-            FileContent::new(content_type, download.into_body()),
+            FileContent::new(content_type, Body::from_async_read(download.file.file)),
             bytes,
             len.to_string(),
             disposition,
@@ -104,5 +104,54 @@ pub async fn answer(download: Download, range: Option<&str>) -> ApiResult<FileAn
                 format!("bytes {}-{}/{len}", part.start, part.end),
             ))
         }
+    }
+}
+
+/// Parses one HTTP `Range: bytes=` value against a file of `len` bytes. `Ok(None)`: no usable header (serve
+/// the whole file); `Err(())`: unsatisfiable (416).
+#[allow(clippy::result_unit_err)]
+pub fn byte_range(header: Option<&str>, len: u64) -> Result<Option<ByteRange>, ()> {
+    let Some(spec) = header.and_then(|h| h.trim().strip_prefix("bytes=")) else {
+        return Ok(None);
+    };
+    // Several ranges would need multipart/byteranges; players ask for one. Serve the whole file.
+    if spec.contains(',') {
+        return Ok(None);
+    }
+    let (first, last) = spec.split_once('-').ok_or(())?;
+    let (first, last) = (first.trim(), last.trim());
+    let range = if first.is_empty() {
+        let suffix: u64 = last.parse().map_err(|_| ())?;
+        if suffix == 0 || len == 0 {
+            return Err(());
+        }
+        ByteRange { start: len.saturating_sub(suffix), end: len - 1 }
+    } else {
+        let start: u64 = first.parse().map_err(|_| ())?;
+        let end = if last.is_empty() { len.saturating_sub(1) } else { last.parse::<u64>().map_err(|_| ())? };
+        if start >= len || end < start {
+            return Err(());
+        }
+        ByteRange { start, end: end.min(len - 1) }
+    };
+    Ok(Some(range))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranges_follow_rfc_9110() {
+        assert_eq!(byte_range(None, 10), Ok(None));
+        assert_eq!(byte_range(Some("bytes=0-3"), 10), Ok(Some(ByteRange { start: 0, end: 3 })));
+        assert_eq!(byte_range(Some("bytes=5-"), 10), Ok(Some(ByteRange { start: 5, end: 9 })));
+        assert_eq!(byte_range(Some("bytes=-4"), 10), Ok(Some(ByteRange { start: 6, end: 9 })));
+        assert_eq!(byte_range(Some("bytes=8-100"), 10), Ok(Some(ByteRange { start: 8, end: 9 })));
+        assert_eq!(byte_range(Some("bytes=10-"), 10), Err(()));
+        assert_eq!(byte_range(Some("bytes=4-2"), 10), Err(()));
+        assert_eq!(byte_range(Some("bytes=x-2"), 10), Err(()));
+        assert_eq!(byte_range(Some("bytes=0-1,4-5"), 10), Ok(None));
+        assert_eq!(byte_range(Some("items=0-1"), 10), Ok(None));
     }
 }

@@ -16,7 +16,6 @@ use super::problem::{ApiResult, Problem};
 use super::security::Auth;
 use crate::service::Core;
 use crate::service::access::Intent;
-use crate::service::files::ByteRange;
 use crate::service::voicemail_messages::{self as vm, AudioKind, Folder, Mailbox, Message};
 
 /// A voicemail message.
@@ -193,7 +192,7 @@ impl VoicemailMessagesApi {
         let audio = vm::open_audio(&self.core, &mailbox, &message).await?;
         let len = audio.file.len;
         let accept = "bytes".to_string();
-        match ByteRange::parse(range.0.as_deref(), len) {
+        match super::download::byte_range(range.0.as_deref(), len) {
             Ok(None) => {
                 let disposition =
                     format!("inline; filename=\"{}.{}\"", message.msg_id, audio.kind.download_extension());

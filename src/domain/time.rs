@@ -3,6 +3,9 @@
 use chrono::{DateTime, Local, NaiveDate, TimeZone as _, Utc};
 use pbx_compat::command::LegacyDateTime;
 
+/// The storage time format.
+pub const TIME_FORMAT: &str = "%Y-%m-%d %H:%M:%S";
+
 /// A legacy (local) time as UTC; `None` for a time that does not exist locally (DST gap) or is invalid.
 pub fn local_to_utc(t: &LegacyDateTime) -> Option<DateTime<Utc>> {
     let naive = NaiveDate::from_ymd_opt(t.year, t.month, t.day)?.and_hms_opt(t.hour, t.minute, t.second)?;
@@ -11,7 +14,7 @@ pub fn local_to_utc(t: &LegacyDateTime) -> Option<DateTime<Utc>> {
 
 /// The storage text of a UTC time.
 pub fn stored(t: DateTime<Utc>) -> String {
-    t.format(crate::store::TIME_FORMAT).to_string()
+    t.format(TIME_FORMAT).to_string()
 }
 
 /// The storage text of a client-given time, refused outside years 1-9999 (after conversion to
@@ -57,7 +60,7 @@ const LAST_STORABLE: &str = "9999-12-31 23:59:59";
 /// unchanged, so odd rows written by the PBX still show.
 pub fn stored_to_local(stored: &str) -> String {
     stored_utc(stored)
-        .map(|t| t.with_timezone(&Local).format(crate::store::TIME_FORMAT).to_string())
+        .map(|t| t.with_timezone(&Local).format(TIME_FORMAT).to_string())
         .unwrap_or_else(|| stored.to_string())
 }
 

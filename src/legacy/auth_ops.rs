@@ -1,11 +1,12 @@
 //! CHECKAUTH and AUTHTOKEN (admin key only).
 
-use pbx_compat::command::{AuthTokenCommand, Format};
+use pbx_compat::command::{AuthTokenCommand, Format, Validity};
 use pbx_compat::errors;
 use pbx_compat::render::{Rendered, plain};
 use serde_json::json;
 
 use super::dispatch::{Call, error_text};
+use crate::service::login::TokenLifetime;
 use crate::service::{Core, ServiceError, login};
 
 /// CHECKAUTH: `OK|<us_id>|<us_up_id>|<tenants or *>|` or `KO|Invalid credentials|`.
@@ -53,8 +54,10 @@ pub async fn auth_token(core: &Core, call: &Call<'_>, cmd: &AuthTokenCommand) ->
             let Some(user) = user else {
                 return Rendered::empty(&call.output);
             };
-            let validity = match validity {
-                Ok(v) => v,
+            // Legacy times are server-local (CONTRACT §0.13); the service takes UTC.
+            let lifetime = match validity {
+                Ok(Validity::Once) => TokenLifetime::Once,
+                Ok(Validity::Until(until)) => TokenLifetime::Until(crate::domain::time::local_to_utc(until)),
                 Err(_) => {
                     return Rendered::text(
                         &call.output,
@@ -62,7 +65,7 @@ pub async fn auth_token(core: &Core, call: &Call<'_>, cmd: &AuthTokenCommand) ->
                     );
                 }
             };
-            match login::generate_token(core, &call.principal, user, validity).await {
+            match login::generate_token(core, &call.principal, user, lifetime).await {
                 Ok(Some(token)) => Rendered::text(&call.output, token),
                 Ok(None) => Rendered::empty(&call.output),
                 Err(err) => Rendered::text(&call.output, error_text(err)),

@@ -12,7 +12,7 @@ pub fn body(download: Download, disposition: Disposition) -> Answer {
     Answer::Body {
         content_type: download.content_type.to_string(),
         disposition: Some(download.disposition(disposition)),
-        body: download.into_body(),
+        body: poem::Body::from_async_read(download.file.file),
     }
 }
 

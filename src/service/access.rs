@@ -15,13 +15,25 @@ pub enum Intent {
     Write,
 }
 
-/// Proof that the caller may act on this tenant with the intent it was obtained for.
+/// Proof that the caller may act on this tenant with the intent it was obtained for. Only this
+/// module builds one (the private field seals it), so holding a scope means the check ran.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[allow(clippy::manual_non_exhaustive)] // `#[non_exhaustive]` would not stop construction inside this crate
 pub struct TenantScope {
     /// `te_id`.
     pub tenant_id: i64,
     /// `te_code`.
     pub code: String,
+    sealed: (),
+}
+
+/// The tenant of a row an admin with global reach addressed without naming a tenant: the rules of
+/// a tenant object still need it. `None` for global rows or callers without global reach.
+pub fn scope_of_row(principal: &Principal, row: &crate::store::objects::Row) -> Option<TenantScope> {
+    match (&principal.reach, row.tenant_id, &row.tenant_code) {
+        (Reach::Global, Some(tenant_id), Some(code)) => Some(TenantScope { tenant_id, code: code.clone(), sealed: () }),
+        _ => None,
+    }
 }
 
 /// Authenticates an API key value.
@@ -97,7 +109,7 @@ pub async fn tenant_scope_on(
     if intent == Intent::Write {
         require_write(principal)?;
     }
-    Ok(TenantScope { tenant_id: row.id, code: row.text("te_code").to_string() })
+    Ok(TenantScope { tenant_id: row.id, code: row.text("te_code").to_string(), sealed: () })
 }
 
 /// The tenant codes a principal reaches (`None` = all), for CHECKAUTH and user views.

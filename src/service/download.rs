@@ -42,11 +42,6 @@ impl Download {
         };
         format!("{kind}; filename=\"{}\"", self.file_name)
     }
-
-    /// The whole file as a streamed body.
-    pub fn into_body(self) -> poem::Body {
-        poem::Body::from_async_read(self.file.file)
-    }
 }
 
 #[cfg(test)]

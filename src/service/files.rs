@@ -237,7 +237,7 @@ impl Drop for DirLock {
     }
 }
 
-/// A byte range of a file (HTTP `Range: bytes=a-b`), already clamped to the file.
+/// A byte range of a file, already clamped to the file (the doors parse HTTP `Range` into it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ByteRange {
     /// First byte.
@@ -247,36 +247,6 @@ pub struct ByteRange {
 }
 
 impl ByteRange {
-    /// Parses one `bytes=` range against a file of `len` bytes. `Ok(None)`: no usable header (serve
-    /// the whole file); `Err(())`: unsatisfiable (416).
-    #[allow(clippy::result_unit_err)]
-    pub fn parse(header: Option<&str>, len: u64) -> Result<Option<ByteRange>, ()> {
-        let Some(spec) = header.and_then(|h| h.trim().strip_prefix("bytes=")) else {
-            return Ok(None);
-        };
-        // Several ranges would need multipart/byteranges; players ask for one. Serve the whole file.
-        if spec.contains(',') {
-            return Ok(None);
-        }
-        let (first, last) = spec.split_once('-').ok_or(())?;
-        let (first, last) = (first.trim(), last.trim());
-        let range = if first.is_empty() {
-            let suffix: u64 = last.parse().map_err(|_| ())?;
-            if suffix == 0 || len == 0 {
-                return Err(());
-            }
-            ByteRange { start: len.saturating_sub(suffix), end: len - 1 }
-        } else {
-            let start: u64 = first.parse().map_err(|_| ())?;
-            let end = if last.is_empty() { len.saturating_sub(1) } else { last.parse::<u64>().map_err(|_| ())? };
-            if start >= len || end < start {
-                return Err(());
-            }
-            ByteRange { start, end: end.min(len - 1) }
-        };
-        Ok(Some(range))
-    }
-
     /// Number of bytes in the range.
     pub fn len(&self) -> u64 {
         self.end - self.start + 1
@@ -316,20 +286,6 @@ mod tests {
         for bad in ["../x", "a/../b", "/abs", "a//b", "a/", "./a"] {
             assert!(!is_safe_relative(bad), "{bad:?} must be refused");
         }
-    }
-
-    #[test]
-    fn ranges_follow_rfc_9110() {
-        assert_eq!(ByteRange::parse(None, 10), Ok(None));
-        assert_eq!(ByteRange::parse(Some("bytes=0-3"), 10), Ok(Some(ByteRange { start: 0, end: 3 })));
-        assert_eq!(ByteRange::parse(Some("bytes=5-"), 10), Ok(Some(ByteRange { start: 5, end: 9 })));
-        assert_eq!(ByteRange::parse(Some("bytes=-4"), 10), Ok(Some(ByteRange { start: 6, end: 9 })));
-        assert_eq!(ByteRange::parse(Some("bytes=8-100"), 10), Ok(Some(ByteRange { start: 8, end: 9 })));
-        assert_eq!(ByteRange::parse(Some("bytes=10-"), 10), Err(()));
-        assert_eq!(ByteRange::parse(Some("bytes=4-2"), 10), Err(()));
-        assert_eq!(ByteRange::parse(Some("bytes=x-2"), 10), Err(()));
-        assert_eq!(ByteRange::parse(Some("bytes=0-1,4-5"), 10), Ok(None));
-        assert_eq!(ByteRange::parse(Some("items=0-1"), 10), Ok(None));
     }
 
     #[tokio::test]

@@ -6,8 +6,7 @@
 
 use std::net::IpAddr;
 
-use chrono::{Duration, Utc};
-use pbx_compat::command::Validity;
+use chrono::{DateTime, Duration, Utc};
 
 use super::access;
 use super::{Core, ServiceError, ServiceResult};
@@ -160,12 +159,21 @@ async fn check_secret(core: &Core, username: &str, secret: &str, accept_tokens: 
     }
 }
 
+/// How long a login token lives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenLifetime {
+    /// Single use, within a short while.
+    Once,
+    /// Until this time (`None`: a time the caller named that does not exist, e.g. in a DST gap).
+    Until(Option<DateTime<Utc>>),
+}
+
 /// Issues a login token for a user (legacy AUTHTOKEN `generate`). `None` when the user is unknown.
 pub async fn generate_token(
     core: &Core,
     principal: &Principal,
     username: &str,
-    validity: &Validity,
+    lifetime: TokenLifetime,
 ) -> ServiceResult<Option<String>> {
     access::require_admin(principal)?;
     let mut conn = core.db().pool().acquire().await?;
@@ -173,11 +181,10 @@ pub async fn generate_token(
         return Ok(None);
     };
     let now = Utc::now();
-    let (single_use, expires) = match validity {
-        Validity::Once => (true, now + ONCE_TOKEN_LIFETIME),
-        Validity::Until(until) => {
-            let expires = crate::domain::time::local_to_utc(until)
-                .ok_or_else(|| ServiceError::invalid("validity", "is not a valid time"))?;
+    let (single_use, expires) = match lifetime {
+        TokenLifetime::Once => (true, now + ONCE_TOKEN_LIFETIME),
+        TokenLifetime::Until(until) => {
+            let expires = until.ok_or_else(|| ServiceError::invalid("validity", "is not a valid time"))?;
             if expires <= now {
                 return Err(ServiceError::invalid("validity", "is in the past"));
             }

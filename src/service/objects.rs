@@ -237,9 +237,9 @@ pub async fn update_then(
     let mut tx = core.db().begin().await?;
     let current = store::get(&mut tx, def, tenant_id, id).await?.ok_or(ServiceError::NotFound(def.name))?;
     // An admin addressing a tenant object by id alone still needs its tenant for the rules.
-    let row_scope = match (&scope, current.tenant_id, &current.tenant_code) {
-        (None, Some(tid), Some(code)) => Some(TenantScope { tenant_id: tid, code: code.clone() }),
-        _ => scope.clone(),
+    let row_scope = match &scope {
+        None => access::scope_of_row(principal, &current),
+        Some(_) => scope.clone(),
     };
     let changes =
         prepare_changes(core, &mut tx, rules, Mode::Update, input, converted, Some(&current), row_scope.as_ref())

@@ -5,7 +5,7 @@
 
 use sqlx::AnyConnection;
 
-use super::access::{self, Intent};
+use super::access::{self, Intent, TenantScope};
 use super::audit::{self, Change};
 use super::catalog::QUEUE;
 use super::extensions::username;
@@ -78,15 +78,14 @@ pub(crate) fn member_change(action: &'static str, queue_id: i64, extension_id: i
 }
 
 struct Target {
-    tenant_id: i64,
-    tenant_code: String,
+    scope: TenantScope,
     queue: Row,
 }
 
 impl Target {
     /// The audit entry of a change to a member of this queue.
     fn change(&self, action: &'static str, extension_id: i64) -> Change {
-        member_change(action, self.queue.id, extension_id).tenant(self.tenant_id, &self.tenant_code)
+        member_change(action, self.queue.id, extension_id).tenant(self.scope.tenant_id, &self.scope.code)
     }
 }
 
@@ -103,7 +102,7 @@ async fn target(
         QueueRef::Number(number) => first(conn, &QUEUE, scope.tenant_id, "qu_number", number).await?,
     };
     let queue = row.ok_or(ServiceError::NotFound("queue"))?;
-    Ok(Target { tenant_id: scope.tenant_id, tenant_code: scope.code, queue })
+    Ok(Target { scope, queue })
 }
 
 /// The id of a tenant's queue named by id or number; `NotFound("queue")` otherwise.
@@ -139,8 +138,7 @@ async fn first(
 }
 
 async fn extension(conn: &mut AnyConnection, t: &Target, ext: ExtensionRef<'_>) -> ServiceResult<Row> {
-    let scope = super::access::TenantScope { tenant_id: t.tenant_id, code: t.tenant_code.clone() };
-    super::lookup::extension(conn, &scope, ext).await
+    super::lookup::extension(conn, &t.scope, ext).await
 }
 
 /// The queue's row and members.
@@ -152,7 +150,7 @@ pub async fn list(
 ) -> ServiceResult<(Row, Vec<Member>)> {
     let mut conn = core.db().pool().acquire().await?;
     let t = target(principal, tenant, queue, Intent::Read, &mut conn).await?;
-    let list = members::list(&mut conn, t.tenant_id, t.queue.id).await?;
+    let list = members::list(&mut conn, t.scope.tenant_id, t.queue.id).await?;
     Ok((t.queue, list))
 }
 
@@ -169,11 +167,12 @@ pub async fn put(
     let mut tx = core.db().begin().await?;
     let t = target(principal, tenant, queue, Intent::Write, &mut tx).await?;
     let ext = extension(&mut tx, &t, ext).await?;
-    let current = members::list(&mut tx, t.tenant_id, t.queue.id).await?.into_iter().find(|m| m.extension_id == ext.id);
-    let member_name = username(ext.text("ex_number"), &t.tenant_code);
+    let current =
+        members::list(&mut tx, t.scope.tenant_id, t.queue.id).await?.into_iter().find(|m| m.extension_id == ext.id);
+    let member_name = username(ext.text("ex_number"), &t.scope.code);
     let interface = format!("{}/{member_name}", ext.text("ex_tech"));
     let row = MemberRow {
-        tenant_id: t.tenant_id,
+        tenant_id: t.scope.tenant_id,
         queue_id: t.queue.id,
         extension_id: ext.id,
         interface: &interface,
@@ -184,7 +183,7 @@ pub async fn put(
         order: change.order.or(current.as_ref().map(|m| m.order)).unwrap_or(0),
     };
     let created = members::upsert(&mut tx, &row).await?;
-    let member = members::list(&mut tx, t.tenant_id, t.queue.id)
+    let member = members::list(&mut tx, t.scope.tenant_id, t.queue.id)
         .await?
         .into_iter()
         .find(|m| m.extension_id == ext.id)
@@ -210,12 +209,12 @@ pub async fn remove(
     let mut tx = core.db().begin().await?;
     let t = target(principal, tenant, queue, Intent::Write, &mut tx).await?;
     let ext = extension(&mut tx, &t, ext).await?;
-    let member = members::list(&mut tx, t.tenant_id, t.queue.id)
+    let member = members::list(&mut tx, t.scope.tenant_id, t.queue.id)
         .await?
         .into_iter()
         .find(|m| m.extension_id == ext.id)
         .ok_or(ServiceError::NotFound("queue member"))?;
-    members::remove(&mut tx, t.tenant_id, t.queue.id, ext.id).await?;
+    members::remove(&mut tx, t.scope.tenant_id, t.queue.id, ext.id).await?;
     audit::record(&mut tx, principal, t.change("delete", member.extension_id).before_view(&member)).await?;
     tx.commit().await?;
     super::live::queues::push_removed(core, t.queue.id, &member.interface).await;
@@ -226,9 +225,9 @@ pub async fn remove(
 pub async fn clear(core: &Core, principal: &Principal, tenant: &str, queue: QueueRef<'_>) -> ServiceResult<u64> {
     let mut tx = core.db().begin().await?;
     let t = target(principal, tenant, queue, Intent::Write, &mut tx).await?;
-    let before = members::list(&mut tx, t.tenant_id, t.queue.id).await?;
-    let removed = members::clear(&mut tx, t.tenant_id, t.queue.id).await?;
-    let change = Change::new("queue", "clear_members").id(t.queue.id).tenant(t.tenant_id, &t.tenant_code);
+    let before = members::list(&mut tx, t.scope.tenant_id, t.queue.id).await?;
+    let removed = members::clear(&mut tx, t.scope.tenant_id, t.queue.id).await?;
+    let change = Change::new("queue", "clear_members").id(t.queue.id).tenant(t.scope.tenant_id, &t.scope.code);
     audit::record(&mut tx, principal, change.before_view(&before).after_field("removed", removed)).await?;
     tx.commit().await?;
     for member in &before {
@@ -271,7 +270,7 @@ pub async fn log_event(
     let t = target(principal, tenant, queue, Intent::Write, &mut tx).await?;
     let agent = match event.agent {
         Some(name) => {
-            username(extension(&mut tx, &t, ExtensionRef::Name(name)).await?.text("ex_number"), &t.tenant_code)
+            username(extension(&mut tx, &t, ExtensionRef::Name(name)).await?.text("ex_number"), &t.scope.code)
         }
         None => "NONE".to_string(),
     };

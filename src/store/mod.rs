@@ -323,8 +323,8 @@ pub fn now_text() -> String {
     chrono::Utc::now().format(TIME_FORMAT).to_string()
 }
 
-/// The storage time format.
-pub const TIME_FORMAT: &str = "%Y-%m-%d %H:%M:%S";
+/// Stored time format; defined with the time rules in `domain::time`.
+pub use crate::domain::time::TIME_FORMAT;
 
 #[cfg(test)]
 mod tests {

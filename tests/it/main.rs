@@ -23,6 +23,7 @@ mod health_and_docs;
 mod http_limits;
 mod info_lists;
 mod isolation;
+mod layering;
 mod legacy_auth;
 mod legacy_managedb;
 mod legacy_protocol;
