@@ -13,8 +13,18 @@ use crate::helpers::{TestDb, http_client};
 const ADMIN: &str = "chaos-admin-key-0123456789abcdef";
 
 fn start(db: &TestDb) -> Server {
-    // Quiet logs: nobody drains the child's stderr pipe while it writes.
-    Server::start(db, &[("PBXGW_BOOTSTRAP_ADMIN_KEY", ADMIN), ("RUST_LOG", "warn")])
+    // Quiet logs: nobody drains the child's stderr pipe while it writes. No rate limits: four
+    // writers as fast as they can pass the default 600 per minute per key, and this test is about
+    // durability (tests/it/rate_limits.rs covers the limits).
+    Server::start(
+        db,
+        &[
+            ("PBXGW_BOOTSTRAP_ADMIN_KEY", ADMIN),
+            ("RUST_LOG", "warn"),
+            ("PBXGW_RATE_LIMIT_PER_ADDRESS", "0"),
+            ("PBXGW_RATE_LIMIT_PER_CREDENTIAL", "0"),
+        ],
+    )
 }
 
 /// Every queue name of tenant CHAOS, through the paginated list.
