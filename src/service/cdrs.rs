@@ -121,6 +121,7 @@ fn normalise(filter: &mut CdrFilter) -> ServiceResult<()> {
 }
 
 /// One page of CDRs, oldest first, after `after`.
+#[tracing::instrument(name = "service.cdrs.list", skip_all)]
 pub async fn list(
     core: &Core,
     principal: &Principal,
@@ -147,6 +148,7 @@ pub async fn list(
 }
 
 /// Every CDR matching `filter`, streamed. Authorization happens here, before the first row.
+#[tracing::instrument(name = "service.cdrs.export", skip_all)]
 pub async fn export(
     core: &Core,
     principal: &Principal,

@@ -50,6 +50,7 @@ pub struct CheckedUser {
 }
 
 /// Exchanges a password or a login token for an access token.
+#[tracing::instrument(name = "service.login", skip_all)]
 pub async fn login(core: &Core, username: &str, password: &str) -> ServiceResult<AccessToken> {
     let row = verified_user(core, username, password, true).await?;
     let ttl = core.config().access_token_ttl_secs;

@@ -134,6 +134,7 @@ async fn target(
 }
 
 /// Lists rows the caller may see, optionally filtered, in id order.
+#[tracing::instrument(name = "service.objects.list", skip_all, fields(object = rules.def().name))]
 pub async fn list(
     core: &Core,
     principal: &Principal,
@@ -156,6 +157,7 @@ pub async fn list(
 }
 
 /// Loads one row; another tenant's row is `NotFound`, exactly like a missing one.
+#[tracing::instrument(name = "service.objects.get", skip_all, fields(object = rules.def().name))]
 pub async fn get(
     core: &Core,
     principal: &Principal,
@@ -182,6 +184,7 @@ pub async fn create(
 
 /// `create`, then `then(conn, id)` in the same transaction (e.g. a user's tenant links): both
 /// happen or neither does.
+#[tracing::instrument(name = "service.objects.create", skip_all, fields(object = rules.def().name))]
 pub async fn create_then(
     core: &Core,
     principal: &Principal,
@@ -221,6 +224,7 @@ pub async fn update(
 }
 
 /// `update`, then `then(conn, id)` in the same transaction.
+#[tracing::instrument(name = "service.objects.update", skip_all, fields(object = rules.def().name))]
 pub async fn update_then(
     core: &Core,
     principal: &Principal,
@@ -255,6 +259,7 @@ pub async fn update_then(
 }
 
 /// Deletes a row; refuses a tenant that still owns objects.
+#[tracing::instrument(name = "service.objects.delete", skip_all, fields(object = rules.def().name))]
 pub async fn delete(
     core: &Core,
     principal: &Principal,

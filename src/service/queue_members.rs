@@ -142,6 +142,7 @@ async fn extension(conn: &mut AnyConnection, t: &Target, ext: ExtensionRef<'_>) 
 }
 
 /// The queue's row and members.
+#[tracing::instrument(name = "service.queue_members.list", skip_all)]
 pub async fn list(
     core: &Core,
     principal: &Principal,
@@ -155,6 +156,7 @@ pub async fn list(
 }
 
 /// Adds an extension to a queue or changes its settings; returns the member and whether it is new.
+#[tracing::instrument(name = "service.queue_members.put", skip_all)]
 pub async fn put(
     core: &Core,
     principal: &Principal,
@@ -199,6 +201,7 @@ pub async fn put(
 }
 
 /// Removes an extension from a queue; `NotFound` when it was not a member.
+#[tracing::instrument(name = "service.queue_members.remove", skip_all)]
 pub async fn remove(
     core: &Core,
     principal: &Principal,
@@ -222,6 +225,7 @@ pub async fn remove(
 }
 
 /// Removes every member of a queue; returns how many there were.
+#[tracing::instrument(name = "service.queue_members.clear", skip_all)]
 pub async fn clear(core: &Core, principal: &Principal, tenant: &str, queue: QueueRef<'_>) -> ServiceResult<u64> {
     let mut tx = core.db().begin().await?;
     let t = target(principal, tenant, queue, Intent::Write, &mut tx).await?;

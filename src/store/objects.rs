@@ -192,6 +192,7 @@ pub enum RowLock {
 }
 
 /// [`get`], locking the row for the rest of the transaction.
+#[tracing::instrument(name = "store.objects.get", skip_all, fields(table = def.table))]
 pub async fn get_locked(
     conn: &mut AnyConnection,
     def: &'static ObjectDef,
@@ -222,6 +223,7 @@ pub async fn get_locked(
 }
 
 /// Lists rows in id order.
+#[tracing::instrument(name = "store.objects.list", skip_all, fields(table = def.table))]
 pub async fn list(conn: &mut AnyConnection, def: &'static ObjectDef, q: &ListQuery) -> StoreResult<Vec<Row>> {
     let mut sql = select_sql(def);
     let mut clauses = Vec::new();
@@ -281,6 +283,7 @@ fn like_pattern(value: &Value) -> Value {
 }
 
 /// Inserts a row and returns its new id.
+#[tracing::instrument(name = "store.objects.insert", skip_all, fields(table = def.table))]
 pub async fn insert(
     conn: &mut AnyConnection,
     def: &'static ObjectDef,
@@ -314,6 +317,7 @@ pub async fn insert(
 }
 
 /// Updates a row; returns whether it existed (within the tenant when given).
+#[tracing::instrument(name = "store.objects.update", skip_all, fields(table = def.table))]
 pub async fn update(
     conn: &mut AnyConnection,
     def: &'static ObjectDef,
@@ -345,6 +349,7 @@ pub async fn update(
 }
 
 /// Deletes a row; returns whether it existed (within the tenant when given).
+#[tracing::instrument(name = "store.objects.delete", skip_all, fields(table = def.table))]
 pub async fn delete(
     conn: &mut AnyConnection,
     def: &'static ObjectDef,
@@ -366,6 +371,7 @@ pub async fn delete(
 
 /// The first row (by id) whose `column` equals `value`, in any tenant: for lookups by a unique
 /// natural key (tenant code, username).
+#[tracing::instrument(name = "store.objects.find_by", skip_all, fields(table = def.table))]
 pub async fn find_by(
     conn: &mut AnyConnection,
     def: &'static ObjectDef,

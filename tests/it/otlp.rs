@@ -87,6 +87,12 @@ async fn receiver(tls: Option<tokio_rustls::TlsAcceptor>) -> (String, Exports) {
     (format!("{scheme}://{addr}"), exports)
 }
 
+/// Key of the bootstrap admin.
+const ADMIN: &str = "otlp-admin-key-0123456789abcdef";
+
+/// The spans a tenant create leaves, from the door down to the SQL.
+const SPANS: [&str; 3] = ["request", "service.objects.create", "store.objects.insert"];
+
 /// Runs the binary with OTLP export to `endpoint`, serves a few requests, stops it (which flushes)
 /// and answers the exports received.
 async fn run_with_export(endpoint: &str, exports: &Exports, extra_env: &[(&str, &str)]) -> Vec<Export> {
@@ -96,13 +102,24 @@ async fn run_with_export(endpoint: &str, exports: &Exports, extra_env: &[(&str, 
         ("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint),
         ("OTEL_SERVICE_NAME", service.as_str()),
         ("OTEL_BSP_SCHEDULE_DELAY", "100"),
+        ("PBXGW_BOOTSTRAP_ADMIN_KEY", ADMIN),
     ];
     env.extend_from_slice(extra_env);
     let server = Server::start(&db, &env);
     server.ready().await;
+    let client = crate::helpers::http_client(None);
     for _ in 0..3 {
-        crate::helpers::http_client(None).get(format!("{}/health", server.base)).send().await.unwrap();
+        client.get(format!("{}/health", server.base)).send().await.unwrap();
     }
+    // One write, so the trace has the request, the service call and its SQL under one another.
+    let created = client
+        .post(format!("{}/v1/tenants", server.base))
+        .header("X-API-Key", ADMIN)
+        .json(&serde_json::json!({"code": "OTLP", "name": "Traced"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), reqwest::StatusCode::CREATED);
     // The batch exporter sends every 100 ms; wait for the request spans while the server runs
     // rather than relying on the bounded flush at shutdown, which a loaded machine can outlast
     // (a TLS handshake of a debug build takes seconds when every core is busy compiling).
@@ -111,7 +128,8 @@ async fn run_with_export(endpoint: &str, exports: &Exports, extra_env: &[(&str, 
         received.iter().any(|e| e.body.windows(needle.len()).any(|w| w == needle))
     };
     let deadline = std::time::Instant::now() + Duration::from_secs(30);
-    while !(exported(service.as_bytes()) && exported(b"request")) && std::time::Instant::now() < deadline {
+    let traced = || exported(service.as_bytes()) && SPANS.iter().all(|span| exported(span.as_bytes()));
+    while !traced() && std::time::Instant::now() < deadline {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     let (stopped, _, logs) = server.stop();
@@ -125,7 +143,9 @@ async fn run_with_export(endpoint: &str, exports: &Exports, extra_env: &[(&str, 
     let all: Vec<u8> = received.iter().flat_map(|e| e.body.clone()).collect();
     let contains = |needle: &[u8]| all.windows(needle.len()).any(|w| w == needle);
     assert!(contains(service.as_bytes()), "the resource names the service ({} exports)\n{logs}", received.len());
-    assert!(contains(b"request"), "the request spans are exported\n{logs}");
+    for span in SPANS {
+        assert!(contains(span.as_bytes()), "the {span} spans are exported\n{logs}");
+    }
     received
 }
 

@@ -149,6 +149,7 @@ impl AmiClient {
     }
 
     /// Sends one action and returns its response (success or error alike; the caller judges).
+    #[tracing::instrument(name = "pbx.ami.send", skip_all, fields(action = action.name()))]
     pub async fn send(&self, action: &Action) -> Result<Message, ClientError> {
         let (done, answer) = oneshot::channel();
         self.dispatch(action, Pending::Single(done)).await?;
@@ -157,6 +158,7 @@ impl AmiClient {
 
     /// Sends a list action (`EventList: start` ... `*Complete`) and returns the response and the
     /// items. An error answered before the list began comes back as the response with no items.
+    #[tracing::instrument(name = "pbx.ami.send_list", skip_all, fields(action = action.name()))]
     pub async fn send_list(&self, action: &Action) -> Result<(Message, Vec<Message>), ClientError> {
         let (done, answer) = oneshot::channel();
         self.dispatch(action, Pending::List { response: None, items: Vec::new(), done }).await?;

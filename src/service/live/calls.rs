@@ -249,6 +249,7 @@ fn request_hash(request: &OriginateRequest) -> String {
 
 /// Places a call. With an idempotency key (REST), a retry of the same request answers with the
 /// first call; the key is reserved before anything is sent, so concurrent retries cannot both dial.
+#[tracing::instrument(name = "service.calls.originate", skip_all)]
 pub async fn originate(
     core: &Core,
     principal: &Principal,
@@ -473,6 +474,7 @@ async fn visible_channel(core: &Core, scope: &TenantScope, name: &str) -> Servic
 
 /// Hangs up a channel or all channels of an extension; answers how many. Nothing visible to the
 /// caller is `NotFound("channel")` — also for another tenant's channel.
+#[tracing::instrument(name = "service.calls.hangup", skip_all)]
 pub async fn hangup(core: &Core, principal: &Principal, tenant: &str, target: &HangupTarget) -> ServiceResult<usize> {
     let scope = access::tenant_scope(core, principal, tenant, Intent::Write).await?;
     let channels = match target {
@@ -498,6 +500,7 @@ pub async fn hangup(core: &Core, principal: &Principal, tenant: &str, target: &H
 
 /// Blind transfer (Redirect) of a visible channel to `dest` in the tenant's context;
 /// `extra_channel` (the other leg) is moved along when given.
+#[tracing::instrument(name = "service.calls.transfer", skip_all)]
 pub async fn transfer(
     core: &Core,
     principal: &Principal,
@@ -532,6 +535,7 @@ pub async fn transfer(
 
 /// Attended transfer (Atxfer): the channel's peer is put on hold while `dest` is dialled. Needs an
 /// `atxfer` feature code in features.conf (capture 17a: "No attended transfer feature code found").
+#[tracing::instrument(name = "service.calls.attended_transfer", skip_all)]
 pub async fn attended_transfer(
     core: &Core,
     principal: &Principal,
