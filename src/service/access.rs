@@ -116,11 +116,7 @@ pub async fn tenant_scope_on(
 pub async fn reachable_codes(core: &Core, principal: &Principal) -> ServiceResult<Option<Vec<String>>> {
     let Reach::Tenants(ids) = &principal.reach else { return Ok(None) };
     let mut conn = core.db().pool().acquire().await?;
-    let mut codes = Vec::new();
-    for id in ids {
-        if let Some(row) = objects::get(&mut conn, &super::tenants::TENANT, None, *id).await? {
-            codes.push(row.text("te_code").to_string());
-        }
-    }
+    let rows = objects::get_many(&mut conn, &super::tenants::TENANT, ids).await?;
+    let codes = rows.iter().map(|row| row.text("te_code").to_string()).collect();
     Ok(Some(codes))
 }

@@ -97,12 +97,7 @@ pub async fn reachable_rows(
     principal: &crate::auth::Principal,
     ids: &[i64],
 ) -> ServiceResult<Vec<Row>> {
+    let reachable: Vec<i64> = ids.iter().copied().filter(|id| principal.reaches(*id)).collect();
     let mut conn = core.db().pool().acquire().await?;
-    let mut rows = Vec::new();
-    for id in ids.iter().filter(|id| principal.reaches(**id)) {
-        if let Some(row) = crate::store::objects::get(&mut conn, &TENANT, None, *id).await? {
-            rows.push(row);
-        }
-    }
-    Ok(rows)
+    Ok(crate::store::objects::get_many(&mut conn, &TENANT, &reachable).await?)
 }

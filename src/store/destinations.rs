@@ -103,20 +103,25 @@ pub async fn replace(
         .bind(typeidsrc)
         .execute(&mut *conn)
         .await?;
-    for (position, tag) in (1_i64..).zip(tags) {
-        sqlx::query(
-            "INSERT INTO ds_destinations (ds_te_id, ds_typesrc, ds_typeidsrc, ds_position, ds_tag, ds_target) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(tenant_id)
-        .bind(typesrc.as_str())
-        .bind(typeidsrc)
-        .bind(position)
-        .bind(tag.kind.as_str())
-        .bind(tag.id)
-        .execute(&mut *conn)
-        .await?;
+    if tags.is_empty() {
+        return Ok(());
     }
+    // One statement for the whole list (at most a hundred entries).
+    let sql = format!(
+        "INSERT INTO ds_destinations (ds_te_id, ds_typesrc, ds_typeidsrc, ds_position, ds_tag, ds_target) VALUES {}",
+        value_rows(tags.len(), 6)
+    );
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+    for (position, tag) in (1_i64..).zip(tags) {
+        query = query
+            .bind(tenant_id)
+            .bind(typesrc.as_str())
+            .bind(typeidsrc)
+            .bind(position)
+            .bind(tag.kind.as_str())
+            .bind(tag.id);
+    }
+    query.execute(&mut *conn).await?;
     Ok(())
 }
 
@@ -209,20 +214,25 @@ pub async fn replace_schedule(
         .bind(condition_id)
         .execute(&mut *conn)
         .await?;
-    for (position, entry) in (1_i64..).zip(entries) {
-        sqlx::query(
-            "INSERT INTO co_schedules (cs_te_id, cs_co_id, cs_position, cs_param1, cs_param2, cs_param3) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(tenant_id)
-        .bind(condition_id)
-        .bind(position)
-        .bind(entry.param1.as_str())
-        .bind(entry.param2.as_str())
-        .bind(entry.param3.as_str())
-        .execute(&mut *conn)
-        .await?;
+    if entries.is_empty() {
+        return Ok(());
     }
+    // One statement for the whole schedule (at most two hundred rows).
+    let sql = format!(
+        "INSERT INTO co_schedules (cs_te_id, cs_co_id, cs_position, cs_param1, cs_param2, cs_param3) VALUES {}",
+        value_rows(entries.len(), 6)
+    );
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+    for (position, entry) in (1_i64..).zip(entries) {
+        query = query
+            .bind(tenant_id)
+            .bind(condition_id)
+            .bind(position)
+            .bind(entry.param1.as_str())
+            .bind(entry.param2.as_str())
+            .bind(entry.param3.as_str());
+    }
+    query.execute(&mut *conn).await?;
     Ok(())
 }
 
@@ -241,4 +251,15 @@ pub async fn delete_schedule(conn: &mut AnyConnection, tenant_id: Option<i64>, c
         }
     };
     Ok(result.rows_affected())
+}
+
+/// `($1, ..., $cols), ($cols+1, ...)`: placeholders of a multi-row `VALUES` for `rows` rows.
+fn value_rows(rows: usize, cols: usize) -> String {
+    (0..rows)
+        .map(|row| {
+            let cells: Vec<String> = (1..=cols).map(|col| format!("${}", row * cols + col)).collect();
+            format!("({})", cells.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
