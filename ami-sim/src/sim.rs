@@ -47,9 +47,30 @@ impl Sim {
         config: SimConfig,
         prepare: impl FnOnce(&Sim),
     ) -> std::io::Result<Sim> {
+        // tokio's bind sets SO_REUSEADDR: a node restarted on its port must not wait out TIME_WAIT.
+        let listener = tokio::net::TcpListener::bind(addr).await?;
+        Sim::serve_on(listener, config, prepare)
+    }
+
+    /// [`Sim::start_prepared_on`] on a listener the caller bound earlier: a test that must know the
+    /// address before the node starts keeps its port this way (a port probed, dropped and bound
+    /// again later can be taken in between by any outgoing connection of the machine).
+    pub fn start_prepared_with(
+        listener: std::net::TcpListener,
+        config: SimConfig,
+        prepare: impl FnOnce(&Sim),
+    ) -> std::io::Result<Sim> {
+        listener.set_nonblocking(true)?;
+        Sim::serve_on(tokio::net::TcpListener::from_std(listener)?, config, prepare)
+    }
+
+    fn serve_on(
+        listener: tokio::net::TcpListener,
+        config: SimConfig,
+        prepare: impl FnOnce(&Sim),
+    ) -> std::io::Result<Sim> {
         let shared = Arc::new(Shared::new(config));
         let (tx, rx) = watch::channel(Life::default());
-        let listener = tokio::net::TcpListener::bind(addr).await?;
         let sim = Sim { shared: shared.clone(), life: Arc::new(tx), addr: listener.local_addr()? };
         prepare(&sim);
         serve(listener, shared, rx);

@@ -82,14 +82,12 @@ impl LiveLab {
         tenants: &[(&str, &[&str])],
         prepare: impl Fn(usize, &Sim),
     ) -> (LiveLab, Vec<String>) {
-        // Free ports, taken back by the sims once the database is ready; until then the gateway
-        // finds the nodes down and retries.
-        let addrs: Vec<SocketAddr> = (0..nodes)
-            .map(|_| {
-                let probe = std::net::TcpListener::bind("127.0.0.1:0").expect("free port");
-                probe.local_addr().expect("addr")
-            })
-            .collect();
+        // Ports bound now and kept, served by the sims once the database is ready; until then the
+        // gateway's connections wait unanswered and it retries. (A port probed and dropped could be
+        // taken meanwhile by any outgoing connection: AddrInUse under a loaded CI run.)
+        let listeners: Vec<std::net::TcpListener> =
+            (0..nodes).map(|_| std::net::TcpListener::bind("127.0.0.1:0").expect("free port")).collect();
+        let addrs: Vec<SocketAddr> = listeners.iter().map(|l| l.local_addr().expect("addr")).collect();
         let configs: Vec<NodeConfig> =
             addrs.iter().enumerate().map(|(i, addr)| node_config_at(i, *addr, &sim_config(i))).collect();
         let app = spawn_gateway(configs).await;
@@ -98,9 +96,8 @@ impl LiveLab {
         for (code, numbers) in tenants {
             keys.push(lab.tenant_with_extensions(code, numbers).await);
         }
-        for (index, addr) in addrs.into_iter().enumerate() {
-            let sim = Sim::start_prepared_on(addr, sim_config(index), |sim| prepare(index, sim))
-                .await
+        for (index, listener) in listeners.into_iter().enumerate() {
+            let sim = Sim::start_prepared_with(listener, sim_config(index), |sim| prepare(index, sim))
                 .expect("sim starts on its port");
             lab.sims.push(sim);
         }
