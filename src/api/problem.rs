@@ -128,6 +128,10 @@ pub fn from_service(err: ServiceError, rest_field: fn(&str) -> &str) -> ApiError
             let field = rest_field(&field);
             ApiError::invalid(field, format!("{field}: {message}"))
         }
+        ServiceError::InvalidDestination { entry } => {
+            let field = rest_field("destination");
+            ApiError::invalid(field, format!("{field}: Invalid destination: {entry}"))
+        }
         ServiceError::Conflict(_) => ApiError::new(S::CONFLICT, "conflict", detail),
         ServiceError::PbxUnavailable(_) => ApiError::new(S::SERVICE_UNAVAILABLE, "pbx_unavailable", detail),
         ServiceError::PbxRejected(_) => ApiError::new(S::CONFLICT, "pbx_rejected", detail),

@@ -34,26 +34,13 @@ pub async fn answer(core: &Core, call: &Call<'_>, cmd: &ManageDbCommand) -> Opti
     Some(match out {
         Ok(Answer::Json(value)) => Rendered::json(&call.output, &value),
         Ok(Answer::Text(body)) => Rendered::text(&call.output, body),
-        Err(err) => Rendered::text(&call.output, error_body(err)),
+        Err(err) => Rendered::text(&call.output, error_text(err)),
     })
 }
 
 enum Answer {
     Json(Json),
     Text(String),
-}
-
-/// `Invalid destination: TAG-ID` verbatim (§3.1); every other error as the generic path shows it.
-fn error_body(err: ServiceError) -> String {
-    match err {
-        ServiceError::Invalid { field, message } if field == "destination" => {
-            match message.strip_prefix("Invalid destination: ") {
-                Some(entry) => errors::invalid_destination(entry),
-                None => errors::error_line(&message),
-            }
-        }
-        other => error_text(other),
-    }
 }
 
 fn tags_json(tags: &[DestinationTag]) -> Json {

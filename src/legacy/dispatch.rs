@@ -205,6 +205,7 @@ pub fn error_text(err: ServiceError) -> String {
         | ServiceError::ReadOnly
         | ServiceError::TenantNotFound => errors::KEY_ERROR.to_string(),
         ServiceError::NotFound(_) => errors::NULL.to_string(),
+        ServiceError::InvalidDestination { entry } => errors::invalid_destination(&entry),
         ServiceError::Unsupported(_) => errors::UNKNOWN_ACTION.to_string(),
         ServiceError::Internal(source) => {
             tracing::error!(error = %source, "internal error on the legacy door");

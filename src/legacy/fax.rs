@@ -10,6 +10,7 @@ use serde_json::{Value as Json, json};
 use super::action_result;
 use super::dispatch::{Answer, Call, error_text};
 use crate::domain::time::{legacy_range, local_to_utc};
+use crate::service::Missing;
 use crate::service::download::Disposition;
 use crate::service::faxes::{self, Fax, FaxRequest, SendOutcome};
 use crate::service::objects::PageRequest;
@@ -135,7 +136,7 @@ async fn list(core: &Core, call: &Call<'_>) -> Rendered {
 
 async fn find(core: &Core, call: &Call<'_>) -> Result<Fax, ServiceError> {
     let (Some(tenant), Some(id)) = (call.tenant, call.request.non_empty("id")) else {
-        return Err(ServiceError::NotFound("fax"));
+        return Err(ServiceError::NotFound(Missing::Fax));
     };
     faxes::find(core, &call.principal, tenant, id).await
 }

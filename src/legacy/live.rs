@@ -12,6 +12,7 @@ use serde_json::{Map, Value as Json, json};
 use super::action_result;
 use super::dispatch::{Call, error_text};
 use crate::pbx::state::ExtensionState;
+use crate::service::Missing;
 use crate::service::live::PerNode;
 use crate::service::live::calls::{self, HangupTarget, OriginateOutcome, OriginateRequest};
 use crate::service::live::queues::{self, AgentQueues};
@@ -40,7 +41,7 @@ async fn extension_channels(
 fn action_error(call: &Call<'_>, err: ServiceError) -> Rendered {
     match err {
         ServiceError::Invalid { field, message } => action_result::error(call, &format!("{field}: {message}")),
-        ServiceError::NotFound("channel") => action_result::error(call, "No channel found"),
+        ServiceError::NotFound(Missing::Channel) => action_result::error(call, "No channel found"),
         ServiceError::NotFound(what) => action_result::error(call, &format!("Unknown {what}")),
         ServiceError::PbxUnavailable(reason) => action_result::error(call, &reason),
         ServiceError::PbxRejected(reason) => action_result::error(call, &reason),

@@ -10,6 +10,7 @@ use pbx_compat::render::{Rendered, plain};
 use serde_json::{Map, Value as Json};
 
 use super::dispatch::{Call, error_text};
+use crate::service::Missing;
 use crate::service::objects::PageRequest;
 use crate::service::phonebooks::{self as service, ENTRY_ID_FIELD, EntrySearch};
 use crate::service::{Core, ServiceError};
@@ -162,7 +163,7 @@ async fn delete(core: &Core, call: &Call<'_>, tenant: &str, name: &str) -> Resul
     // A peid that is not a number names no entry: a lookup miss.
     let Ok(id) = peid.trim().parse::<i64>() else { return Ok(Rendered::empty(&call.output)) };
     match service::delete_entry(core, &call.principal, tenant, name, id).await {
-        Ok(()) | Err(ServiceError::NotFound("phonebook entry")) => Ok(ok(call)),
+        Ok(()) | Err(ServiceError::NotFound(Missing::PhonebookEntry)) => Ok(ok(call)),
         Err(err) => Err(err),
     }
 }

@@ -8,6 +8,7 @@ use pbx_compat::request::LegacyRequest;
 use serde_json::{Value as Json, json};
 
 use super::dispatch::{Call, error_text};
+use crate::service::Missing;
 use crate::service::lookup::ExtensionRef;
 use crate::service::queue_members::{self as service, LogEvent, MemberChange, QueueRef};
 use crate::service::{Core, ServiceError};
@@ -112,7 +113,7 @@ async fn del(core: &Core, call: &Call<'_>, tenant: &str, queue: QueueRef<'_>) ->
     };
     match service::remove(core, &call.principal, tenant, queue, ExtensionRef::Name(extension)).await {
         // Removing a non-member leaves the queue as asked: OK, as other simple writes answer.
-        Ok(()) | Err(ServiceError::NotFound("queue member")) => Ok(ok(call)),
+        Ok(()) | Err(ServiceError::NotFound(Missing::QueueMember)) => Ok(ok(call)),
         Err(err) => Err(err),
     }
 }

@@ -11,6 +11,7 @@ use serde_json::{Value as Json, json};
 
 use super::dispatch::{Answer, Call, error_text};
 use crate::domain::time::legacy_range;
+use crate::service::Missing;
 use crate::service::download::Disposition;
 use crate::service::objects::PageRequest;
 use crate::service::recordings::{self, Recording};
@@ -32,7 +33,7 @@ pub async fn answer(core: &Core, call: &Call<'_>, kind: &str) -> Answer {
 }
 
 async fn find(core: &Core, call: &Call<'_>, id: &str) -> Result<Recording, ServiceError> {
-    let tenant = call.tenant.ok_or(ServiceError::NotFound("recording"))?;
+    let tenant = call.tenant.ok_or(ServiceError::NotFound(Missing::Recording))?;
     recordings::find_by_call(core, &call.principal, tenant, id).await
 }
 

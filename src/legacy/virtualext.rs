@@ -9,6 +9,7 @@ use pbx_compat::render::{Rendered, plain};
 use serde_json::Value as Json;
 
 use super::dispatch::{Call, error_text};
+use crate::service::Missing;
 use crate::service::lookup::ExtensionRef;
 use crate::service::virtual_extensions as service;
 use crate::service::{Core, ServiceError};
@@ -68,7 +69,7 @@ async fn del(core: &Core, call: &Call<'_>, tenant: &str, number: &str) -> Result
         return Ok(Rendered::text(&call.output, errors::NO_EXTENSION_SPECIFIED));
     };
     match service::remove(core, &call.principal, tenant, number, ExtensionRef::Name(extension)).await {
-        Ok(()) | Err(ServiceError::NotFound("virtual extension member")) => Ok(ok(call)),
+        Ok(()) | Err(ServiceError::NotFound(Missing::VirtualExtensionMember)) => Ok(ok(call)),
         Err(err) => Err(err),
     }
 }

@@ -12,6 +12,7 @@ use serde_json::{Value as Json, json};
 
 use super::dispatch::{Answer, Call, error_text};
 use super::records::record_for;
+use crate::service::Missing;
 use crate::service::access::Intent;
 use crate::service::objects::{self, PageRequest};
 use crate::service::voicemail::VoicemailRules;
@@ -135,7 +136,7 @@ async fn list(core: &Core, call: &Call<'_>) -> Rendered {
 async fn messages(core: &Core, call: &Call<'_>) -> Rendered {
     let listed = match call.request.non_empty("mailbox") {
         Some(number) => mailbox_messages(core, call, number, call.request.non_empty("folder")).await,
-        None => Err(ServiceError::NotFound("voicemail box")),
+        None => Err(ServiceError::NotFound(Missing::VoicemailBox)),
     };
     let messages = match listed {
         Ok(messages) if !messages.is_empty() => messages,
@@ -244,7 +245,7 @@ async fn locate(
 ) -> ServiceResult<(Mailbox, Message)> {
     let req = call.request;
     let msg_id = req.non_empty("msgid").or_else(|| req.non_empty("msg_id")).or_else(|| req.non_empty("id"));
-    let msg_id = msg_id.ok_or(ServiceError::NotFound("voicemail message"))?;
+    let msg_id = msg_id.ok_or(ServiceError::NotFound(Missing::VoicemailMessage))?;
     match number {
         Some(number) => {
             let mailbox = vm::mailbox(core, &call.principal, call.tenant, number, intent).await?;

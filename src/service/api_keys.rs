@@ -9,6 +9,7 @@ use crate::auth::Subject;
 use crate::auth::{Principal, secrets};
 use crate::domain::address_range::AddressRange;
 use crate::domain::bounds::Length;
+use crate::service::Missing;
 use crate::store::api_keys::{self as store, ApiKeyRow, Creator, NewApiKey};
 
 /// A key just created: its row and the value, which is never available again.
@@ -197,7 +198,7 @@ async fn insert_in(
     let row = store::find_active_by_hash(conn, &hash)
         .await?
         .filter(|r| r.id == id)
-        .ok_or(ServiceError::NotFound("api key"))?;
+        .ok_or(ServiceError::NotFound(Missing::ApiKey))?;
     Ok(IssuedKey { row, value })
 }
 
@@ -219,7 +220,7 @@ pub async fn list(
 pub async fn get(core: &Core, principal: &Principal, tenant: &str, id: i64) -> ServiceResult<ApiKeyRow> {
     let scope = access::tenant_scope(core, principal, tenant, Intent::Read).await?;
     let mut conn = core.db().pool().acquire().await?;
-    store::get(&mut conn, scope.tenant_id, id).await?.ok_or(ServiceError::NotFound("api key"))
+    store::get(&mut conn, scope.tenant_id, id).await?.ok_or(ServiceError::NotFound(Missing::ApiKey))
 }
 
 /// Revokes a key of a tenant; it stops working at once on every replica.
@@ -229,7 +230,7 @@ pub async fn revoke(core: &Core, principal: &Principal, tenant: &str, id: i64) -
     let now = crate::store::now_text();
     let before = store::get(&mut tx, scope.tenant_id, id).await?;
     if !store::revoke(&mut tx, scope.tenant_id, id, &now).await? {
-        return Err(ServiceError::NotFound("api key"));
+        return Err(ServiceError::NotFound(Missing::ApiKey));
     }
     // A key lives no longer than its creator: the keys it made (and theirs) go with it.
     let cascaded = store::revoke_created_by(&mut tx, Creator::Key(id), &now).await?;

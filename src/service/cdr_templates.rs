@@ -7,6 +7,7 @@ use super::audit::{self, Change};
 use super::cdrs::CdrScope;
 use super::{Core, ServiceError, ServiceResult};
 use crate::auth::Principal;
+use crate::service::Missing;
 use crate::store::cdr_templates::{self as store, GLOBAL, TemplateRow};
 
 /// Whose templates.
@@ -87,9 +88,9 @@ pub async fn get(
     name: &str,
 ) -> ServiceResult<TemplateRow> {
     let id = scope_id(core, principal, scope, Intent::Read).await?;
-    check_name(name).map_err(|_| ServiceError::NotFound("template"))?;
+    check_name(name).map_err(|_| ServiceError::NotFound(Missing::Template))?;
     let mut conn = core.db().pool().acquire().await?;
-    store::get(&mut conn, id, name).await?.ok_or(ServiceError::NotFound("template"))
+    store::get(&mut conn, id, name).await?.ok_or(ServiceError::NotFound(Missing::Template))
 }
 
 /// Creates or replaces a template; `Ok(true)` when created.
@@ -106,7 +107,7 @@ pub async fn put(
     let mut tx = core.db().begin().await?;
     let before = store::get(&mut tx, id, name).await?;
     let created = store::upsert(&mut tx, id, name, input.body, input.csv_default, &crate::store::now_text()).await?;
-    let row = store::get(&mut tx, id, name).await?.ok_or(ServiceError::NotFound("template"))?;
+    let row = store::get(&mut tx, id, name).await?.ok_or(ServiceError::NotFound(Missing::Template))?;
     let mut change = template_change(scope, id, if created { "create" } else { "update" }, name).after_view(&row);
     if let Some(before) = &before {
         change = change.before_view(before);
@@ -119,13 +120,13 @@ pub async fn put(
 /// Deletes a template.
 pub async fn delete(core: &Core, principal: &Principal, scope: TemplateScope<'_>, name: &str) -> ServiceResult<()> {
     let id = scope_id(core, principal, scope, Intent::Write).await?;
-    check_name(name).map_err(|_| ServiceError::NotFound("template"))?;
+    check_name(name).map_err(|_| ServiceError::NotFound(Missing::Template))?;
     let mut tx = core.db().begin().await?;
     let Some(before) = store::get(&mut tx, id, name).await? else {
-        return Err(ServiceError::NotFound("template"));
+        return Err(ServiceError::NotFound(Missing::Template));
     };
     if !store::delete(&mut tx, id, name).await? {
-        return Err(ServiceError::NotFound("template"));
+        return Err(ServiceError::NotFound(Missing::Template));
     }
     audit::record(&mut tx, principal, template_change(scope, id, "delete", name).before_view(&before)).await?;
     tx.commit().await.map_err(crate::store::StoreError::from)?;

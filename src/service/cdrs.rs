@@ -11,6 +11,7 @@ use super::access::{self, Intent};
 use super::{Core, ServiceError, ServiceResult};
 use crate::auth::Principal;
 use crate::domain::call_id::{CallId, stored_uniqueid};
+use crate::service::Missing;
 use crate::store::cdrs::{self as store, CdrQuery, CdrRow};
 
 pub use crate::store::cdrs::WRITABLE_FIELDS;
@@ -175,7 +176,7 @@ pub async fn export(
 pub async fn get(core: &Core, principal: &Principal, tenant: &str, call_id: &str) -> ServiceResult<Cdr> {
     let filter = by_call_id(call_id)?;
     let page = list(core, principal, CdrScope::Tenant(tenant), filter, None, 1).await?;
-    page.items.into_iter().next().ok_or(ServiceError::NotFound("cdr"))
+    page.items.into_iter().next().ok_or(ServiceError::NotFound(Missing::Cdr))
 }
 
 /// Every CDR leg of a call id (legacy INFO `call`).
@@ -186,7 +187,7 @@ pub async fn legs(core: &Core, principal: &Principal, tenant: &str, call_id: &st
 
 /// A filter for one call id (`domain::call_id`: a unique id, `_` accepted for `.`, or an originate id).
 fn by_call_id(call_id: &str) -> ServiceResult<CdrFilter> {
-    Ok(match CallId::parse(call_id).ok_or(ServiceError::NotFound("cdr"))? {
+    Ok(match CallId::parse(call_id).ok_or(ServiceError::NotFound(Missing::Cdr))? {
         CallId::Originate(id) => CdrFilter { originateids: vec![id], ..CdrFilter::default() },
         CallId::Unique(id) => CdrFilter { uniqueids: vec![id], ..CdrFilter::default() },
     })
@@ -222,7 +223,7 @@ pub async fn set_fields(
     let mut tx = core.db().begin().await?;
     for (field, value) in changes {
         if store::set_field(&mut tx, scope.tenant_id, &uniqueid, field, value, append).await? == 0 {
-            return Err(ServiceError::NotFound("cdr"));
+            return Err(ServiceError::NotFound(Missing::Cdr));
         }
     }
     let mut after = serde_json::Map::new();

@@ -20,6 +20,7 @@ use crate::auth::{Principal, Reach};
 use crate::domain::destination::{DestinationKind, DestinationTag, Target, TypeSrc};
 use crate::domain::object::ObjectDef;
 use crate::domain::schedule::{ScheduleKind, ScheduleRow};
+use crate::service::Missing;
 use crate::store::destinations as store;
 use crate::store::objects as rows;
 
@@ -89,7 +90,7 @@ fn target_of(def: &ObjectDef) -> Option<Target> {
 /// The error every door shows for a refused entry: `Invalid destination: <entry as sent>`.
 fn invalid_destination(raw: &str) -> ServiceError {
     let shown: String = raw.trim().chars().filter(|c| !c.is_control()).take(MAX_ECHO).collect();
-    ServiceError::invalid("destination", format!("Invalid destination: {shown}"))
+    ServiceError::InvalidDestination { entry: shown }
 }
 
 /// The tenant a call acts in: `Some` when `tenant` is given (authorized for `intent`), `None` for an
@@ -110,9 +111,9 @@ async fn scope(core: &Core, principal: &Principal, tenant: Option<&str>, intent:
 /// Loads the owner row (within `scope` when given) and returns its tenant; another tenant's owner
 /// is `NotFound`, like a missing one.
 async fn owner_tenant(conn: &mut AnyConnection, scope: Option<i64>, owner: Target, id: i64) -> ServiceResult<i64> {
-    let def = def_of(owner).ok_or(ServiceError::NotFound("destination owner"))?;
-    let row = rows::get(conn, def, scope, id).await?.ok_or(ServiceError::NotFound(def.name))?;
-    row.tenant_id.ok_or(ServiceError::NotFound(def.name))
+    let def = def_of(owner).ok_or(ServiceError::NotFound(Missing::DestinationOwner))?;
+    let row = rows::get(conn, def, scope, id).await?.ok_or(ServiceError::NotFound(Missing::Object(def.name)))?;
+    row.tenant_id.ok_or(ServiceError::NotFound(Missing::Object(def.name)))
 }
 
 /// Locks the rows of a replace (the owner and every stored target) until the transaction ends and
@@ -188,7 +189,7 @@ pub async fn replace(
     if entries.len() > MAX_ENTRIES {
         return Err(ServiceError::invalid("destination", format!("at most {MAX_ENTRIES} destinations per list")));
     }
-    let owner = def_of(typesrc.owner()).ok_or(ServiceError::NotFound("destination owner"))?;
+    let owner = def_of(typesrc.owner()).ok_or(ServiceError::NotFound(Missing::DestinationOwner))?;
     let mut tx = core.db().begin().await?;
     let tenant_id = owner_tenant(&mut tx, scope, typesrc.owner(), typeidsrc).await?;
     let tags = entries
@@ -199,7 +200,7 @@ pub async fn replace(
     wanted.extend(tags.iter().filter_map(|tag| def_of(tag.kind.target()).map(|def| (def, tag.id))));
     let existing = lock_all(&mut tx, tenant_id, wanted).await?;
     if !existing.contains(&(owner.table, typeidsrc)) {
-        return Err(ServiceError::NotFound(owner.name));
+        return Err(ServiceError::NotFound(Missing::Object(owner.name)));
     }
     if let Some((raw, _)) = entries.iter().zip(&tags).find(|(_, tag)| !target_exists(&existing, tag)) {
         return Err(invalid_destination(raw));
@@ -242,12 +243,12 @@ pub async fn replace_schedule(
     }
     let mut tx = core.db().begin().await?;
     if !store::lock_row(&mut tx, &catalog::CONDITION, scope, condition_id).await? {
-        return Err(ServiceError::NotFound(catalog::CONDITION.name));
+        return Err(ServiceError::NotFound(Missing::Object(catalog::CONDITION.name)));
     }
     let condition = rows::get(&mut tx, &catalog::CONDITION, scope, condition_id)
         .await?
-        .ok_or(ServiceError::NotFound(catalog::CONDITION.name))?;
-    let tenant_id = condition.tenant_id.ok_or(ServiceError::NotFound(catalog::CONDITION.name))?;
+        .ok_or(ServiceError::NotFound(Missing::Object(catalog::CONDITION.name)))?;
+    let tenant_id = condition.tenant_id.ok_or(ServiceError::NotFound(Missing::Object(catalog::CONDITION.name)))?;
     let co_type = condition.text("co_type");
     let kind = ScheduleKind::of_condition_type(co_type)
         .ok_or_else(|| ServiceError::invalid("co_type", format!("a {co_type} condition has no schedule")))?;

@@ -8,6 +8,7 @@ use super::lookup;
 use super::lookup::ExtensionRef;
 use super::{Core, ServiceError, ServiceResult};
 use crate::auth::Principal;
+use crate::service::Missing;
 use crate::store::objects::{self as store, Value};
 
 /// Stored value of `ex_dnd` when DND is on; off is the empty string.
@@ -29,7 +30,7 @@ fn is_on(stored: &str) -> bool {
     ["on", "yes", "1"].iter().any(|v| v.eq_ignore_ascii_case(stored.trim()))
 }
 
-/// The DND state of an extension of the tenant; `NotFound("extension")` when it has none such.
+/// The DND state of an extension of the tenant; `NotFound(Missing::Extension)` when it has none such.
 pub async fn get(core: &Core, principal: &Principal, tenant: &str, ext: ExtensionRef<'_>) -> ServiceResult<Dnd> {
     let scope = access::tenant_scope(core, principal, tenant, Intent::Read).await?;
     let mut conn = core.db().pool().acquire().await?;
@@ -50,11 +51,11 @@ pub async fn set(
     let row = lookup::extension(&mut tx, &scope, ext).await?;
     let value = Value::Text(if on { ON } else { "" }.to_string());
     if !store::update(&mut tx, &EXTENSION, Some(scope.tenant_id), row.id, &vec![("ex_dnd", value)]).await? {
-        return Err(ServiceError::NotFound("extension"));
+        return Err(ServiceError::NotFound(Missing::Extension));
     }
     let after = store::get(&mut tx, &EXTENSION, Some(scope.tenant_id), row.id)
         .await?
-        .ok_or(ServiceError::NotFound("extension"))?;
+        .ok_or(ServiceError::NotFound(Missing::Extension))?;
     super::audit::record_update(&mut tx, principal, &row, &after).await?;
     tx.commit().await?;
     let dnd = Dnd { extension_id: row.id, number: row.text("ex_number").to_string(), on };

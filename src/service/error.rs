@@ -27,7 +27,7 @@ pub enum ServiceError {
     TenantNotFound,
     /// The object does not exist or belongs to another tenant (indistinguishable on purpose).
     #[error("{0} not found")]
-    NotFound(&'static str),
+    NotFound(Missing),
     /// Input refused.
     #[error("{field}: {message}")]
     Invalid {
@@ -35,6 +35,13 @@ pub enum ServiceError {
         field: String,
         /// What is wrong.
         message: String,
+    },
+    /// A destination list entry that names no known tag or target (CONTRACT §3.1): the legacy door
+    /// answers `Invalid destination: <entry>` verbatim, REST a 422 on the list.
+    #[error("destination: Invalid destination: {entry}")]
+    InvalidDestination {
+        /// The entry as sent, control characters dropped, shortened.
+        entry: String,
     },
     /// A uniqueness rule refused the write.
     #[error("{0}")]
@@ -63,6 +70,116 @@ pub enum ServiceError {
     /// Bug or infrastructure failure.
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
+}
+
+/// What was not found: doors match the kind (a missing queue member is `OK` to a legacy `del`),
+/// never a message text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Missing {
+    /// A row of a declared object (MANAGEDB / REST resources), by its legacy object name.
+    Object(&'static str),
+    /// A file.
+    File,
+    /// A queue member.
+    QueueMember,
+    /// A template.
+    Template,
+    /// A extension.
+    Extension,
+    /// A setting.
+    Setting,
+    /// A recording.
+    Recording,
+    /// A fax.
+    Fax,
+    /// A channel.
+    Channel,
+    /// A voicemail box.
+    VoicemailBox,
+    /// A queue.
+    Queue,
+    /// A phonebook entry.
+    PhonebookEntry,
+    /// A cdr.
+    Cdr,
+    /// A api key.
+    ApiKey,
+    /// A voicemail message.
+    VoicemailMessage,
+    /// A virtual extension.
+    VirtualExtension,
+    /// A virtual extension member.
+    VirtualExtensionMember,
+    /// A phonebook.
+    Phonebook,
+    /// A peer.
+    Peer,
+    /// A destination owner.
+    DestinationOwner,
+    /// A campaign.
+    Campaign,
+    /// A campaign number.
+    CampaignNumber,
+    /// A transcript.
+    Transcript,
+    /// A tenant link.
+    TenantLink,
+    /// A response path.
+    ResponsePath,
+    /// A node.
+    Node,
+    /// A media file.
+    MediaFile,
+    /// A group user.
+    GroupUser,
+    /// A group tenant.
+    GroupTenant,
+    /// A flow.
+    Flow,
+}
+
+impl Missing {
+    /// The name shown in messages (`queue member not found`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Missing::Object(name) => name,
+            Missing::File => "file",
+            Missing::QueueMember => "queue member",
+            Missing::Template => "template",
+            Missing::Extension => "extension",
+            Missing::Setting => "setting",
+            Missing::Recording => "recording",
+            Missing::Fax => "fax",
+            Missing::Channel => "channel",
+            Missing::VoicemailBox => "voicemail box",
+            Missing::Queue => "queue",
+            Missing::PhonebookEntry => "phonebook entry",
+            Missing::Cdr => "cdr",
+            Missing::ApiKey => "api key",
+            Missing::VoicemailMessage => "voicemail message",
+            Missing::VirtualExtension => "virtual extension",
+            Missing::VirtualExtensionMember => "virtual extension member",
+            Missing::Phonebook => "phonebook",
+            Missing::Peer => "peer",
+            Missing::DestinationOwner => "destination owner",
+            Missing::Campaign => "campaign",
+            Missing::CampaignNumber => "campaign number",
+            Missing::Transcript => "transcript",
+            Missing::TenantLink => "tenant link",
+            Missing::ResponsePath => "response path",
+            Missing::Node => "node",
+            Missing::MediaFile => "media file",
+            Missing::GroupUser => "group user",
+            Missing::GroupTenant => "group tenant",
+            Missing::Flow => "flow",
+        }
+    }
+}
+
+impl std::fmt::Display for Missing {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
 }
 
 impl ServiceError {

@@ -17,6 +17,7 @@ use super::{Core, ServiceError, ServiceResult};
 use crate::auth::Principal;
 use crate::domain::call_id::CallId;
 use crate::domain::{pdf, time};
+use crate::service::Missing;
 use crate::store::faxes::{self as store, FaxRow, NewFax};
 
 /// Largest document accepted: a long fax is a few hundred KiB; this leaves room for scans.
@@ -239,7 +240,7 @@ pub async fn send(
 pub async fn get(core: &Core, principal: &Principal, tenant: &str, id: i64) -> ServiceResult<Fax> {
     let scope = access::tenant_scope(core, principal, tenant, Intent::Read).await?;
     let mut conn = core.db().pool().acquire().await?;
-    store::by_id(&mut conn, scope.tenant_id, id).await?.ok_or(ServiceError::NotFound("fax"))
+    store::by_id(&mut conn, scope.tenant_id, id).await?.ok_or(ServiceError::NotFound(Missing::Fax))
 }
 
 /// A fax by the legacy `id`: a fax id, or the unique id of the call that carried it.
@@ -248,9 +249,9 @@ pub async fn find(core: &Core, principal: &Principal, tenant: &str, id: &str) ->
         return get(core, principal, tenant, id).await;
     }
     let scope = access::tenant_scope(core, principal, tenant, Intent::Read).await?;
-    let Some(CallId::Unique(uniqueid)) = CallId::parse(id) else { return Err(ServiceError::NotFound("fax")) };
+    let Some(CallId::Unique(uniqueid)) = CallId::parse(id) else { return Err(ServiceError::NotFound(Missing::Fax)) };
     let mut conn = core.db().pool().acquire().await?;
-    store::by_uniqueid(&mut conn, scope.tenant_id, &uniqueid).await?.ok_or(ServiceError::NotFound("fax"))
+    store::by_uniqueid(&mut conn, scope.tenant_id, &uniqueid).await?.ok_or(ServiceError::NotFound(Missing::Fax))
 }
 
 /// The tenant's faxes dated within `[from, to]` (stored-time text, `None` = open), in id order.

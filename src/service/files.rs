@@ -8,6 +8,7 @@ use std::path::{Component, Path, PathBuf};
 use tokio::io::{AsyncReadExt as _, AsyncSeekExt as _};
 
 use super::{ServiceError, ServiceResult};
+use crate::service::Missing;
 
 /// A directory the gateway serves files from.
 #[derive(Debug, Clone)]
@@ -56,12 +57,12 @@ impl FileRoot {
     pub fn join(&self, relative: &str) -> ServiceResult<PathBuf> {
         if !is_safe_relative(relative) {
             tracing::info!(root = self.what, "refused an unsafe relative path");
-            return Err(ServiceError::NotFound("file"));
+            return Err(ServiceError::NotFound(Missing::File));
         }
         let joined = self.dir.join(relative);
         // Belt and braces: the segment check already excludes these.
         if joined.components().any(|c| matches!(c, Component::ParentDir)) {
-            return Err(ServiceError::NotFound("file"));
+            return Err(ServiceError::NotFound(Missing::File));
         }
         Ok(joined)
     }
@@ -70,11 +71,11 @@ impl FileRoot {
     /// it when the real location is outside the root.
     pub async fn resolve_existing(&self, relative: &str) -> ServiceResult<PathBuf> {
         let joined = self.join(relative)?;
-        let real = tokio::fs::canonicalize(&joined).await.map_err(|_| ServiceError::NotFound("file"))?;
+        let real = tokio::fs::canonicalize(&joined).await.map_err(|_| ServiceError::NotFound(Missing::File))?;
         let root = self.canonical_root().await?;
         if !real.starts_with(&root) {
             tracing::warn!(root = self.what, "refused a path that leaves its root through a link");
-            return Err(ServiceError::NotFound("file"));
+            return Err(ServiceError::NotFound(Missing::File));
         }
         Ok(real)
     }
@@ -82,10 +83,10 @@ impl FileRoot {
     /// Opens an existing regular file under the root.
     pub async fn open(&self, relative: &str) -> ServiceResult<OpenedFile> {
         let path = self.resolve_existing(relative).await?;
-        let file = tokio::fs::File::open(&path).await.map_err(|_| ServiceError::NotFound("file"))?;
-        let meta = file.metadata().await.map_err(|_| ServiceError::NotFound("file"))?;
+        let file = tokio::fs::File::open(&path).await.map_err(|_| ServiceError::NotFound(Missing::File))?;
+        let meta = file.metadata().await.map_err(|_| ServiceError::NotFound(Missing::File))?;
         if !meta.is_file() {
-            return Err(ServiceError::NotFound("file"));
+            return Err(ServiceError::NotFound(Missing::File));
         }
         Ok(OpenedFile { file, len: meta.len(), path })
     }
@@ -94,7 +95,7 @@ impl FileRoot {
     pub async fn read_small(&self, relative: &str, max: u64) -> ServiceResult<Vec<u8>> {
         let opened = self.open(relative).await?;
         if opened.len > max {
-            return Err(ServiceError::NotFound("file"));
+            return Err(ServiceError::NotFound(Missing::File));
         }
         let mut bytes = Vec::with_capacity(usize::try_from(opened.len).unwrap_or(0));
         opened.file.take(max).read_to_end(&mut bytes).await.map_err(|err| ServiceError::Internal(err.into()))?;
@@ -132,11 +133,11 @@ impl FileRoot {
     /// its resolved parent.
     async fn new_target(&self, relative: &str) -> ServiceResult<(PathBuf, PathBuf)> {
         let target = self.join(relative)?;
-        let parent = target.parent().ok_or(ServiceError::NotFound("file"))?.to_path_buf();
+        let parent = target.parent().ok_or(ServiceError::NotFound(Missing::File))?.to_path_buf();
         tokio::fs::create_dir_all(&parent).await.map_err(|err| ServiceError::Internal(err.into()))?;
         let real_parent = tokio::fs::canonicalize(&parent).await.map_err(|err| ServiceError::Internal(err.into()))?;
         if !real_parent.starts_with(self.canonical_root().await?) {
-            return Err(ServiceError::NotFound("file"));
+            return Err(ServiceError::NotFound(Missing::File));
         }
         if tokio::fs::try_exists(&target).await.unwrap_or(true) {
             return Err(ServiceError::Conflict("file exists".into()));
@@ -148,7 +149,7 @@ impl FileRoot {
     /// as a safe segment (hidden files, lock files, odd bytes) are left out.
     pub async fn list_dir(&self, relative: &str) -> ServiceResult<Vec<String>> {
         let dir = self.resolve_existing(relative).await?;
-        let mut entries = tokio::fs::read_dir(&dir).await.map_err(|_| ServiceError::NotFound("file"))?;
+        let mut entries = tokio::fs::read_dir(&dir).await.map_err(|_| ServiceError::NotFound(Missing::File))?;
         let mut names = Vec::new();
         while let Some(entry) = entries.next_entry().await.map_err(|err| ServiceError::Internal(err.into()))? {
             if let Some(name) = entry.file_name().to_str().filter(|n| is_safe_segment(n)) {
@@ -184,7 +185,7 @@ impl FileRoot {
         let source = self.resolve_existing(from).await?;
         let linked = tokio::fs::symlink_metadata(self.join(from)?).await.map_or(true, |m| !m.is_file());
         if linked {
-            return Err(ServiceError::NotFound("file"));
+            return Err(ServiceError::NotFound(Missing::File));
         }
         let (target, _) = self.new_target(to).await?;
         tokio::fs::rename(&source, &target).await.map_err(|err| ServiceError::Internal(err.into()))
@@ -221,7 +222,7 @@ impl FileRoot {
     }
 
     async fn canonical_root(&self) -> ServiceResult<PathBuf> {
-        tokio::fs::canonicalize(&self.dir).await.map_err(|_| ServiceError::NotFound("file"))
+        tokio::fs::canonicalize(&self.dir).await.map_err(|_| ServiceError::NotFound(Missing::File))
     }
 }
 

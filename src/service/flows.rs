@@ -7,6 +7,7 @@ use super::objects::{self, Input, ObjectRules, PageRequest, Prepare, set};
 use super::{Core, ServiceError, ServiceResult};
 use crate::auth::Principal;
 use crate::domain::object::ObjectDef;
+use crate::service::Missing;
 use crate::store::objects::{Changes, CondOp, Condition, Row, Value};
 
 /// Rules of `flow`: a state change is time-stamped.
@@ -57,7 +58,7 @@ pub async fn set_state(
         .items
         .into_iter()
         .next()
-        .ok_or(ServiceError::NotFound("flow"))?;
+        .ok_or(ServiceError::NotFound(Missing::Flow))?;
     update_state(core, principal, tenant, flow.id, state, value).await
 }
 

@@ -6,6 +6,7 @@ use sqlx::AnyConnection;
 use super::access::TenantScope;
 use super::extensions::EXTENSION;
 use super::{ServiceError, ServiceResult};
+use crate::service::Missing;
 use crate::store::objects::{self as store, CondOp, Condition, ListQuery, Row, Value};
 
 /// How a call names an extension: its id, its number, or its username `<number>-<TENANT>`.
@@ -17,7 +18,7 @@ pub enum ExtensionRef<'a> {
     Name(&'a str),
 }
 
-/// The extension `ext` of the scoped tenant; `NotFound("extension")` when the tenant has none such
+/// The extension `ext` of the scoped tenant; `NotFound(Missing::Extension)` when the tenant has none such
 /// (an extension of another tenant is "none such" too).
 pub async fn extension(conn: &mut AnyConnection, scope: &TenantScope, ext: ExtensionRef<'_>) -> ServiceResult<Row> {
     let row = match ext {
@@ -43,5 +44,5 @@ pub async fn extension(conn: &mut AnyConnection, scope: &TenantScope, ext: Exten
             }
         }
     };
-    row.ok_or(ServiceError::NotFound("extension"))
+    row.ok_or(ServiceError::NotFound(Missing::Extension))
 }

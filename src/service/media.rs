@@ -6,6 +6,7 @@ use super::catalog::{MEDIAFILE, MEDIAFILES};
 use super::{Core, ServiceError, ServiceResult, objects};
 use crate::auth::Principal;
 use crate::domain::audio::AudioFormat;
+use crate::service::Missing;
 use crate::store::objects::{self as rows, Value};
 
 /// Largest audio accepted (a prompt or hold music file, not an album).
@@ -44,8 +45,9 @@ pub async fn put_audio(
         ("me_updated_at", Value::Text(now)),
     ];
     rows::update(&mut tx, &MEDIAFILE, row.tenant_id, row.id, &changes).await?;
-    let after =
-        rows::get(&mut tx, &MEDIAFILE, row.tenant_id, row.id).await?.ok_or(ServiceError::NotFound("media file"))?;
+    let after = rows::get(&mut tx, &MEDIAFILE, row.tenant_id, row.id)
+        .await?
+        .ok_or(ServiceError::NotFound(Missing::MediaFile))?;
     // The update entry names the audio columns that changed; the audio itself is not copied.
     audit::record_update(&mut tx, principal, &row, &after).await?;
     tx.commit().await?;

@@ -10,6 +10,7 @@ use super::audit::{self, Change};
 use super::{Core, ServiceError, ServiceResult};
 use crate::auth::{Principal, Reach, passwords};
 use crate::domain::object::{Check, FieldDef, FieldKind, ObjectDef, Scope, SecretKind, Writable};
+use crate::service::Missing;
 use crate::store::objects::{self as store, Changes, Condition, ListQuery, Row, RowLock, Value};
 
 /// Input members by legacy field name (what `jsondata` carries; REST bodies are mapped to it).
@@ -168,7 +169,9 @@ pub async fn get(
     let def = rules.def();
     let scope = target(core, principal, def, tenant, Intent::Read).await?;
     let mut conn = core.db().pool().acquire().await?;
-    store::get(&mut conn, def, scope.map(|s| s.tenant_id), id).await?.ok_or(ServiceError::NotFound(def.name))
+    store::get(&mut conn, def, scope.map(|s| s.tenant_id), id)
+        .await?
+        .ok_or(ServiceError::NotFound(Missing::Object(def.name)))
 }
 
 /// Creates a row from input (legacy field names) and returns it as stored.
@@ -205,7 +208,7 @@ pub async fn create_then(
         .await
         .map_err(|e| conflict_on(def, e))?;
     then(&mut tx, id).await?;
-    let row = store::get(&mut tx, def, None, id).await?.ok_or(ServiceError::NotFound(def.name))?;
+    let row = store::get(&mut tx, def, None, id).await?.ok_or(ServiceError::NotFound(Missing::Object(def.name)))?;
     audit::record(&mut tx, principal, Change::created(&row)).await?;
     tx.commit().await?;
     Ok(row)
@@ -239,7 +242,8 @@ pub async fn update_then(
     let tenant_id = scope.as_ref().map(|s| s.tenant_id);
     let converted = converted_input(def, input).await?;
     let mut tx = core.db().begin().await?;
-    let current = store::get(&mut tx, def, tenant_id, id).await?.ok_or(ServiceError::NotFound(def.name))?;
+    let current =
+        store::get(&mut tx, def, tenant_id, id).await?.ok_or(ServiceError::NotFound(Missing::Object(def.name)))?;
     // An admin addressing a tenant object by id alone still needs its tenant for the rules.
     let row_scope = match &scope {
         None => access::scope_of_row(principal, &current),
@@ -250,7 +254,7 @@ pub async fn update_then(
             .await?;
     store::update(&mut tx, def, tenant_id, id, &changes).await.map_err(|e| conflict_on(def, e))?;
     then(&mut tx, id).await?;
-    let row = store::get(&mut tx, def, None, id).await?.ok_or(ServiceError::NotFound(def.name))?;
+    let row = store::get(&mut tx, def, None, id).await?.ok_or(ServiceError::NotFound(Missing::Object(def.name)))?;
     audit::record_update(&mut tx, principal, &current, &row).await?;
     tx.commit().await?;
     let written: Vec<&str> = changes.iter().map(|(column, _)| *column).collect();
@@ -278,7 +282,7 @@ pub async fn delete(
     // the reference scan below, so a write linking to it either committed before (and is seen) or
     // waits and then finds it gone.
     let Some(current) = store::get_locked(&mut tx, def, tenant_id, id, Some(RowLock::Update)).await? else {
-        return Err(ServiceError::NotFound(def.name));
+        return Err(ServiceError::NotFound(Missing::Object(def.name)));
     };
     for dependent in rules.dependents() {
         if store::count_in_tenant(&mut tx, dependent, id).await? > 0 {
@@ -295,7 +299,7 @@ pub async fn delete(
         super::api_keys::revoke_keys_of_user(&mut tx, id).await?;
     }
     if !store::delete(&mut tx, def, tenant_id, id).await.map_err(|e| conflict_on(def, e))? {
-        return Err(ServiceError::NotFound(def.name));
+        return Err(ServiceError::NotFound(Missing::Object(def.name)));
     }
     audit::record(&mut tx, principal, Change::deleted(&current)).await?;
     tx.commit().await?;

@@ -5,7 +5,7 @@
 //! - Phonebook names are exact (case-sensitive), 1-64 characters, no control characters and none of
 //!   `/ \ |` (they appear in URL paths and pipe-separated answers).
 //! - Adding entries to a phonebook that does not exist yet creates it (legacy clients have no other
-//!   way to create one); every other call on an unknown phonebook is `NotFound("phonebook")`.
+//!   way to create one); every other call on an unknown phonebook is `NotFound(Missing::Phonebook)`.
 //! - Field names are case-insensitive and stored lower-case: `NAME`, `Name` and `name` are one
 //!   field. They are 1-64 letters, digits, `_` or `-`; `peid` is reserved for the entry id. Values
 //!   are at most 1024 characters; an entry has 1-50 fields; one add takes at most 1000 entries.
@@ -18,6 +18,7 @@ use super::audit::{self, Change};
 use super::objects::{Page, PageRequest};
 use super::{Core, ServiceError, ServiceResult};
 use crate::auth::Principal;
+use crate::service::Missing;
 use crate::store::phonebooks::{self as store, Entry, NewField, Phonebook, Search};
 
 /// Longest phonebook name.
@@ -131,7 +132,7 @@ fn book_change(scope: &TenantScope, action: &'static str, book: &Phonebook) -> C
 }
 
 async fn existing(conn: &mut sqlx::AnyConnection, scope: &TenantScope, name: &str) -> ServiceResult<Phonebook> {
-    store::find(conn, scope.tenant_id, name).await?.ok_or(ServiceError::NotFound("phonebook"))
+    store::find(conn, scope.tenant_id, name).await?.ok_or(ServiceError::NotFound(Missing::Phonebook))
 }
 
 /// The tenant's phonebooks, in creation order.
@@ -245,13 +246,13 @@ pub async fn add(
     Ok(added)
 }
 
-/// Deletes one entry; `NotFound("phonebook entry")` when the phonebook has no such entry.
+/// Deletes one entry; `NotFound(Missing::PhonebookEntry)` when the phonebook has no such entry.
 pub async fn delete_entry(core: &Core, principal: &Principal, tenant: &str, name: &str, id: i64) -> ServiceResult<()> {
     let scope = access::tenant_scope(core, principal, tenant, Intent::Write).await?;
     let mut tx = core.db().begin().await?;
     let book = existing(&mut tx, &scope, name).await?;
     if !store::delete_entry(&mut tx, book.id, id).await? {
-        return Err(ServiceError::NotFound("phonebook entry"));
+        return Err(ServiceError::NotFound(Missing::PhonebookEntry));
     }
     let change = Change::new("phonebook_entry", "delete").id(format!("{}/{id}", book.name)).in_scope(&scope);
     audit::record(&mut tx, principal, change).await?;

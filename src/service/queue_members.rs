@@ -13,6 +13,7 @@ use super::lookup::ExtensionRef;
 use super::{Core, ServiceError, ServiceResult};
 use crate::auth::Principal;
 use crate::domain::bounds::IntRange;
+use crate::service::Missing;
 use crate::store::objects::{self as store, CondOp, Condition, ListQuery, Row, Value};
 use crate::store::queue_members::{self as members, Member, MemberRow, QueueEvent};
 
@@ -101,11 +102,11 @@ async fn target(
         QueueRef::Id(id) => store::get(conn, &QUEUE, Some(scope.tenant_id), id).await?,
         QueueRef::Number(number) => first(conn, &QUEUE, scope.tenant_id, "qu_number", number).await?,
     };
-    let queue = row.ok_or(ServiceError::NotFound("queue"))?;
+    let queue = row.ok_or(ServiceError::NotFound(Missing::Queue))?;
     Ok(Target { scope, queue })
 }
 
-/// The id of a tenant's queue named by id or number; `NotFound("queue")` otherwise.
+/// The id of a tenant's queue named by id or number; `NotFound(Missing::Queue)` otherwise.
 pub async fn queue_id(
     conn: &mut AnyConnection,
     scope: &super::access::TenantScope,
@@ -115,7 +116,7 @@ pub async fn queue_id(
         QueueRef::Id(id) => store::get(conn, &QUEUE, Some(scope.tenant_id), id).await?,
         QueueRef::Number(number) => first(conn, &QUEUE, scope.tenant_id, "qu_number", number).await?,
     };
-    row.map(|row| row.id).ok_or(ServiceError::NotFound("queue"))
+    row.map(|row| row.id).ok_or(ServiceError::NotFound(Missing::Queue))
 }
 
 async fn first(
@@ -189,7 +190,7 @@ pub async fn put(
         .await?
         .into_iter()
         .find(|m| m.extension_id == ext.id)
-        .ok_or(ServiceError::NotFound("queue member"))?;
+        .ok_or(ServiceError::NotFound(Missing::QueueMember))?;
     let mut audit = t.change(if created { "create" } else { "update" }, member.extension_id);
     if let Some(current) = &current {
         audit = audit.before_view(current);
@@ -216,7 +217,7 @@ pub async fn remove(
         .await?
         .into_iter()
         .find(|m| m.extension_id == ext.id)
-        .ok_or(ServiceError::NotFound("queue member"))?;
+        .ok_or(ServiceError::NotFound(Missing::QueueMember))?;
     members::remove(&mut tx, t.scope.tenant_id, t.queue.id, ext.id).await?;
     audit::record(&mut tx, principal, t.change("delete", member.extension_id).before_view(&member)).await?;
     tx.commit().await?;

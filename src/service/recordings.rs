@@ -10,6 +10,7 @@ use super::objects::{Page, PageRequest};
 use super::{Core, ServiceError, ServiceResult};
 use crate::auth::Principal;
 use crate::domain::call_id::CallId;
+use crate::service::Missing;
 use crate::store::recordings::{self as store, RecordingFilter, RecordingRow};
 
 /// A recording's metadata, as both doors show it.
@@ -38,20 +39,20 @@ async fn scope(core: &Core, principal: &Principal, tenant: &str) -> ServiceResul
 /// originate id DIAL returned.
 pub async fn find_by_call(core: &Core, principal: &Principal, tenant: &str, call_id: &str) -> ServiceResult<Recording> {
     let scope = scope(core, principal, tenant).await?;
-    let Some(call_id) = CallId::parse(call_id) else { return Err(ServiceError::NotFound("recording")) };
+    let Some(call_id) = CallId::parse(call_id) else { return Err(ServiceError::NotFound(Missing::Recording)) };
     let mut conn = core.db().pool().acquire().await?;
     let row = match &call_id {
         CallId::Unique(uniqueid) => store::by_uniqueid(&mut conn, scope.tenant_id, uniqueid).await?,
         CallId::Originate(originate_id) => store::by_originate_id(&mut conn, scope.tenant_id, originate_id).await?,
     };
-    row.ok_or(ServiceError::NotFound("recording"))
+    row.ok_or(ServiceError::NotFound(Missing::Recording))
 }
 
 /// A recording by its id.
 pub async fn get(core: &Core, principal: &Principal, tenant: &str, id: i64) -> ServiceResult<Recording> {
     let scope = scope(core, principal, tenant).await?;
     let mut conn = core.db().pool().acquire().await?;
-    store::by_id(&mut conn, scope.tenant_id, id).await?.ok_or(ServiceError::NotFound("recording"))
+    store::by_id(&mut conn, scope.tenant_id, id).await?.ok_or(ServiceError::NotFound(Missing::Recording))
 }
 
 /// The tenant's recordings matching `filter`, in id order. The unique id filter takes the same
@@ -95,6 +96,6 @@ pub async fn transcript(
     let recording = find_by_call(core, principal, tenant, call_id).await?;
     match recording.transcript {
         Some(text) if !text.is_empty() => Ok((recording.uniqueid, text)),
-        _ => Err(ServiceError::NotFound("transcript")),
+        _ => Err(ServiceError::NotFound(Missing::Transcript)),
     }
 }

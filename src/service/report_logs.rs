@@ -15,6 +15,7 @@ use super::objects::{Page, PageRequest};
 use super::{Core, ServiceError, ServiceResult};
 use crate::auth::Principal;
 use crate::domain::time::{legacy_range, stored};
+use crate::service::Missing;
 use crate::store::objects::{self as objects_store, ListQuery, Row};
 use crate::store::report_logs::{
     self as store, CallQuery, IvrLogEntry, IvrLogQuery, QueueLogEntry, QueueLogQuery, Step,
@@ -363,7 +364,7 @@ async fn path_scope(
     let scope = access::tenant_scope(core, principal, tenant, Intent::Read).await?;
     objects_store::get(conn, &RESPONSEPATH, Some(scope.tenant_id), path_id)
         .await?
-        .ok_or(ServiceError::NotFound("response path"))?;
+        .ok_or(ServiceError::NotFound(Missing::ResponsePath))?;
     Ok(scope)
 }
 

@@ -7,6 +7,7 @@ use super::access::{self, Intent};
 use super::audit::{self, Change};
 use super::{Core, ServiceError, ServiceResult};
 use crate::auth::Principal;
+use crate::service::Missing;
 use crate::store::tenant_settings as store;
 
 /// What a setting accepts.
@@ -154,19 +155,19 @@ pub async fn list(core: &Core, principal: &Principal, tenant: &str) -> ServiceRe
         .collect())
 }
 
-/// One setting; `NotFound("setting")` for a code that is not declared.
+/// One setting; `NotFound(Missing::Setting)` for a code that is not declared.
 pub async fn get(core: &Core, principal: &Principal, tenant: &str, code: &str) -> ServiceResult<Setting> {
     let scope = access::tenant_scope(core, principal, tenant, Intent::Read).await?;
-    let def = find(code).ok_or(ServiceError::NotFound("setting"))?;
+    let def = find(code).ok_or(ServiceError::NotFound(Missing::Setting))?;
     let mut conn = core.db().pool().acquire().await?;
     Ok(Setting::new(def, store::get(&mut conn, scope.tenant_id, def.code).await?))
 }
 
-/// Sets a setting after checking the value against its rule; `NotFound("setting")` for a code
+/// Sets a setting after checking the value against its rule; `NotFound(Missing::Setting)` for a code
 /// that is not declared, `Invalid` for a value outside the rule.
 pub async fn set(core: &Core, principal: &Principal, tenant: &str, code: &str, value: &str) -> ServiceResult<Setting> {
     let scope = access::tenant_scope(core, principal, tenant, Intent::Write).await?;
-    let def = find(code).ok_or(ServiceError::NotFound("setting"))?;
+    let def = find(code).ok_or(ServiceError::NotFound(Missing::Setting))?;
     let value = def.allowed.normalize(value).map_err(|message| ServiceError::invalid("value", message))?;
     let mut tx = core.db().begin().await?;
     let before = store::get(&mut tx, scope.tenant_id, def.code).await?.unwrap_or_else(|| def.default.to_string());

@@ -6,6 +6,7 @@ use super::catalog::USERGROUPS;
 use super::objects::{self, PageRequest};
 use super::{Core, ServiceError, ServiceResult, tenants::TenantRules, users::UserRules};
 use crate::auth::Principal;
+use crate::service::Missing;
 use crate::store::objects::Row;
 use crate::store::user_groups as store;
 
@@ -44,7 +45,7 @@ pub async fn remove_tenant(core: &Core, principal: &Principal, group_id: i64, te
     objects::get(core, principal, &USERGROUPS, None, group_id).await?;
     let mut tx = core.db().begin().await?;
     if !store::remove_tenant(&mut tx, group_id, tenant_id).await? {
-        return Err(ServiceError::NotFound("group tenant"));
+        return Err(ServiceError::NotFound(Missing::GroupTenant));
     }
     audit::record(&mut tx, principal, group_change(group_id, "remove_tenant").tenant_id(tenant_id)).await?;
     tx.commit().await?;
@@ -75,7 +76,7 @@ pub async fn remove_user(core: &Core, principal: &Principal, group_id: i64, user
     objects::get(core, principal, &USERGROUPS, None, group_id).await?;
     let mut tx = core.db().begin().await?;
     if !store::remove_user(&mut tx, group_id, user_id).await? {
-        return Err(ServiceError::NotFound("group user"));
+        return Err(ServiceError::NotFound(Missing::GroupUser));
     }
     let change = group_change(group_id, "remove_user").before(serde_json::json!({ "user_id": user_id }));
     audit::record(&mut tx, principal, change).await?;

@@ -12,6 +12,7 @@ use super::{Core, ServiceError, ServiceResult, access};
 use crate::auth::{Principal, Reach, Subject};
 use crate::domain::Username;
 use crate::domain::object::{Check, FieldDef, Length, ObjectDef, Scope, SecretKind};
+use crate::service::Missing;
 use crate::store::objects::{self as store, Changes, Row, Value};
 use crate::store::user_tenants;
 
@@ -150,7 +151,7 @@ pub async fn remove_tenant(core: &Core, principal: &Principal, user_id: i64, ten
     objects::get(core, principal, &UserRules, None, user_id).await?;
     let mut tx = core.db().begin().await?;
     if !user_tenants::remove(&mut tx, user_id, tenant_id).await? {
-        return Err(ServiceError::NotFound("tenant link"));
+        return Err(ServiceError::NotFound(Missing::TenantLink));
     }
     let change = Change::new("user", "remove_tenant").id(user_id).tenant_id(tenant_id);
     audit::record(&mut tx, principal, change).await?;

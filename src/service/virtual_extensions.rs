@@ -15,6 +15,7 @@ use super::objects::{Page, PageRequest};
 use super::{Core, ServiceError, ServiceResult};
 use crate::auth::Principal;
 use crate::domain::ExtensionNumber;
+use crate::service::Missing;
 use crate::store::virtual_extensions::{self as store, VirtualExtension};
 
 /// Most members one virtual extension may ring.
@@ -55,7 +56,7 @@ async fn existing(
     scope: &TenantScope,
     number: &str,
 ) -> ServiceResult<VirtualExtension> {
-    store::find(conn, scope.tenant_id, number.trim()).await?.ok_or(ServiceError::NotFound("virtual extension"))
+    store::find(conn, scope.tenant_id, number.trim()).await?.ok_or(ServiceError::NotFound(Missing::VirtualExtension))
 }
 
 async fn members_of(conn: &mut sqlx::AnyConnection, scope: &TenantScope, id: i64) -> ServiceResult<Vec<Member>> {
@@ -66,7 +67,7 @@ async fn members_of(conn: &mut sqlx::AnyConnection, scope: &TenantScope, id: i64
         .collect())
 }
 
-/// The members of a virtual extension; `NotFound("virtual extension")` when the number is none.
+/// The members of a virtual extension; `NotFound(Missing::VirtualExtension)` when the number is none.
 pub async fn members(core: &Core, principal: &Principal, tenant: &str, number: &str) -> ServiceResult<Vec<Member>> {
     let scope = access::tenant_scope(core, principal, tenant, Intent::Read).await?;
     let mut conn = core.db().pool().acquire().await?;
@@ -125,7 +126,7 @@ pub async fn remove(
     let virt = existing(&mut tx, &scope, number).await?;
     let extension = lookup::extension(&mut tx, &scope, ext).await?;
     if !store::remove_member(&mut tx, virt.id, extension.id).await? {
-        return Err(ServiceError::NotFound("virtual extension member"));
+        return Err(ServiceError::NotFound(Missing::VirtualExtensionMember));
     }
     let change = member_change(&scope, "remove_member", &virt.number, extension.text("ex_number"));
     audit::record(&mut tx, principal, change).await?;

@@ -31,6 +31,7 @@ use super::voicemail::VoicemailRules;
 use super::{Core, ServiceError, ServiceResult};
 use crate::auth::Principal;
 use crate::domain::audio::AudioFormat;
+use crate::service::Missing;
 use crate::store::objects::{CondOp, Condition, Row, Value};
 
 /// Largest audio accepted by `put_audio` (a voicemail, not an album).
@@ -46,7 +47,7 @@ const MAX_TRANSCRIPT_BYTES: u64 = 1024 * 1024;
 const FOLDER_LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// What a missing message, a foreign one and an unsafe id all answer.
-const NOT_FOUND: ServiceError = ServiceError::NotFound("voicemail message");
+const NOT_FOUND: ServiceError = ServiceError::NotFound(Missing::VoicemailMessage);
 
 /// An app_voicemail folder.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -279,7 +280,7 @@ pub async fn mailbox(
     intent: Intent,
 ) -> ServiceResult<Mailbox> {
     // Without a tenant an admin would address every tenant's box with this number at once.
-    let tenant = tenant.filter(|t| *t != "%").ok_or(ServiceError::NotFound("voicemail box"))?;
+    let tenant = tenant.filter(|t| *t != "%").ok_or(ServiceError::NotFound(Missing::VoicemailBox))?;
     let condition = Condition { column: "mailbox", op: CondOp::Eq, value: Value::Text(number.to_string()) };
     let rows = objects::list(core, principal, &VoicemailRules, Some(tenant), vec![condition], PageRequest::ALL).await?;
     if intent == Intent::Write {
@@ -288,7 +289,7 @@ pub async fn mailbox(
     rows.items
         .iter()
         .find_map(|row| Mailbox::from_row(row, intent, principal))
-        .ok_or(ServiceError::NotFound("voicemail box"))
+        .ok_or(ServiceError::NotFound(Missing::VoicemailBox))
 }
 
 /// The messages of a mailbox, one folder or all, folders in [`Folder::ALL`] order, then by number.

@@ -8,6 +8,7 @@ use crate::auth::Principal;
 use crate::domain::bounds::IntRange;
 use crate::pbx::ami::{Action, Message};
 use crate::pbx::{Node, PbxError};
+use crate::service::Missing;
 use crate::service::access::{self, Intent, TenantScope};
 use crate::service::lookup::{self, ExtensionRef};
 use crate::service::{Core, ServiceError, ServiceResult, idempotency};
@@ -473,7 +474,7 @@ async fn visible_channel(core: &Core, scope: &TenantScope, name: &str) -> Servic
 }
 
 /// Hangs up a channel or all channels of an extension; answers how many. Nothing visible to the
-/// caller is `NotFound("channel")` — also for another tenant's channel.
+/// caller is `NotFound(Missing::Channel)` — also for another tenant's channel.
 #[tracing::instrument(name = "service.calls.hangup", skip_all)]
 pub async fn hangup(core: &Core, principal: &Principal, tenant: &str, target: &HangupTarget) -> ServiceResult<usize> {
     let scope = access::tenant_scope(core, principal, tenant, Intent::Write).await?;
@@ -488,7 +489,7 @@ pub async fn hangup(core: &Core, principal: &Principal, tenant: &str, target: &H
         }
     };
     if channels.is_empty() {
-        return Err(ServiceError::NotFound("channel"));
+        return Err(ServiceError::NotFound(Missing::Channel));
     }
     for live in &channels {
         let node = core.pbx().node(&live.node)?;

@@ -22,6 +22,7 @@ use super::calls::{self, OutboundCall};
 use crate::auth::Principal;
 use crate::pbx::NodeChange;
 use crate::pbx::state::LiveChange;
+use crate::service::Missing;
 use crate::service::access::{self, Intent, TenantScope};
 use crate::service::audit::{self, Change};
 use crate::service::objects::PageRequest;
@@ -87,7 +88,7 @@ pub fn max_channels(stored: &str) -> i64 {
 
 async fn campaign(core: &Core, scope: &TenantScope, id: i64) -> ServiceResult<CampaignRow> {
     let mut conn = core.db().pool().acquire().await?;
-    store::campaign(&mut conn, scope.tenant_id, id).await?.ok_or(ServiceError::NotFound("campaign"))
+    store::campaign(&mut conn, scope.tenant_id, id).await?.ok_or(ServiceError::NotFound(Missing::Campaign))
 }
 
 /// Which states an action may leave from, and where it goes; `Err` = refused with that text.
@@ -116,7 +117,7 @@ pub async fn control(
 ) -> ServiceResult<CampaignState> {
     let scope = access::tenant_scope(core, principal, tenant, Intent::Write).await?;
     let mut tx = core.db().begin().await?;
-    let row = store::campaign(&mut tx, scope.tenant_id, id).await?.ok_or(ServiceError::NotFound("campaign"))?;
+    let row = store::campaign(&mut tx, scope.tenant_id, id).await?.ok_or(ServiceError::NotFound(Missing::Campaign))?;
     let to =
         transition(control, &row.campaign_type, &row.status).map_err(|text| ServiceError::Conflict(text.into()))?;
     if to != row.status && !store::set_status(&mut tx, row.id, &row.status, to).await? {
@@ -178,7 +179,7 @@ fn campaign_change(scope: &TenantScope, id: i64, action: &'static str) -> Change
     Change::new("campaign", action).id(id).in_scope(scope)
 }
 
-/// Removes a number; `NotFound("campaign number")` when the campaign does not have it.
+/// Removes a number; `NotFound(Missing::CampaignNumber)` when the campaign does not have it.
 pub async fn delete_number(
     core: &Core,
     principal: &Principal,
@@ -190,7 +191,7 @@ pub async fn delete_number(
     let row = campaign(core, &scope, id).await?;
     let mut tx = core.db().begin().await?;
     if !store::delete(&mut tx, row.id, number).await? {
-        return Err(ServiceError::NotFound("campaign number"));
+        return Err(ServiceError::NotFound(Missing::CampaignNumber));
     }
     let change = campaign_change(&scope, row.id, "delete_number").before(serde_json::json!({ "number": number }));
     audit::record(&mut tx, principal, change).await?;

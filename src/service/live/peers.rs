@@ -5,6 +5,7 @@
 use super::reads::{self, LivePeer, ReadScope};
 use crate::auth::Principal;
 use crate::pbx::ami::Action;
+use crate::service::Missing;
 use crate::service::access::{self, Intent};
 use crate::service::{Core, ServiceError, ServiceResult};
 
@@ -16,7 +17,7 @@ const REBOOT_EVENT: &str = "Event=check-sync";
 
 /// The peers an action is about, per node: `ALL` = every visible peer with a contact (a phone
 /// without one cannot be reached); a name = that peer on the nodes where it has a contact, or on
-/// every node that knows it when it has none. Nothing visible is `NotFound("peer")`.
+/// every node that knows it when it has none. Nothing visible is `NotFound(Missing::Peer)`.
 async fn targets(core: &Core, principal: &Principal, tenant: &str, peer: &str) -> ServiceResult<Vec<LivePeer>> {
     let scope = ReadScope { tenant: Some(tenant), ..ReadScope::default() };
     let visible = reads::peers(core, principal, &scope).await?.items;
@@ -25,7 +26,7 @@ async fn targets(core: &Core, principal: &Principal, tenant: &str, peer: &str) -
     }
     let known: Vec<LivePeer> = visible.into_iter().filter(|live| live.peer.endpoint == peer).collect();
     if known.is_empty() {
-        return Err(ServiceError::NotFound("peer"));
+        return Err(ServiceError::NotFound(Missing::Peer));
     }
     if known.iter().any(|live| !live.peer.contacts.is_empty()) {
         return Ok(known.into_iter().filter(|live| !live.peer.contacts.is_empty()).collect());

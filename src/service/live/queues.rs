@@ -6,6 +6,7 @@
 use super::push_to_every_node;
 use crate::auth::Principal;
 use crate::pbx::ami::Action;
+use crate::service::Missing;
 use crate::service::access::{self, Intent};
 use crate::service::audit;
 use crate::service::lookup::{self, ExtensionRef};
@@ -104,7 +105,7 @@ async fn resolve(
 }
 
 /// The queues an extension is a member of (AGENT listqueues). Not a member anywhere:
-/// `NotFound("queue member")`.
+/// `NotFound(Missing::QueueMember)`.
 pub async fn agent_queues(
     core: &Core,
     principal: &Principal,
@@ -115,7 +116,7 @@ pub async fn agent_queues(
     let mut conn = core.db().pool().acquire().await?;
     let list = members::memberships(&mut conn, tenant_id, extension_id, None).await?;
     if list.is_empty() {
-        return Err(ServiceError::NotFound("queue member"));
+        return Err(ServiceError::NotFound(Missing::QueueMember));
     }
     Ok(list
         .into_iter()
@@ -160,7 +161,7 @@ pub async fn set_paused(
     let mut tx = core.db().begin().await?;
     let changed = members::memberships(&mut tx, tenant_id, extension_id, queue_id).await?;
     if changed.is_empty() {
-        return Err(ServiceError::NotFound("queue member"));
+        return Err(ServiceError::NotFound(Missing::QueueMember));
     }
     members::set_paused(&mut tx, tenant_id, extension_id, queue_id, paused).await?;
     for membership in &changed {
@@ -199,7 +200,7 @@ pub async fn remove_agent(
     let mut tx = core.db().begin().await?;
     let removed = members::memberships(&mut tx, tenant_id, extension_id, queue_id).await?;
     if removed.is_empty() {
-        return Err(ServiceError::NotFound("queue member"));
+        return Err(ServiceError::NotFound(Missing::QueueMember));
     }
     for membership in &removed {
         members::remove(&mut tx, tenant_id, membership.queue_id, extension_id).await?;

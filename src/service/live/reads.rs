@@ -6,6 +6,7 @@ use std::time::SystemTime;
 use super::{PerNode, Viewer, selected_nodes, viewer};
 use crate::auth::Principal;
 use crate::pbx::state::{Channel, ExtensionState, Peer};
+use crate::service::Missing;
 use crate::service::{Core, ServiceError, ServiceResult};
 
 /// Which live objects a read covers.
@@ -160,7 +161,7 @@ pub async fn channel_seen_by(
             .collect::<Vec<_>>()
     })
     .await?;
-    gather(found)?.items.into_iter().next().ok_or(ServiceError::NotFound("channel"))
+    gather(found)?.items.into_iter().next().ok_or(ServiceError::NotFound(Missing::Channel))
 }
 
 /// The channels of one extension (GETCURRENTCALLS, hang up by extension): its device's channels,

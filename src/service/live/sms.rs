@@ -15,6 +15,7 @@ use super::calls::{check_clid, check_dest, resolve_source};
 use crate::auth::Principal;
 use crate::pbx::PbxError;
 use crate::pbx::ami::Action;
+use crate::service::Missing;
 use crate::service::access::{self, Intent, TenantScope};
 use crate::service::lookup::{self, ExtensionRef};
 use crate::service::objects::PageRequest;
@@ -119,7 +120,7 @@ pub async fn send(core: &Core, principal: &Principal, tenant: &str, request: &Sm
     let (status, error) = match &sent {
         Ok(_) => ("SENT", String::new()),
         Err(PbxError::Unavailable { .. } | PbxError::UnknownNode(_)) => {
-            return Err(sent.err().map(ServiceError::from).unwrap_or(ServiceError::NotFound("node")));
+            return Err(sent.err().map(ServiceError::from).unwrap_or(ServiceError::NotFound(Missing::Node)));
         }
         Err(err) => ("FAILED", err.to_string()),
     };
