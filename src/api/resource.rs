@@ -295,10 +295,25 @@ macro_rules! rest_resource {
                 input
             }
 
+            /// `(REST name, legacy column or input name)` of every write field, then every read field.
+            pub const COLUMNS: &[(&str, &str)] = &[ $( (stringify!($write_field), $write_col), )* $( (stringify!($read_field), $read_col), )* ];
+
+            /// `(query parameter, legacy column)` of every list filter.
+            pub const FILTER_COLUMNS: &[(&str, &str)] = &[ $( (stringify!($filter), $filter_col), )* ];
+
+            /// Every column or input name the resource maps: fields, then filters.
+            pub fn named_columns() -> Vec<(&'static str, &'static str)> {
+                Self::COLUMNS.iter().chain(Self::FILTER_COLUMNS).copied().collect()
+            }
+
+            /// The object's rules (and through them its declaration), for the declaration test.
+            pub fn rules() -> &'static dyn $crate::service::objects::ObjectRules {
+                &$rules
+            }
+
             /// REST name of a legacy field, for error answers.
             fn rest_field(legacy: &str) -> &str {
-                const NAMES: &[(&str, &str)] = &[ $( (stringify!($write_field), $write_col), )* $( (stringify!($read_field), $read_col), )* ];
-                $crate::api::resource::rest_name(NAMES, legacy)
+                $crate::api::resource::rest_name(Self::COLUMNS, legacy)
             }
         }
 

@@ -219,6 +219,10 @@ impl ObjectRules for ExtensionRules {
         Ok(())
     }
 
+    fn input_names(&self) -> &'static [&'static str] {
+        &SECRET_INPUTS
+    }
+
     fn derived(&self, row: &Row) -> Vec<(&'static str, String)> {
         vec![("username", username(row.text("ex_number"), row.tenant_code.as_deref().unwrap_or_default()))]
     }

@@ -56,6 +56,12 @@ pub trait ObjectRules: Send + Sync + std::fmt::Debug {
     /// managed columns (timestamps, digests). Runs before anything is written.
     fn prepare(&self, ctx: &Prepare<'_>, changes: &mut Changes) -> ServiceResult<()>;
 
+    /// Input names that are no column but the rules read (e.g. the extension's SIP `secret`, stored
+    /// only as a digest).
+    fn input_names(&self) -> &'static [&'static str] {
+        &[]
+    }
+
     /// Read-only values computed from a row (e.g. an extension's SIP username), by legacy name.
     fn derived(&self, _row: &Row) -> Vec<(&'static str, String)> {
         Vec::new()
