@@ -4,6 +4,7 @@ use poem::http::StatusCode;
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object};
 
+use crate::service::ConflictKind;
 use crate::service::ServiceError;
 
 /// An error answer. `code` is stable and meant for programs; `title` and `detail` for people.
@@ -132,7 +133,15 @@ pub fn from_service(err: ServiceError, rest_field: fn(&str) -> &str) -> ApiError
             let field = rest_field("destination");
             ApiError::invalid(field, format!("{field}: Invalid destination: {entry}"))
         }
-        ServiceError::Conflict(_) => ApiError::new(S::CONFLICT, "conflict", detail),
+        ServiceError::Conflict { kind, .. } => {
+            let code = match kind {
+                ConflictKind::Duplicate => "conflict",
+                ConflictKind::InUse => "in_use",
+                ConflictKind::Busy => "busy",
+                ConflictKind::State => "invalid_state",
+            };
+            ApiError::new(S::CONFLICT, code, detail)
+        }
         ServiceError::PbxUnavailable(_) => ApiError::new(S::SERVICE_UNAVAILABLE, "pbx_unavailable", detail),
         ServiceError::PbxRejected(_) => ApiError::new(S::CONFLICT, "pbx_rejected", detail),
         ServiceError::Unsupported(_) => ApiError::new(S::METHOD_NOT_ALLOWED, "method_not_allowed", detail),

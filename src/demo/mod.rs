@@ -15,6 +15,7 @@ use generate::Generator;
 use setup::Setup;
 
 use crate::config::FileDirs;
+use crate::service::ConflictKind;
 use crate::service::files::FileRoot;
 use crate::service::{Core, ServiceError};
 use crate::store::cdr_import::{self as bulk, CdrRow, RecordingRow};
@@ -273,7 +274,7 @@ async fn write_recordings(
         match root.write_new(&path, &audio).await {
             Ok(_) => {}
             // Only a rerun with the same seed within the same second makes the same uniqueid.
-            Err(ServiceError::Conflict(_)) => continue,
+            Err(ServiceError::Conflict { kind: ConflictKind::Duplicate, .. }) => continue,
             Err(err) => return Err(err.into()),
         }
         rows.push(RecordingRow {

@@ -58,7 +58,7 @@ pub async fn answer(core: &Core, call: &Call<'_>) -> Rendered {
 /// Key errors keep the key error text; every other refusal is a P-ACT error line.
 fn failure(call: &Call<'_>, err: ServiceError) -> Rendered {
     match err {
-        ServiceError::Conflict(text) => action_result::error(call, &text),
+        ServiceError::Conflict { message, .. } => action_result::error(call, &message),
         ServiceError::NotFound(what) => action_result::error(call, &format!("{what} not found")),
         err @ (ServiceError::Invalid { .. } | ServiceError::PbxUnavailable(_) | ServiceError::PbxRejected(_)) => {
             action_result::error(call, &err.to_string())

@@ -9,6 +9,7 @@ use crate::auth::Subject;
 use crate::auth::{Principal, secrets};
 use crate::domain::address_range::AddressRange;
 use crate::domain::bounds::Length;
+use crate::service::ConflictKind;
 use crate::service::Missing;
 use crate::store::api_keys::{self as store, ApiKeyRow, Creator, NewApiKey};
 
@@ -192,7 +193,9 @@ async fn insert_in(
         allowed_addresses: allowed_addresses.as_deref(),
     };
     let id = store::insert(conn, &new).await.map_err(|e| match e {
-        crate::store::StoreError::Duplicate => ServiceError::Conflict("this key value is already in use".into()),
+        crate::store::StoreError::Duplicate => {
+            ServiceError::conflict(ConflictKind::Duplicate, "this key value is already in use")
+        }
         other => other.into(),
     })?;
     let row = store::find_active_by_hash(conn, &hash)

@@ -8,6 +8,7 @@ use super::{Core, ServiceError, ServiceResult};
 use crate::auth::Principal;
 use crate::domain::bounds::Length;
 use crate::domain::money::Money;
+use crate::service::ConflictKind;
 use crate::store::balance::{self as store, Movement};
 use crate::store::{StoreError, TIME_FORMAT};
 
@@ -93,7 +94,7 @@ pub async fn adjust(
             let key = idempotency_key.unwrap_or_default();
             return replay(core, scope.tenant_id, key)
                 .await?
-                .ok_or(ServiceError::Conflict("idempotency key in use".into()));
+                .ok_or_else(|| ServiceError::conflict(ConflictKind::Busy, "idempotency key in use"));
         }
         Err(other) => return Err(other.into()),
     }

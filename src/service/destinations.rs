@@ -20,6 +20,7 @@ use crate::auth::{Principal, Reach};
 use crate::domain::destination::{DestinationKind, DestinationTag, Target, TypeSrc};
 use crate::domain::object::ObjectDef;
 use crate::domain::schedule::{ScheduleKind, ScheduleRow};
+use crate::service::ConflictKind;
 use crate::service::Missing;
 use crate::store::destinations as store;
 use crate::store::objects as rows;
@@ -334,7 +335,7 @@ pub async fn before_delete(
         return Ok(());
     }
     if let Some(message) = referenced_by(conn, tenant_id, def, id).await? {
-        return Err(ServiceError::Conflict(message));
+        return Err(ServiceError::conflict(ConflictKind::InUse, message));
     }
     delete_owned(conn, tenant_id, def, id).await
 }

@@ -43,9 +43,14 @@ pub enum ServiceError {
         /// The entry as sent, control characters dropped, shortened.
         entry: String,
     },
-    /// A uniqueness rule refused the write.
-    #[error("{0}")]
-    Conflict(String),
+    /// The write conflicts with what is stored; `kind` says how (each door shows the kind).
+    #[error("{message}")]
+    Conflict {
+        /// How it conflicts.
+        kind: ConflictKind,
+        /// What to tell the caller.
+        message: String,
+    },
     /// The object has no such operation (e.g. legacy `phone` cannot be deleted).
     #[error("{0} is not supported for this object")]
     Unsupported(&'static str),
@@ -182,7 +187,27 @@ impl std::fmt::Display for Missing {
     }
 }
 
+/// How a write conflicts with what is stored. REST answers 409 with a `code` per kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConflictKind {
+    /// A uniqueness rule: the same name, number or value exists (`conflict`).
+    Duplicate,
+    /// The row is still used by another and cannot go (`in_use`).
+    InUse,
+    /// Another change got there first or holds a lock; the same request may succeed on retry
+    /// (`busy`).
+    Busy,
+    /// The object's state does not allow it (a full folder, a campaign that cannot do this now)
+    /// (`invalid_state`).
+    State,
+}
+
 impl ServiceError {
+    /// A conflict of `kind`.
+    pub fn conflict(kind: ConflictKind, message: impl Into<String>) -> Self {
+        ServiceError::Conflict { kind, message: message.into() }
+    }
+
     /// Shorthand for `Invalid`.
     pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
         ServiceError::Invalid { field: field.into(), message: message.into() }
@@ -198,8 +223,8 @@ impl From<InvalidValue> for ServiceError {
 impl From<StoreError> for ServiceError {
     fn from(err: StoreError) -> Self {
         match err {
-            StoreError::Duplicate => ServiceError::Conflict("already exists".into()),
-            StoreError::Referenced => ServiceError::Conflict("still referenced by other objects".into()),
+            StoreError::Duplicate => ServiceError::conflict(ConflictKind::Duplicate, "already exists"),
+            StoreError::Referenced => ServiceError::conflict(ConflictKind::InUse, "still referenced by other objects"),
             StoreError::Unavailable(e) => ServiceError::Unavailable(e.into()),
             StoreError::Other(e) => ServiceError::Internal(e.into()),
         }

@@ -17,6 +17,7 @@ use super::{Core, ServiceError, ServiceResult};
 use crate::auth::Principal;
 use crate::domain::call_id::CallId;
 use crate::domain::{pdf, time};
+use crate::service::ConflictKind;
 use crate::service::Missing;
 use crate::store::faxes::{self as store, FaxRow, NewFax};
 
@@ -225,7 +226,9 @@ pub async fn send(
             let mut conn = core.db().pool().acquire().await?;
             let key = idempotency_key.unwrap_or_default();
             let existing = store::by_idempotency_key(&mut conn, scope.tenant_id, key).await?;
-            existing.map(|e| replay(e, row.request_hash.as_ref())).ok_or(ServiceError::Conflict("fax".into()))
+            existing.map(|e| replay(e, row.request_hash.as_ref())).ok_or_else(|| {
+                ServiceError::conflict(ConflictKind::Busy, "a fax with this idempotency key is being sent")
+            })
         }
         Err(err) => {
             if let Err(cleanup) = root.remove(&row.path).await {

@@ -8,6 +8,7 @@ use std::path::{Component, Path, PathBuf};
 use tokio::io::{AsyncReadExt as _, AsyncSeekExt as _};
 
 use super::{ServiceError, ServiceResult};
+use crate::service::ConflictKind;
 use crate::service::Missing;
 
 /// A directory the gateway serves files from.
@@ -140,7 +141,7 @@ impl FileRoot {
             return Err(ServiceError::NotFound(Missing::File));
         }
         if tokio::fs::try_exists(&target).await.unwrap_or(true) {
-            return Err(ServiceError::Conflict("file exists".into()));
+            return Err(ServiceError::conflict(ConflictKind::Duplicate, "file exists"));
         }
         Ok((target, real_parent))
     }
@@ -214,7 +215,7 @@ impl FileRoot {
                 }
                 Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => {
                     tracing::warn!(root = self.what, "a directory lock is still held");
-                    return Err(ServiceError::Conflict("the mailbox is busy; try again".into()));
+                    return Err(ServiceError::conflict(ConflictKind::Busy, "the mailbox is busy; try again"));
                 }
                 Err(err) => return Err(ServiceError::Internal(err.into())),
             }
@@ -305,7 +306,10 @@ mod tests {
         assert!(root.read_small("../outside/secret.txt", 100).await.is_err());
         assert!(root.read_small("ok.txt", 1).await.is_err());
         root.write_new("a/b/new.bin", b"new").await.unwrap();
-        assert!(matches!(root.write_new("a/b/new.bin", b"again").await, Err(ServiceError::Conflict(_))));
+        assert!(matches!(
+            root.write_new("a/b/new.bin", b"again").await,
+            Err(ServiceError::Conflict { kind: ConflictKind::Duplicate, .. })
+        ));
         std::fs::remove_dir_all(&base).unwrap();
     }
 }

@@ -39,7 +39,7 @@ pub mod voicemail_messages;
 
 use std::sync::Arc;
 
-pub use error::{Missing, ServiceError, ServiceResult};
+pub use error::{ConflictKind, Missing, ServiceError, ServiceResult};
 
 use crate::auth::jwt::JwtKeys;
 use crate::config::Config;

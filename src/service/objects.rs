@@ -10,6 +10,7 @@ use super::audit::{self, Change};
 use super::{Core, ServiceError, ServiceResult};
 use crate::auth::{Principal, Reach, passwords};
 use crate::domain::object::{Check, FieldDef, FieldKind, ObjectDef, Scope, SecretKind, Writable};
+use crate::service::ConflictKind;
 use crate::service::Missing;
 use crate::store::objects::{self as store, Changes, Condition, ListQuery, Row, RowLock, Value};
 
@@ -296,7 +297,7 @@ pub async fn delete(
         }
     }
     if let Some(user) = referenced_by(&mut tx, def, id).await? {
-        return Err(ServiceError::Conflict(format!("{} {id} is still used by {user}", def.name)));
+        return Err(ServiceError::conflict(ConflictKind::InUse, format!("{} {id} is still used by {user}", def.name)));
     }
     // Destination lists naming the row refuse the delete; the row's own lists go with it.
     super::destinations::before_delete(&mut tx, tenant_id, def, id).await?;
@@ -333,7 +334,7 @@ async fn referenced_by(conn: &mut AnyConnection, def: &'static ObjectDef, id: i6
 fn conflict_on(def: &ObjectDef, err: crate::store::StoreError) -> ServiceError {
     match err {
         crate::store::StoreError::Duplicate => {
-            ServiceError::Conflict(format!("a {} with these values already exists", def.name))
+            ServiceError::conflict(ConflictKind::Duplicate, format!("a {} with these values already exists", def.name))
         }
         other => other.into(),
     }

@@ -18,6 +18,7 @@ use super::audit::{self, Change};
 use super::objects::{Page, PageRequest};
 use super::{Core, ServiceError, ServiceResult};
 use crate::auth::Principal;
+use crate::service::ConflictKind;
 use crate::service::Missing;
 use crate::store::phonebooks::{self as store, Entry, NewField, Phonebook, Search};
 
@@ -162,7 +163,9 @@ pub async fn create(core: &Core, principal: &Principal, tenant: &str, name: &str
     let name = phonebook_name(name)?;
     let mut tx = core.db().begin().await?;
     let id = store::create(&mut tx, scope.tenant_id, name).await.map_err(|err| match err {
-        crate::store::StoreError::Duplicate => ServiceError::Conflict("a phonebook of that name exists".into()),
+        crate::store::StoreError::Duplicate => {
+            ServiceError::conflict(ConflictKind::Duplicate, "a phonebook of that name exists")
+        }
         other => other.into(),
     })?;
     let book = Phonebook { id, name: name.to_string(), entries: 0 };

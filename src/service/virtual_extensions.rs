@@ -15,6 +15,7 @@ use super::objects::{Page, PageRequest};
 use super::{Core, ServiceError, ServiceResult};
 use crate::auth::Principal;
 use crate::domain::ExtensionNumber;
+use crate::service::ConflictKind;
 use crate::service::Missing;
 use crate::store::virtual_extensions::{self as store, VirtualExtension};
 
@@ -92,7 +93,7 @@ pub async fn add(
         Some(virt) => virt,
         None => {
             if lookup::extension(&mut tx, &scope, ExtensionRef::Name(number.as_str())).await.is_ok() {
-                return Err(ServiceError::Conflict("the number belongs to an extension".into()));
+                return Err(ServiceError::conflict(ConflictKind::Duplicate, "the number belongs to an extension"));
             }
             store::ensure(&mut tx, scope.tenant_id, number.as_str()).await?;
             existing(&mut tx, &scope, number.as_str()).await?

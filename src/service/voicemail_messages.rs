@@ -31,6 +31,7 @@ use super::voicemail::VoicemailRules;
 use super::{Core, ServiceError, ServiceResult};
 use crate::auth::Principal;
 use crate::domain::audio::AudioFormat;
+use crate::service::ConflictKind;
 use crate::service::Missing;
 use crate::store::objects::{CondOp, Condition, Row, Value};
 
@@ -445,7 +446,7 @@ async fn move_message(core: &Core, mailbox: &Mailbox, message: &Message, target:
     };
     let next = taken.iter().filter_map(|name| message_number(name)).max().map_or(0, |n| n + 1);
     if next > 9999 {
-        return Err(ServiceError::Conflict(format!("folder {} is full", target.name())));
+        return Err(ServiceError::conflict(ConflictKind::State, format!("folder {} is full", target.name())));
     }
     let (old_stem, new_stem) = (message.stem(), stem(next));
     let envelope = format!("{old_stem}.txt");
@@ -470,7 +471,7 @@ async fn find_locked(core: &Core, mailbox: &Mailbox, msg_id: &str) -> ServiceRes
 async fn still_in(core: &Core, mailbox: &Mailbox, message: &Message) -> ServiceResult<Message> {
     let again = find(core, mailbox, &message.msg_id).await?;
     if (again.folder, again.number) != (message.folder, message.number) {
-        return Err(ServiceError::Conflict("the message moved meanwhile; try again".into()));
+        return Err(ServiceError::conflict(ConflictKind::Busy, "the message moved meanwhile; try again"));
     }
     Ok(again)
 }

@@ -96,7 +96,10 @@ async fn imported_legacy_key_values_work_on_both_doors() {
         .await;
     assert_eq!(legacy.body, "[]");
     let again = pbx_gateway::service::api_keys::import(&app.core, &system, Some("ACME"), false, legacy_value).await;
-    assert!(matches!(again, Err(pbx_gateway::service::ServiceError::Conflict(_))));
+    assert!(matches!(
+        again,
+        Err(pbx_gateway::service::ServiceError::Conflict { kind: pbx_gateway::service::ConflictKind::Duplicate, .. })
+    ));
     let short = pbx_gateway::service::api_keys::import(&app.core, &system, Some("ACME"), false, "short").await;
     assert!(matches!(short, Err(pbx_gateway::service::ServiceError::Invalid { .. })));
 }

@@ -456,7 +456,7 @@ async fn rest_and_legacy_see_the_same_lists() {
 
 #[tokio::test]
 async fn before_delete_refuses_used_objects_and_drops_owned_lists() {
-    use pbx_gateway::service::{ServiceError, catalog, destinations, extensions};
+    use pbx_gateway::service::{ConflictKind, ServiceError, catalog, destinations, extensions};
     let app = TestApp::spawn().await;
     let tenant_id = app.tenant("ACME").await;
     let key = app.tenant_key("ACME", false).await;
@@ -469,7 +469,7 @@ async fn before_delete_refuses_used_objects_and_drops_owned_lists() {
     let mut tx = app.core.db().begin().await.unwrap();
     for tenant in [Some(tenant_id), None] {
         match destinations::before_delete(&mut tx, tenant, &extensions::EXTENSION, ids.ext).await {
-            Err(ServiceError::Conflict(message)) => {
+            Err(ServiceError::Conflict { kind: ConflictKind::InUse, message }) => {
                 assert_eq!(message, format!("still used by destinations: DID {} position 1", ids.did));
             }
             other => panic!("expected a conflict, got {other:?}"),
@@ -511,7 +511,7 @@ async fn objects_in_use_cannot_be_deleted_and_owners_take_their_lists() {
     let answer = mdb(&app, &key, &del, None).await;
     assert_eq!(answer.body, format!("Error: still used by destinations: DID {} position 1", ids.did));
     let resp = app.delete(&format!("/v1/tenants/ACME/extensions/{}", ids.ext), &key).await;
-    assert_eq!((resp.status, resp.code()), (StatusCode::CONFLICT, "conflict"));
+    assert_eq!((resp.status, resp.code()), (StatusCode::CONFLICT, "in_use"));
     let ivr = ids.ivr.to_string();
     let del_ivr = [("object", "ivr"), ("action", "delete"), ("objectid", ivr.as_str()), ("tenant", "ACME")];
     assert_eq!(

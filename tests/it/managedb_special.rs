@@ -122,7 +122,7 @@ async fn referenced_rows_cannot_be_deleted_until_nothing_uses_them() {
     let refused = managedb(&app, &admin, None, "provider", "delete", Some(&pr_id), None).await;
     assert_eq!(refused, format!("Error: provider {pr_id} is still used by route {dl_id}"));
     let rest = app.delete(&format!("/v1/routing-profiles/{rp_id}"), &admin).await;
-    assert_eq!((rest.status, rest.code()), (reqwest::StatusCode::CONFLICT, "conflict"));
+    assert_eq!((rest.status, rest.code()), (reqwest::StatusCode::CONFLICT, "in_use"));
     assert_eq!(managedb(&app, &admin, None, "route", "delete", Some(&dl_id), None).await, "OK");
     assert_eq!(managedb(&app, &admin, None, "provider", "delete", Some(&pr_id), None).await, "OK");
     assert_eq!(managedb(&app, &admin, None, "routingprofile", "delete", Some(&rp_id), None).await, "OK");

@@ -295,7 +295,7 @@ async fn rest_messages_audio_ranges_and_changes() {
     // Asterisk holds the folder's lock: the change waits, then gives up with a conflict.
     let lock = spool(&app).join("ACME/103/INBOX/.lock");
     std::fs::write(&lock, "4242").unwrap();
-    assert_eq!(app.patch(&item, &key, json!({"read": true})).await.code(), "conflict");
+    assert_eq!(app.patch(&item, &key, json!({"read": true})).await.code(), "busy");
     std::fs::remove_file(&lock).unwrap();
     assert_eq!(app.patch(&item, &ro, json!({"read": true})).await.code(), "read_only_api_key");
     assert_eq!(app.delete(&item, &ro).await.code(), "read_only_api_key");

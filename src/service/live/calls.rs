@@ -8,6 +8,7 @@ use crate::auth::Principal;
 use crate::domain::bounds::IntRange;
 use crate::pbx::ami::{Action, Message};
 use crate::pbx::{Node, PbxError};
+use crate::service::ConflictKind;
 use crate::service::Missing;
 use crate::service::access::{self, Intent, TenantScope};
 use crate::service::lookup::{self, ExtensionRef};
@@ -298,7 +299,9 @@ pub async fn originate(
             let mut conn = core.db().pool().acquire().await?;
             let existing =
                 store::by_idempotency_key(&mut conn, scope.tenant_id, idempotency_key.unwrap_or_default()).await?;
-            return existing.map(|e| replay(e, &hash)).ok_or_else(|| ServiceError::Conflict("originate".into()));
+            return existing.map(|e| replay(e, &hash)).ok_or_else(|| {
+                ServiceError::conflict(ConflictKind::Busy, "a call with this idempotency key is being placed")
+            });
         }
     }
     send_reserved(core, node, &action, &id).await?;

@@ -22,6 +22,7 @@ use super::calls::{self, OutboundCall};
 use crate::auth::Principal;
 use crate::pbx::NodeChange;
 use crate::pbx::state::LiveChange;
+use crate::service::ConflictKind;
 use crate::service::Missing;
 use crate::service::access::{self, Intent, TenantScope};
 use crate::service::audit::{self, Change};
@@ -118,10 +119,10 @@ pub async fn control(
     let scope = access::tenant_scope(core, principal, tenant, Intent::Write).await?;
     let mut tx = core.db().begin().await?;
     let row = store::campaign(&mut tx, scope.tenant_id, id).await?.ok_or(ServiceError::NotFound(Missing::Campaign))?;
-    let to =
-        transition(control, &row.campaign_type, &row.status).map_err(|text| ServiceError::Conflict(text.into()))?;
+    let to = transition(control, &row.campaign_type, &row.status)
+        .map_err(|text| ServiceError::conflict(ConflictKind::State, text))?;
     if to != row.status && !store::set_status(&mut tx, row.id, &row.status, to).await? {
-        return Err(ServiceError::Conflict("the campaign changed meanwhile; try again".into()));
+        return Err(ServiceError::conflict(ConflictKind::Busy, "the campaign changed meanwhile; try again"));
     }
     let change = campaign_change(&scope, row.id, "control")
         .before(serde_json::json!({ "status": row.status }))
@@ -163,7 +164,7 @@ pub async fn add_number(
     let added =
         store::insert(&mut tx, scope.tenant_id, row.id, number, description).await.map_err(|err| match err {
             crate::store::StoreError::Duplicate => {
-                ServiceError::Conflict("the campaign has this number already".into())
+                ServiceError::conflict(ConflictKind::Duplicate, "the campaign has this number already")
             }
             other => other.into(),
         })?;
