@@ -44,6 +44,8 @@ pub struct FieldDef {
     /// Length bounds of a non-empty value, in characters (what JSON Schema's `minLength` and
     /// `maxLength` count); the REST schema shows the same numbers.
     pub length: Length,
+    /// Shown blank to read-only callers (CONTRACT §2.2: e.g. a mailbox's IMAP user).
+    pub hidden_from_read_only: bool,
 }
 
 /// A value rule of a field, checked by generic code before the object's own rules run.
@@ -95,6 +97,7 @@ impl FieldDef {
             required: false,
             check: Check::Any,
             length: Length::ANY,
+            hidden_from_read_only: false,
         }
     }
     /// A read-write nullable text column.
@@ -107,6 +110,7 @@ impl FieldDef {
             required: false,
             check: Check::Any,
             length: Length::ANY,
+            hidden_from_read_only: false,
         }
     }
     /// A read-write on/off column.
@@ -119,6 +123,7 @@ impl FieldDef {
             required: false,
             check: Check::Any,
             length: Length::ANY,
+            hidden_from_read_only: false,
         }
     }
     /// A text column set once, at creation.
@@ -131,6 +136,7 @@ impl FieldDef {
             required: false,
             check: Check::Any,
             length: Length::ANY,
+            hidden_from_read_only: false,
         }
     }
     /// A text column only the service sets.
@@ -143,6 +149,7 @@ impl FieldDef {
             required: false,
             check: Check::Any,
             length: Length::ANY,
+            hidden_from_read_only: false,
         }
     }
     /// A write-only secret column.
@@ -155,6 +162,7 @@ impl FieldDef {
             required: false,
             check: Check::Any,
             length: Length::ANY,
+            hidden_from_read_only: false,
         }
     }
 }
@@ -169,6 +177,12 @@ impl FieldDef {
     /// Adds a value rule.
     pub const fn check(mut self, check: Check) -> FieldDef {
         self.check = check;
+        self
+    }
+
+    /// Blanks the field for read-only callers.
+    pub const fn hidden_from_read_only(mut self) -> FieldDef {
+        self.hidden_from_read_only = true;
         self
     }
 

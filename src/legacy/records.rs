@@ -40,25 +40,9 @@ pub fn record(rules: &dyn ObjectRules, row: &Row) -> LegacyRecord {
     record
 }
 
-/// Fields shown to read-write callers only: CONTRACT §2.2 treats `imapuser` as sensitive for
-/// read-only keys.
-const HIDDEN_FROM_READ_ONLY: &[&str] = &["imapuser"];
-
-/// The legacy record of a row as `principal` may see it.
+/// The legacy record of a row as `principal` may see it (the service decides what it may see).
 pub fn record_for(principal: &crate::auth::Principal, rules: &dyn ObjectRules, row: &Row) -> LegacyRecord {
-    let full = record(rules, row);
-    if !principal.read_only {
-        return full;
-    }
-    let mut shown = LegacyRecord::with_capacity(full.len());
-    for (name, value) in full.fields() {
-        if HIDDEN_FROM_READ_ONLY.contains(&name.as_str()) && *value != LegacyValue::Null {
-            shown.push(name.clone(), "");
-        } else {
-            shown.push(name.clone(), value.clone());
-        }
-    }
-    shown
+    record(rules, &crate::service::objects::visible_to(principal, row))
 }
 
 fn shown(kind: FieldKind, value: &Value) -> LegacyValue {

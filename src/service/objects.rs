@@ -141,6 +141,12 @@ async fn target(
     }
 }
 
+/// A row as `principal` may see it: fields the declaration hides from read-only callers are blank
+/// for them (both doors read rows through this rule).
+pub fn visible_to(principal: &Principal, row: &Row) -> Row {
+    if principal.read_only { row.blanked(|field| field.hidden_from_read_only) } else { row.clone() }
+}
+
 /// Lists rows the caller may see, optionally filtered, in id order.
 #[tracing::instrument(name = "service.objects.list", skip_all, fields(object = rules.def().name))]
 pub async fn list(

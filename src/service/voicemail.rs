@@ -40,7 +40,7 @@ pub static VOICEMAIL: ObjectDef = ObjectDef {
         FieldDef::text("exitcontext"),
         FieldDef::text("maxmsg").check(Check::Integer),
         FieldDef::text("volgain"),
-        FieldDef::text("imapuser"),
+        FieldDef::text("imapuser").hidden_from_read_only(),
         FieldDef::secret("imappassword", SecretKind::Stored),
         FieldDef::text("imapserver"),
         FieldDef::text("imapport").check(Check::Digits),

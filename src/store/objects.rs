@@ -5,7 +5,7 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, AssertSqlSafe, Row as _};
 
 use super::{StoreError, StoreResult};
-use crate::domain::object::{FieldKind, ObjectDef};
+use crate::domain::object::{FieldDef, FieldKind, ObjectDef};
 
 /// A stored value: the portable column discipline has only these.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,6 +44,22 @@ pub struct Row {
 }
 
 impl Row {
+    /// The row with the values of the fields `hide` selects blanked (NULL stays NULL).
+    pub fn blanked(&self, hide: impl Fn(&FieldDef) -> bool) -> Row {
+        let values = self
+            .def
+            .fields
+            .iter()
+            .zip(&self.values)
+            .map(
+                |(field, value)| {
+                    if hide(field) && *value != Value::Null { Value::Text(String::new()) } else { value.clone() }
+                },
+            )
+            .collect();
+        Row { values, tenant_code: self.tenant_code.clone(), ..*self }
+    }
+
     /// A row of `def` whose every column is NULL: the shape of a record when a joined object is
     /// absent (QUEUELOGS' agent extension).
     pub fn null(def: &'static ObjectDef) -> Row {
