@@ -12,8 +12,8 @@ use super::problem::ApiResult;
 use super::security::Auth;
 use super::{ApiTags, Created, Deleted};
 use crate::domain::bounds::Length;
+use crate::service::model::ApiKeyRow;
 use crate::service::{Core, api_keys};
-use crate::store::api_keys::ApiKeyRow;
 
 /// An API key, without its secret.
 #[derive(Debug, Object)]

@@ -13,7 +13,7 @@ use super::security::Auth;
 use crate::domain::time::stored_utc;
 use crate::service::Core;
 use crate::service::audit::{self as service, AuditFilter};
-use crate::store::audit::AuditRow;
+use crate::service::model::AuditRow;
 
 /// What made a change.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]

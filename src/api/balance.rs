@@ -14,8 +14,8 @@ use super::problem::{ApiError, ApiResult};
 use super::security::Auth;
 use crate::domain::bounds::Length;
 use crate::domain::money::Money;
+use crate::service::model::Movement;
 use crate::service::{Core, balance};
-use crate::store::balance::Movement;
 
 /// A tenant's balance.
 #[derive(Debug, Object)]

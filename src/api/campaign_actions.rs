@@ -11,7 +11,7 @@ use super::security::Auth;
 use super::{Created, Deleted};
 use crate::service::Core;
 use crate::service::live::campaigns::{self as service, CampaignState, Control};
-use crate::store::campaign_numbers::NumberRow;
+use crate::service::model::NumberRow;
 
 /// A campaign's run state.
 #[derive(Debug, Object)]

@@ -13,7 +13,7 @@ use super::security::Auth;
 use crate::domain::time::stored_utc;
 use crate::service::Core;
 use crate::service::cdr_templates::{self, TemplateInput, TemplateScope};
-use crate::store::cdr_templates::TemplateRow;
+use crate::service::model::TemplateRow;
 
 /// A stored template.
 #[derive(Debug, Object)]

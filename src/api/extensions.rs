@@ -7,7 +7,7 @@ use super::bounded::{Text, text_rules};
 use super::resource::{FromColumn, rest_resource};
 use crate::domain::bounds::Length;
 use crate::service::extensions::{EXTENSION, ExtensionRules, username};
-use crate::store::objects::Row;
+use crate::service::model::Row;
 
 /// SIP channel driver.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]

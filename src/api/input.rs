@@ -4,8 +4,8 @@
 use chrono::{DateTime, NaiveDateTime, Utc};
 use serde_json::Value as Json;
 
+use crate::domain::time::TIME_FORMAT;
 use crate::service::objects::Input;
-use crate::store::TIME_FORMAT;
 
 /// Accumulates input members; `None` values are left out (PATCH semantics: absent = unchanged).
 #[derive(Debug, Default)]

@@ -13,9 +13,9 @@ use super::problem::{ApiError, ApiResult};
 use super::security::Auth;
 use super::{ApiTags, Created, Deleted};
 use crate::service::Core;
+use crate::service::model::{Entry, Phonebook as PhonebookRow};
 use crate::service::objects::PageRequest;
 use crate::service::phonebooks::{self as service, ENTRY_ID_FIELD, EntrySearch};
-use crate::store::phonebooks::{Entry, Phonebook as PhonebookRow};
 
 /// A phonebook.
 #[derive(Debug, Object)]

@@ -11,8 +11,8 @@ use super::security::Auth;
 use crate::service::Core;
 use crate::service::live::queues::{self, AgentQueues};
 use crate::service::lookup::ExtensionRef;
+use crate::service::model::Member;
 use crate::service::queue_members::{self as service, MemberChange, QueueRef};
-use crate::store::queue_members::Member;
 
 /// A member's pause state.
 #[derive(Debug, Object)]

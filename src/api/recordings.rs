@@ -13,8 +13,8 @@ use super::period::{self, Bound};
 use super::problem::ApiResult;
 use super::security::Auth;
 use crate::service::Core;
+use crate::service::model::RecordingFilter;
 use crate::service::recordings::{self as service, Recording as Row};
-use crate::store::recordings::RecordingFilter;
 
 /// A call recording.
 #[derive(Debug, Object)]

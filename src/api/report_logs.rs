@@ -12,11 +12,11 @@ use super::problem::{ApiError, ApiResult};
 use super::security::Auth;
 use crate::domain::time::stored_utc;
 use crate::service::Core;
+use crate::service::model::{IvrLogEntry, QueueLogEntry, Step};
 use crate::service::objects::PageRequest;
 use crate::service::report_logs::{
     self as service, IvrLogFilter, PathCall, QueueLogFilter, QueueSelector, ResultFilter, TimeRange,
 };
-use crate::store::report_logs::{IvrLogEntry, QueueLogEntry, Step};
 
 /// One Asterisk queue event, as app_queue wrote it.
 #[derive(Debug, Object)]

@@ -13,8 +13,8 @@ use super::security::Auth;
 use super::{Created, Deleted, pagination};
 use crate::domain::object::{Check, FieldKind};
 use crate::service::Core;
+use crate::service::model::{CondOp, Condition, Row, Value};
 use crate::service::objects::{self, Input, ObjectRules};
-use crate::store::objects::{CondOp, Condition, Row, Value};
 
 /// Reads a typed REST value from a row column.
 pub trait FromColumn: Sized {
@@ -268,8 +268,8 @@ macro_rules! rest_resource {
             $( $(#[$read_meta])* pub $read_field: $read_ty, )*
         }
 
-        impl From<&$crate::store::objects::Row> for $Read {
-            fn from(row: &$crate::store::objects::Row) -> Self {
+        impl From<&$crate::service::model::Row> for $Read {
+            fn from(row: &$crate::service::model::Row) -> Self {
                 use $crate::api::resource::FromColumn as _;
                 $Read { id: row.id, $( $read_field: <$read_ty>::from_column(row, $read_col), )* }
             }

@@ -2,8 +2,8 @@
 //! The secret is write-only; `registration` is the `register =>` string without it.
 
 use super::resource::{FromColumn, rest_resource};
+use crate::service::model::Row;
 use crate::service::sipregs::{SipRegRules, registration};
-use crate::store::objects::Row;
 
 /// The registration string, derived from the row without its secret.
 #[derive(Debug, poem_openapi::NewType)]

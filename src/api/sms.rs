@@ -12,8 +12,8 @@ use super::problem::{ApiError, ApiResult};
 use super::security::Auth;
 use crate::service::Core;
 use crate::service::live::sms::{self as service, SmsRequest};
+use crate::service::model::SmsRow;
 use crate::service::report_logs::TimeRange;
-use crate::store::sms::SmsRow;
 
 /// A text message.
 #[derive(Debug, Object)]

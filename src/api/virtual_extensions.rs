@@ -11,8 +11,8 @@ use super::security::Auth;
 use super::{ApiTags, Deleted};
 use crate::service::Core;
 use crate::service::lookup::ExtensionRef;
+use crate::service::model::VirtualExtension as VirtualRow;
 use crate::service::virtual_extensions::{self as service, Member};
-use crate::store::virtual_extensions::VirtualExtension as VirtualRow;
 
 /// A virtual extension.
 #[derive(Debug, Object)]

@@ -5,8 +5,8 @@ use pbx_compat::render::Rendered;
 
 use super::dispatch::{Call, error_text};
 use super::{action_result, records};
+use crate::service::model::Row;
 use crate::service::{Core, ServiceError, flows};
-use crate::store::objects::Row;
 
 /// The flow's legacy FLOWS record: the 14 `fl_*` columns, then the device-state columns `st_*`
 /// (this gateway keeps a flow's state on the flow itself).

@@ -8,9 +8,9 @@ use serde_json::Value as Json;
 use super::dispatch::{Answer, Call, error_text};
 use super::records::record;
 use crate::service::extensions::ExtensionRules;
+use crate::service::model::{CondOp, Condition, Value};
 use crate::service::objects::{self, PageRequest};
 use crate::service::{Core, catalog, tenants};
-use crate::store::objects::{CondOp, Condition, Value};
 
 /// Answers `reqtype=INFO`.
 pub async fn answer(core: &Core, call: &Call<'_>, kind: &InfoKind) -> Answer {

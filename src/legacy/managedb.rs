@@ -11,9 +11,9 @@ use serde_json::Value as Json;
 use super::dispatch::{Call, error_text};
 use super::records::{record, record_for};
 use crate::domain::object::FieldKind;
+use crate::service::model::{CondOp, Condition, Value};
 use crate::service::objects::{self, Input, ObjectRules, PageRequest};
 use crate::service::{Core, ServiceError, catalog, users};
-use crate::store::objects::{CondOp, Condition, Value};
 
 /// Answers a MANAGEDB call.
 pub async fn answer(core: &Core, call: &Call<'_>, cmd: &ManageDbCommand) -> Rendered {
@@ -178,7 +178,7 @@ async fn get(
 }
 
 /// The answer of get/add/update: the record as the caller may see it.
-fn one_record(call: &Call<'_>, rules: &dyn ObjectRules, row: &crate::store::objects::Row) -> Answer {
+fn one_record(call: &Call<'_>, rules: &dyn ObjectRules, row: &crate::service::model::Row) -> Answer {
     Answer::Json(record_for(&call.principal, rules, row).to_json())
 }
 

@@ -11,10 +11,10 @@ use serde_json::{Map, Value as Json};
 
 use super::dispatch::{Call, error_text};
 use crate::service::Missing;
+use crate::service::model::Entry;
 use crate::service::objects::PageRequest;
 use crate::service::phonebooks::{self as service, ENTRY_ID_FIELD, EntrySearch};
 use crate::service::{Core, ServiceError};
-use crate::store::phonebooks::Entry;
 
 /// Answers `reqtype=PHONEBOOKS`: the tenant's phonebook names.
 pub async fn phonebooks(core: &Core, call: &Call<'_>) -> Rendered {

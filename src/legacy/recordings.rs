@@ -13,10 +13,10 @@ use super::dispatch::{Answer, Call, error_text};
 use crate::domain::time::legacy_range;
 use crate::service::Missing;
 use crate::service::download::Disposition;
+use crate::service::model::RecordingFilter;
 use crate::service::objects::PageRequest;
 use crate::service::recordings::{self, Recording};
 use crate::service::{Core, ServiceError};
-use crate::store::recordings::RecordingFilter;
 
 /// The INFO sub-types served here (upper case, as `InfoKind::Other` carries them).
 pub const INFO_KINDS: [&str; 5] = ["RECORDING", "PLAYRECORDING", "INFORECORDING", "RECORDINGS", "TRANSCRIPT"];

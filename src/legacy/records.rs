@@ -4,8 +4,8 @@
 use pbx_compat::record::{LegacyRecord, LegacyValue};
 
 use crate::domain::object::{FieldKind, SecretKind};
+use crate::service::model::{Row, Value};
 use crate::service::objects::ObjectRules;
-use crate::store::objects::{Row, Value};
 
 /// Device state shown when no PBX node knows the extension's device (`st_state`).
 pub const UNKNOWN_STATE: &str = "UNKNOWN";

@@ -11,12 +11,12 @@ use super::dispatch::{Call, error_text};
 use super::records::record_for;
 use crate::domain::time::stored_to_local;
 use crate::service::extensions::{EXTENSION, ExtensionRules};
+use crate::service::model::Row;
 use crate::service::objects::PageRequest;
 use crate::service::report_logs::{
     self as service, IvrLogFilter, MAX_LEGACY_ROWS, QueueCall, QueueLogFilter, QueueSelector, TimeRange,
 };
 use crate::service::{Core, ServiceResult};
-use crate::store::objects::Row;
 
 /// The queue-log fields of a QUEUELOGS record, before the agent's extension row.
 const QUEUE_LOG_FIELDS: [&str; 9] =

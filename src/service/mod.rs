@@ -21,6 +21,7 @@ pub mod live;
 pub mod login;
 pub mod lookup;
 pub mod media;
+pub mod model;
 pub mod objects;
 pub mod phonebooks;
 pub mod queue_members;

@@ -1,7 +1,8 @@
 //! The layers of ARCHITECTURE, held by the imports of each source tree: `domain` needs nothing of
 //! the gateway's above it, `store` and `service` know no HTTP framework and no legacy protocol
-//! types (the doors translate those), and `store` never calls up into `service`. A `use` that
-//! breaks a rule fails here with its file and line.
+//! types (the doors translate those), `store` never calls up into `service`, and the doors reach
+//! stored shapes only through `service::model`. A `use` that breaks a rule fails here with its file
+//! and line.
 
 use std::path::{Path, PathBuf};
 
@@ -14,6 +15,8 @@ const RULES: &[(&str, &[&str], &str)] = &[
     ),
     ("src/store", &["crate::service", "crate::api", "crate::legacy", "poem", "pbx_compat"], "the store is SQL only"),
     ("src/service", &["crate::api", "crate::legacy", "poem", "pbx_compat"], "the service knows no door"),
+    ("src/api", &["crate::store", "crate::legacy"], "the REST door speaks to the service only (service::model)"),
+    ("src/legacy", &["crate::store", "crate::api"], "the legacy door speaks to the service only (service::model)"),
 ];
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
