@@ -273,49 +273,38 @@ mod tests {
     /// rules read): a typo in a column string would otherwise read as "" and write nothing.
     #[test]
     fn every_rest_field_names_a_declared_column() {
-        let resources = [
-            (phones::PhoneWrite::rules(), phones::PhoneWrite::named_columns()),
-            (dids::DidWrite::rules(), dids::DidWrite::named_columns()),
-            (routing_profiles::RoutingProfileWrite::rules(), routing_profiles::RoutingProfileWrite::named_columns()),
-            (paging_groups::PagingGroupWrite::rules(), paging_groups::PagingGroupWrite::named_columns()),
-            (campaigns::CampaignWrite::rules(), campaigns::CampaignWrite::named_columns()),
-            (disas::DisaWrite::rules(), disas::DisaWrite::named_columns()),
-            (conditions::ConditionWrite::rules(), conditions::ConditionWrite::named_columns()),
-            (
-                custom_destination_types::CustomDestinationTypeWrite::rules(),
-                custom_destination_types::CustomDestinationTypeWrite::named_columns(),
-            ),
-            (response_paths::ResponsePathWrite::rules(), response_paths::ResponsePathWrite::named_columns()),
-            (callerid_rules::CallerIdRuleWrite::rules(), callerid_rules::CallerIdRuleWrite::named_columns()),
-            (media_files::MediaFileWrite::rules(), media_files::MediaFileWrite::named_columns()),
-            (providers::ProviderWrite::rules(), providers::ProviderWrite::named_columns()),
-            (flows::FlowWrite::rules(), flows::FlowWrite::named_columns()),
-            (conferences::ConferenceWrite::rules(), conferences::ConferenceWrite::named_columns()),
-            (
-                custom_destinations::CustomDestinationWrite::rules(),
-                custom_destinations::CustomDestinationWrite::named_columns(),
-            ),
-            (voicemail_boxes::VoicemailBoxWrite::rules(), voicemail_boxes::VoicemailBoxWrite::named_columns()),
-            (huntlists::HuntlistWrite::rules(), huntlists::HuntlistWrite::named_columns()),
-            (music_on_hold::MusicOnHoldWrite::rules(), music_on_hold::MusicOnHoldWrite::named_columns()),
-            (queues::QueueWrite::rules(), queues::QueueWrite::named_columns()),
-            (routes::RouteWrite::rules(), routes::RouteWrite::named_columns()),
-            (
-                sip_registrations::SipRegistrationWrite::rules(),
-                sip_registrations::SipRegistrationWrite::named_columns(),
-            ),
-            (ivrs::IvrWrite::rules(), ivrs::IvrWrite::named_columns()),
-            (
-                callerid_blacklist::CallerIdBlacklistEntryWrite::rules(),
-                callerid_blacklist::CallerIdBlacklistEntryWrite::named_columns(),
-            ),
-            (user_groups::UserGroupWrite::rules(), user_groups::UserGroupWrite::named_columns()),
-            (extensions::ExtensionWrite::rules(), extensions::ExtensionWrite::named_columns()),
-            (
-                special_destinations::SpecialDestinationWrite::rules(),
-                special_destinations::SpecialDestinationWrite::named_columns(),
-            ),
-            (phone_phonebooks::PhonePhonebookWrite::rules(), phone_phonebooks::PhonePhonebookWrite::named_columns()),
+        // (rules, columns) of every generated resource.
+        macro_rules! resources {
+            ($($write:ty),* $(,)?) => { [$((<$write>::rules(), <$write>::named_columns())),*] };
+        }
+        let resources = resources![
+            phones::PhoneWrite,
+            dids::DidWrite,
+            routing_profiles::RoutingProfileWrite,
+            paging_groups::PagingGroupWrite,
+            campaigns::CampaignWrite,
+            disas::DisaWrite,
+            conditions::ConditionWrite,
+            custom_destination_types::CustomDestinationTypeWrite,
+            response_paths::ResponsePathWrite,
+            callerid_rules::CallerIdRuleWrite,
+            media_files::MediaFileWrite,
+            providers::ProviderWrite,
+            flows::FlowWrite,
+            conferences::ConferenceWrite,
+            custom_destinations::CustomDestinationWrite,
+            voicemail_boxes::VoicemailBoxWrite,
+            huntlists::HuntlistWrite,
+            music_on_hold::MusicOnHoldWrite,
+            queues::QueueWrite,
+            routes::RouteWrite,
+            sip_registrations::SipRegistrationWrite,
+            ivrs::IvrWrite,
+            callerid_blacklist::CallerIdBlacklistEntryWrite,
+            user_groups::UserGroupWrite,
+            extensions::ExtensionWrite,
+            special_destinations::SpecialDestinationWrite,
+            phone_phonebooks::PhonePhonebookWrite,
         ];
         let mut unknown = Vec::new();
         for (rules, columns) in resources {

@@ -143,8 +143,12 @@ async fn target(
 
 /// A row as `principal` may see it: fields the declaration hides from read-only callers are blank
 /// for them (both doors read rows through this rule).
-pub fn visible_to(principal: &Principal, row: &Row) -> Row {
-    if principal.read_only { row.blanked(|field| field.hidden_from_read_only) } else { row.clone() }
+pub fn visible_to<'a>(principal: &Principal, row: &'a Row) -> std::borrow::Cow<'a, Row> {
+    if principal.read_only {
+        std::borrow::Cow::Owned(row.blanked(|field| field.hidden_from_read_only))
+    } else {
+        std::borrow::Cow::Borrowed(row)
+    }
 }
 
 /// Lists rows the caller may see, optionally filtered, in id order.

@@ -20,11 +20,6 @@ pub struct Reference {
     pub position: i64,
 }
 
-/// `$from, $from+1, …` for `count` values.
-fn placeholders(from: usize, count: usize) -> String {
-    (from..from + count).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
-}
-
 /// Locks row `id` of `def` (within a tenant when given) until the transaction ends and reports
 /// whether it exists. A no-op `UPDATE` is the portable `SELECT … FOR UPDATE`: on PostgreSQL it takes
 /// the row lock, so a list replace and a delete of an object it names cannot interleave; SQLite
@@ -66,7 +61,7 @@ pub async fn lists(
     let sql = format!(
         "SELECT ds_typesrc, ds_tag, ds_target FROM ds_destinations \
          WHERE ds_te_id = $1 AND ds_typeidsrc = $2 AND ds_typesrc IN ({}) ORDER BY ds_typesrc, ds_position, ds_id",
-        placeholders(3, typesrcs.len())
+        super::placeholders(3, typesrcs.len())
     );
     let mut query = sqlx::query(AssertSqlSafe(sql)).bind(tenant_id).bind(typeidsrc);
     for typesrc in typesrcs {
@@ -143,7 +138,7 @@ pub async fn references(
     let sql = format!(
         "SELECT ds_typesrc, ds_typeidsrc, ds_position FROM ds_destinations \
          WHERE {tenant_clause}ds_target = $1 AND ds_tag IN ({}) ORDER BY ds_typesrc, ds_typeidsrc, ds_position",
-        placeholders(first, kinds.len())
+        super::placeholders(first, kinds.len())
     );
     let mut query = sqlx::query(AssertSqlSafe(sql)).bind(target);
     if let Some(tid) = tenant_id {
@@ -175,7 +170,7 @@ pub async fn delete_lists(
     };
     let sql = format!(
         "DELETE FROM ds_destinations WHERE {tenant_clause}ds_typeidsrc = $1 AND ds_typesrc IN ({})",
-        placeholders(first, typesrcs.len())
+        super::placeholders(first, typesrcs.len())
     );
     let mut query = sqlx::query(AssertSqlSafe(sql)).bind(typeidsrc);
     if let Some(tid) = tenant_id {
@@ -255,11 +250,5 @@ pub async fn delete_schedule(conn: &mut AnyConnection, tenant_id: Option<i64>, c
 
 /// `($1, ..., $cols), ($cols+1, ...)`: placeholders of a multi-row `VALUES` for `rows` rows.
 fn value_rows(rows: usize, cols: usize) -> String {
-    (0..rows)
-        .map(|row| {
-            let cells: Vec<String> = (1..=cols).map(|col| format!("${}", row * cols + col)).collect();
-            format!("({})", cells.join(", "))
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
+    (0..rows).map(|row| format!("({})", super::placeholders(row * cols + 1, cols))).collect::<Vec<_>>().join(", ")
 }

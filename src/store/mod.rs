@@ -323,6 +323,15 @@ pub fn now_text() -> String {
     chrono::Utc::now().format(TIME_FORMAT).to_string()
 }
 
+/// `$from, $from+1, …` for `count` values.
+pub(crate) fn placeholders(from: usize, count: usize) -> String {
+    (from..from + count).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+}
+
+/// Most values bound in one `IN (…)` list, so long lists go in chunks: SQLite allows 32,766
+/// parameters, PostgreSQL 65,535.
+pub(crate) const IN_LIST_CHUNK: usize = 500;
+
 /// Stored time format; defined with the time rules in `domain::time`.
 pub use crate::domain::time::TIME_FORMAT;
 

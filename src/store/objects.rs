@@ -222,7 +222,7 @@ pub async fn get_locked(
     if let Some((col, _)) = tenant {
         sql.push_str(&format!(" AND o.{col} = $2"));
     }
-    if conn.backend_name() == <sqlx::Postgres as sqlx::Database>::NAME {
+    if is_postgres(conn) {
         // `OF o`: the tenant join is an outer one, whose nullable side cannot be locked.
         match lock {
             Some(RowLock::Update) => sql.push_str(" FOR UPDATE OF o"),
@@ -243,16 +243,10 @@ pub async fn get_locked(
 #[tracing::instrument(name = "store.objects.get_many", skip_all, fields(table = def.table, ids = ids.len()))]
 pub async fn get_many(conn: &mut AnyConnection, def: &'static ObjectDef, ids: &[i64]) -> StoreResult<Vec<Row>> {
     let mut rows = Vec::with_capacity(ids.len());
-    // Bounded IN lists: SQLite allows 32,766 parameters, PostgreSQL 65,535.
-    for chunk in ids.chunks(500) {
-        let placeholders: Vec<String> = (1..=chunk.len()).map(|n| format!("${n}")).collect();
+    for chunk in ids.chunks(super::IN_LIST_CHUNK) {
         let mut sql = select_sql(def);
-        sql.push_str(&format!(
-            " WHERE o.{} IN ({}) ORDER BY o.{}",
-            def.id_column,
-            placeholders.join(", "),
-            def.id_column
-        ));
+        let list = super::placeholders(1, chunk.len());
+        sql.push_str(&format!(" WHERE o.{} IN ({list}) ORDER BY o.{}", def.id_column, def.id_column));
         let mut query = sqlx::query(AssertSqlSafe(sql));
         for id in chunk {
             query = query.bind(*id);
@@ -265,6 +259,11 @@ pub async fn get_many(conn: &mut AnyConnection, def: &'static ObjectDef, ids: &[
     Ok(rows)
 }
 
+/// Whether `conn` talks to PostgreSQL (row locks and case-insensitive LIKE are spelt differently).
+fn is_postgres(conn: &AnyConnection) -> bool {
+    conn.backend_name() == <sqlx::Postgres as sqlx::Database>::NAME
+}
+
 /// Lists rows in id order.
 #[tracing::instrument(name = "store.objects.list", skip_all, fields(table = def.table))]
 pub async fn list(conn: &mut AnyConnection, def: &'static ObjectDef, q: &ListQuery) -> StoreResult<Vec<Row>> {
@@ -275,7 +274,7 @@ pub async fn list(conn: &mut AnyConnection, def: &'static ObjectDef, q: &ListQue
         binds.push(Value::Int(tid));
         clauses.push(format!("o.{col} = ${}", binds.len()));
     }
-    let postgres = conn.backend_name() == <sqlx::Postgres as sqlx::Database>::NAME;
+    let postgres = is_postgres(conn);
     for cond in &q.conditions {
         binds.push(if cond.op == CondOp::Like { like_pattern(&cond.value) } else { cond.value.clone() });
         let (column, value) = (format!("o.{}", cond.column), format!("${}", binds.len()));
@@ -343,12 +342,12 @@ pub async fn insert(
         columns.push(column);
         binds.push(value.clone());
     }
-    let placeholders: Vec<String> = (1..=binds.len()).map(|i| format!("${i}")).collect();
+    let placeholders = super::placeholders(1, binds.len());
     let sql = format!(
         "INSERT INTO {} ({}) VALUES ({}) RETURNING {}",
         def.table,
         columns.join(", "),
-        placeholders.join(", "),
+        placeholders,
         def.id_column
     );
     let mut query = sqlx::query(AssertSqlSafe(sql));

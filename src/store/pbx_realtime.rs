@@ -8,10 +8,8 @@ use super::StoreResult;
 /// The ids among `endpoints` that `ps_endpoints` serves now.
 pub async fn served_endpoints(conn: &mut AnyConnection, endpoints: &[String]) -> StoreResult<Vec<String>> {
     let mut served = Vec::new();
-    // Bounded IN lists: SQLite allows 32,766 parameters, PostgreSQL 65,535.
-    for chunk in endpoints.chunks(500) {
-        let placeholders: Vec<String> = (1..=chunk.len()).map(|n| format!("${n}")).collect();
-        let sql = format!("SELECT id FROM ps_endpoints WHERE id IN ({})", placeholders.join(", "));
+    for chunk in endpoints.chunks(super::IN_LIST_CHUNK) {
+        let sql = format!("SELECT id FROM ps_endpoints WHERE id IN ({})", super::placeholders(1, chunk.len()));
         let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
         for endpoint in chunk {
             query = query.bind(endpoint.as_str());

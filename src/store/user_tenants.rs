@@ -22,13 +22,11 @@ pub async fn list(conn: &mut AnyConnection, user_id: i64) -> StoreResult<Vec<(i6
 /// whatever its size. Users without links are absent from the map.
 pub async fn list_many(conn: &mut AnyConnection, user_ids: &[i64]) -> StoreResult<HashMap<i64, Vec<(i64, String)>>> {
     let mut links: HashMap<i64, Vec<(i64, String)>> = HashMap::new();
-    // Bounded IN lists: SQLite allows 32,766 parameters, PostgreSQL 65,535.
-    for chunk in user_ids.chunks(500) {
-        let placeholders: Vec<String> = (1..=chunk.len()).map(|n| format!("${n}")).collect();
+    for chunk in user_ids.chunks(super::IN_LIST_CHUNK) {
         let sql = format!(
             "SELECT u.ut_us_id, t.te_id, t.te_code FROM ut_user_tenants u JOIN te_tenants t ON t.te_id = u.ut_te_id \
              WHERE u.ut_us_id IN ({}) ORDER BY u.ut_us_id, t.te_id",
-            placeholders.join(", ")
+            super::placeholders(1, chunk.len())
         );
         let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
         for id in chunk {
