@@ -5,7 +5,7 @@
 #   make test-sqlite  the whole workspace; the integration suite uses a fresh SQLite file per test
 #   make test-pg      the integration suite against PostgreSQL (PG_URL), a fresh database per test
 #                     Both run the real-PBX tests on Asterisk lab nodes (PBXGW_ASTERISK_LAB, default
-#                     ../shared/asterisk-lab; scripts/ensure-asterisk-lab.sh installs its packages).
+#                     a sibling shared/asterisk-lab; scripts/ensure-asterisk-lab.sh installs its packages).
 #   make spec         regenerate api-spec/openapi.yaml (a test fails when the committed copy drifts)
 #   make lint         rustfmt check + clippy with warnings denied
 #   make bench        bench-live, then bench-cdr
