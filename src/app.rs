@@ -114,7 +114,7 @@ async fn answer<E: Endpoint>(ep: E, mut req: Request, core: &Core) -> Response {
 
 /// `RateLimit-Limit`, `-Remaining`, `-Reset` (IETF draft, as most APIs send them) on every
 /// answer that was counted, and `Retry-After` on a refusal.
-fn add_rate_limit_headers(resp: &mut Response, rate: &crate::service::rate_limit::Decision) {
+fn add_rate_limit_headers(resp: &mut Response, rate: &crate::service::request_scope::Decision) {
     let headers = resp.headers_mut();
     headers.insert("ratelimit-limit", HeaderValue::from(rate.limit));
     headers.insert("ratelimit-remaining", HeaderValue::from(rate.remaining));

@@ -6,7 +6,8 @@ use serde_json::Value as Json;
 use super::bounded::{Text, text_rules};
 use super::resource::{FromColumn, rest_resource};
 use crate::domain::bounds::Length;
-use crate::service::extensions::{EXTENSION, ExtensionRules, username};
+use crate::service::catalog::EXTENSION;
+use crate::service::extensions::{ExtensionRules, username};
 use crate::service::model::Row;
 
 /// SIP channel driver.

@@ -11,9 +11,10 @@ use super::pagination::{next_cursor, page_request};
 use super::problem::{ApiError, ApiResult, from_service};
 use super::security::Auth;
 use super::{ApiTags, Created, Deleted, rest_name};
+use crate::service::catalog::TENANT;
 use crate::service::model::{CondOp, Condition, Row, Value};
 use crate::service::objects::{self, Input};
-use crate::service::tenants::{self as service, TENANT, TenantRules};
+use crate::service::tenants::{self as service, TenantRules};
 use crate::service::{Core, ServiceError};
 
 /// REST name ↔ legacy column.

@@ -12,9 +12,10 @@ use super::problem::{ApiError, ApiResult, from_service};
 use super::security::Auth;
 use super::{ApiTags, Created, Deleted, rest_name};
 use crate::auth::Principal;
+use crate::service::catalog::USER;
 use crate::service::model::{CondOp, Condition, Row, Value};
 use crate::service::objects::{self, Input};
-use crate::service::users::{self as service, USER, UserRules};
+use crate::service::users::{self as service, UserRules};
 use crate::service::{Core, ServiceError};
 
 /// REST name ↔ legacy column.

@@ -3,7 +3,7 @@
 use pbx_compat::render::Rendered;
 
 use crate::domain::object::Scope;
-use crate::service::objects;
+use crate::service::registry;
 
 /// Actions beyond list/get/add/update/delete, per object (CONTRACT §2.3).
 const SPECIAL_ACTIONS: [(&str, &str); 9] = [
@@ -73,7 +73,7 @@ pub fn page() -> Rendered {
     let mut body = String::from("<html><head><title>proxyapi.php help</title></head><body><pre>\n");
     body.push_str("<i>Common parameters</i>: key (required), tenant, format=plain|json|xml|csv, callback (JSONP, with format=json)\n\n");
     body.push_str("<i>reqtype=MANAGEDB</i> object=OBJECT action=ACTION [objectid=ID] [jsondata=JSON] [filter=EXPR]\n");
-    for rules in objects::registry().iter() {
+    for rules in registry::registry().iter() {
         let def = rules.def();
         let crud = match (def.scope, def.deletable) {
             (Scope::Catalog, _) => "list, get",

@@ -13,7 +13,7 @@ use super::records::{record, record_for};
 use crate::domain::object::FieldKind;
 use crate::service::model::{CondOp, Condition, Value};
 use crate::service::objects::{self, Input, ObjectRules, PageRequest};
-use crate::service::{Core, ServiceError, catalog, users};
+use crate::service::{Core, ServiceError, catalog, registry, users};
 
 /// Answers a MANAGEDB call.
 pub async fn answer(core: &Core, call: &Call<'_>, cmd: &ManageDbCommand) -> Rendered {
@@ -25,7 +25,7 @@ pub async fn answer(core: &Core, call: &Call<'_>, cmd: &ManageDbCommand) -> Rend
     if cmd.object == "mediafile" && matches!(cmd.action.as_str(), "getbinary" | "updatebinary") {
         return super::media::binary(core, call, cmd).await;
     }
-    let Some(rules) = objects::find(&cmd.object) else {
+    let Some(rules) = registry::find(&cmd.object) else {
         return text(call, errors::UNKNOWN_OBJECT);
     };
     let out = match cmd.action.as_str() {

@@ -10,7 +10,8 @@ use serde_json::Value as Json;
 use super::dispatch::{Call, error_text};
 use super::records::record_for;
 use crate::domain::time::stored_to_local;
-use crate::service::extensions::{EXTENSION, ExtensionRules};
+use crate::service::catalog::EXTENSION;
+use crate::service::extensions::ExtensionRules;
 use crate::service::model::Row;
 use crate::service::objects::PageRequest;
 use crate::service::report_logs::{

@@ -2,9 +2,12 @@
 //! A `TenantScope` can only be obtained through `tenant_scope`, so a function holding one has
 //! already been authorized for that tenant.
 
+use super::catalog::{TENANT, USER};
 use super::{Core, ServiceError, ServiceResult};
 use crate::auth::{Principal, Reach, Subject, secrets};
-use crate::store::{api_keys, objects};
+use crate::domain::address_range::AddressRange;
+use crate::store::api_keys::{self, ApiKeyRow};
+use crate::store::objects;
 
 /// Read or write: what the caller intends to do with a tenant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,7 +53,7 @@ pub async fn authenticate_key(core: &Core, key: &str) -> ServiceResult<Principal
         return Err(ServiceError::InvalidApiKey);
     }
     // An expired key, or one used from outside its networks, answers as an unknown one.
-    if !super::api_keys::usable_now(&row, super::request_scope::client()) {
+    if !usable_now(&row, super::request_scope::client()) {
         tracing::info!(key_id = row.id, "API key refused: expired or used from an address it does not allow");
         return Err(ServiceError::InvalidApiKey);
     }
@@ -66,11 +69,50 @@ pub async fn authenticate_key(core: &Core, key: &str) -> ServiceResult<Principal
 pub async fn authenticate_bearer(core: &Core, credential: &str) -> ServiceResult<Principal> {
     if crate::auth::jwt::JwtKeys::looks_like_jwt(credential) {
         let user_id = core.jwt().verify(credential).ok_or(ServiceError::InvalidApiKey)?;
-        let principal = super::users::principal_for(core, user_id).await?.ok_or(ServiceError::InvalidApiKey)?;
+        let principal = principal_for(core, user_id).await?.ok_or(ServiceError::InvalidApiKey)?;
         super::rate_limit::charge_credential(core, &format!("user {user_id}"))?;
         return Ok(principal);
     }
     authenticate_key(core, credential).await
+}
+
+/// Whether a stored key may be used now by a client at `client` (expiry and address list).
+pub fn usable_now(row: &ApiKeyRow, client: Option<std::net::IpAddr>) -> bool {
+    let now = crate::store::now_text();
+    if row.expires_at.as_deref().is_some_and(|at| at <= now.as_str()) {
+        return false;
+    }
+    match row.allowed_addresses.as_deref() {
+        None => true,
+        Some(list) => client.is_some_and(|client| {
+            list.split(',').filter_map(|text| AddressRange::parse(text).ok()).any(|range| range.contains(client))
+        }),
+    }
+}
+
+/// The principal of an enabled user, re-read on every request so role changes and disabling apply
+/// at once, whatever tokens are out there.
+pub async fn principal_for(core: &Core, user_id: i64) -> ServiceResult<Option<Principal>> {
+    let mut conn = core.db().pool().acquire().await?;
+    let Some(row) = objects::get(&mut conn, &USER, None, user_id).await? else {
+        return Ok(None);
+    };
+    if row.flag("us_disabled") {
+        return Ok(None);
+    }
+    let subject = Subject::User { id: user_id };
+    let principal = match row.text("us_role") {
+        "admin" => Principal { subject, reach: Reach::Global, read_only: false },
+        role => {
+            let mut ids: Vec<i64> =
+                crate::store::user_tenants::list(&mut conn, user_id).await?.into_iter().map(|(id, _)| id).collect();
+            ids.extend(crate::store::user_groups::inherited_tenants(&mut conn, user_id).await?);
+            ids.sort_unstable();
+            ids.dedup();
+            Principal { subject, reach: Reach::Tenants(ids), read_only: role != "operator" }
+        }
+    };
+    Ok(Some(principal))
 }
 
 /// Refuses anything but a global read-write principal.
@@ -104,7 +146,7 @@ pub async fn tenant_scope_on(
     code: &str,
     intent: Intent,
 ) -> ServiceResult<TenantScope> {
-    let row = objects::find_by(conn, &super::tenants::TENANT, "te_code", code).await?;
+    let row = objects::find_by(conn, &TENANT, "te_code", code).await?;
     let row = row.filter(|r| principal.reaches(r.id)).ok_or(ServiceError::TenantNotFound)?;
     if intent == Intent::Write {
         require_write(principal)?;
@@ -116,7 +158,7 @@ pub async fn tenant_scope_on(
 pub async fn reachable_codes(core: &Core, principal: &Principal) -> ServiceResult<Option<Vec<String>>> {
     let Reach::Tenants(ids) = &principal.reach else { return Ok(None) };
     let mut conn = core.db().pool().acquire().await?;
-    let rows = objects::get_many(&mut conn, &super::tenants::TENANT, ids).await?;
+    let rows = objects::get_many(&mut conn, &TENANT, ids).await?;
     let codes = rows.iter().map(|row| row.text("te_code").to_string()).collect();
     Ok(Some(codes))
 }

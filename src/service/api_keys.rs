@@ -3,7 +3,7 @@
 
 use super::access::{self, Intent};
 use super::audit::{self, Change};
-use super::objects::{Page, PageRequest};
+use super::page::{Page, PageRequest};
 use super::{Core, ServiceError, ServiceResult};
 use crate::auth::Subject;
 use crate::auth::{Principal, secrets};
@@ -69,20 +69,6 @@ impl KeyLimits {
             .collect::<Result<Vec<_>, _>>()
             .map_err(|err| ServiceError::invalid(err.field, err.message))?;
         Ok((expires_at, (!networks.is_empty()).then(|| networks.join(","))))
-    }
-}
-
-/// Whether a stored key may be used now by a client at `client` (expiry and address list).
-pub fn usable_now(row: &ApiKeyRow, client: Option<std::net::IpAddr>) -> bool {
-    let now = crate::store::now_text();
-    if row.expires_at.as_deref().is_some_and(|at| at <= now.as_str()) {
-        return false;
-    }
-    match row.allowed_addresses.as_deref() {
-        None => true,
-        Some(list) => client.is_some_and(|client| {
-            list.split(',').filter_map(|text| AddressRange::parse(text).ok()).any(|range| range.contains(client))
-        }),
     }
 }
 

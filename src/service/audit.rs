@@ -15,7 +15,7 @@ use serde_json::{Map, Value as Json};
 use sqlx::AnyConnection;
 
 use super::access::{Intent, TenantScope};
-use super::objects::{Page, PageRequest};
+use super::page::{Page, PageRequest};
 use super::{Core, ServiceError, ServiceResult};
 use crate::auth::{Principal, Reach, Subject};
 use crate::domain::object::SecretKind;
@@ -59,7 +59,7 @@ impl Change {
         match (row.tenant_id, &row.tenant_code) {
             (Some(id), Some(code)) => change.tenant(id, code),
             // A tenant's own row belongs to that tenant's history.
-            _ if row.def.name == super::tenants::TENANT.name => change.tenant(row.id, row.text("te_code")),
+            _ if row.def.name == super::catalog::TENANT.name => change.tenant(row.id, row.text("te_code")),
             _ => change,
         }
     }
@@ -209,7 +209,7 @@ async fn record_entry(
         None => (None, None),
         Some((id, Some(code))) => (Some(id), Some(code)),
         Some((id, None)) => {
-            let tenant = crate::store::objects::get(conn, &super::tenants::TENANT, None, id).await?;
+            let tenant = crate::store::objects::get(conn, &super::catalog::TENANT, None, id).await?;
             (Some(id), tenant.map(|row| row.text("te_code").to_string()))
         }
     };

@@ -3,7 +3,7 @@
 
 use super::access::{self, Intent};
 use super::audit::{self, Change};
-use super::objects::{Page, PageRequest};
+use super::page::{Page, PageRequest};
 use super::{Core, ServiceError, ServiceResult};
 use crate::auth::Principal;
 use crate::domain::bounds::Length;

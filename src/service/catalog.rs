@@ -1,9 +1,12 @@
-//! Declarations of the provisioned objects whose rules are all declarative (CONTRACT §2.3/§2.4):
-//! fields, checks, secrets and timestamps. Each is served by the generic code with no object-specific
-//! rules; objects that need code of their own have their own module.
+//! The declaration of every provisioned object (CONTRACT §2.3/§2.4): table, fields, checks,
+//! secrets and timestamps. Most objects are served by the declaration alone (they are listed in
+//! `declarative!` at the end); the few that need code of their own (tenants, users, extensions,
+//! voicemail boxes, flows, SIP registrations) have their rules in the module named after them, and
+//! `registry` joins both. Declarations sit here, below every rule module, so any module can name
+//! any object without depending on its rules.
 
-use super::objects::Declared;
-use crate::domain::object::{Check, FieldDef, ObjectDef, Scope, SecretKind};
+use crate::domain::object::{Check, FieldDef, Length, ObjectDef, Scope, SecretKind};
+use crate::domain::{ExtensionNumber, TenantCode, Username};
 
 /// Queues (CONTRACT §2.4): `qu_name` required; the engine columns carry Asterisk queue semantics.
 pub static QUEUE: ObjectDef = ObjectDef {
@@ -43,9 +46,6 @@ pub static QUEUE: ObjectDef = ObjectDef {
     updated_column: Some("qu_updated_at"),
 };
 
-/// Rules of `queue`: the declaration only.
-pub static QUEUES: Declared = Declared(&QUEUE);
-
 /// DIDs: inbound numbers; unique across tenants because a number routes to exactly one tenant.
 pub static DID: ObjectDef = ObjectDef {
     name: "did",
@@ -72,9 +72,6 @@ pub static DID: ObjectDef = ObjectDef {
     updated_column: Some("di_updated_at"),
 };
 
-/// Rules of `did`: the declaration only.
-pub static DIDS: Declared = Declared(&DID);
-
 /// IVR menus. `iv_me_id` is kept for legacy rows but unused: prompts are the `IVR` destination list.
 pub static IVR: ObjectDef = ObjectDef {
     name: "ivr",
@@ -93,9 +90,6 @@ pub static IVR: ObjectDef = ObjectDef {
     updated_column: Some("iv_updated_at"),
 };
 
-/// Rules of `ivr`: the declaration only.
-pub static IVRS: Declared = Declared(&IVR);
-
 /// Conditions: week-time or calendar switches; their schedule and branches live in their own tables.
 pub static CONDITION: ObjectDef = ObjectDef {
     name: "condition",
@@ -113,9 +107,6 @@ pub static CONDITION: ObjectDef = ObjectDef {
     updated_column: Some("co_updated_at"),
 };
 
-/// Rules of `condition`: the declaration only.
-pub static CONDITIONS: Declared = Declared(&CONDITION);
-
 /// Hunt lists; the ring order is the `HUNTLIST` destination list.
 pub static HUNTLIST: ObjectDef = ObjectDef {
     name: "huntlist",
@@ -132,9 +123,6 @@ pub static HUNTLIST: ObjectDef = ObjectDef {
     created_column: Some("hl_created_at"),
     updated_column: Some("hl_updated_at"),
 };
-
-/// Rules of `huntlist`: the declaration only.
-pub static HUNTLISTS: Declared = Declared(&HUNTLIST);
 
 /// The catalogue of custom destination types: every principal reads it, only admins change it.
 pub static CUSTOMTYPE: ObjectDef = ObjectDef {
@@ -155,9 +143,6 @@ pub static CUSTOMTYPE: ObjectDef = ObjectDef {
     created_column: None,
     updated_column: None,
 };
-
-/// Rules of `customtypes`: the declaration only.
-pub static CUSTOMTYPES: Declared = Declared(&CUSTOMTYPE);
 
 /// Custom destinations: a type from the catalogue and up to 20 parameters whose meaning the type gives.
 pub static CUSTOM: ObjectDef = ObjectDef {
@@ -196,9 +181,6 @@ pub static CUSTOM: ObjectDef = ObjectDef {
     updated_column: Some("cu_updated_at"),
 };
 
-/// Rules of `custom`: the declaration only.
-pub static CUSTOMS: Declared = Declared(&CUSTOM);
-
 /// Conference rooms. PINs are kept as given (the PBX compares them) and never shown.
 pub static CONFERENCE: ObjectDef = ObjectDef {
     name: "conference",
@@ -218,9 +200,6 @@ pub static CONFERENCE: ObjectDef = ObjectDef {
     updated_column: Some("cr_updated_at"),
 };
 
-/// Rules of `conference`: the declaration only.
-pub static CONFERENCES: Declared = Declared(&CONFERENCE);
-
 /// Phone-side directories published to handsets.
 pub static PHONEPHONEBOOK: ObjectDef = ObjectDef {
     name: "phonephonebook",
@@ -232,9 +211,6 @@ pub static PHONEPHONEBOOK: ObjectDef = ObjectDef {
     created_column: None,
     updated_column: None,
 };
-
-/// Rules of `phonephonebook`: the declaration only.
-pub static PHONEPHONEBOOKS: Declared = Declared(&PHONEPHONEBOOK);
 
 /// Provisioned phones, identified by MAC (12 hex digits). The legacy API has no delete for phones.
 pub static PHONE: ObjectDef = ObjectDef {
@@ -254,9 +230,6 @@ pub static PHONE: ObjectDef = ObjectDef {
     updated_column: Some("ph_updated_at"),
 };
 
-/// Rules of `phone`: the declaration only.
-pub static PHONES: Declared = Declared(&PHONE);
-
 /// Media files: metadata here; format and size are set by the audio upload.
 pub static MEDIAFILE: ObjectDef = ObjectDef {
     name: "mediafile",
@@ -275,9 +248,6 @@ pub static MEDIAFILE: ObjectDef = ObjectDef {
     updated_column: Some("me_updated_at"),
 };
 
-/// Rules of `mediafile`: the declaration only.
-pub static MEDIAFILES: Declared = Declared(&MEDIAFILE);
-
 /// Music-on-hold classes.
 pub static MUSICONHOLD: ObjectDef = ObjectDef {
     name: "musiconhold",
@@ -295,9 +265,6 @@ pub static MUSICONHOLD: ObjectDef = ObjectDef {
     updated_column: Some("mu_updated_at"),
 };
 
-/// Rules of `musiconhold`: the declaration only.
-pub static MUSICONHOLDS: Declared = Declared(&MUSICONHOLD);
-
 /// Caller ids refused on inbound calls (a number or a prefix pattern as the PBX matches it).
 pub static CALLERIDBLACKLIST: ObjectDef = ObjectDef {
     name: "calleridblacklist",
@@ -313,9 +280,6 @@ pub static CALLERIDBLACKLIST: ObjectDef = ObjectDef {
     created_column: Some("cb_created_at"),
     updated_column: None,
 };
-
-/// Rules of `calleridblacklist`: the declaration only.
-pub static CALLERIDBLACKLISTS: Declared = Declared(&CALLERIDBLACKLIST);
 
 /// Trunk providers (admin). The trunk secret is kept as given (the PBX authenticates with it) and never shown; `allow` is stored verbatim, the PBX validates codecs.
 pub static PROVIDER: ObjectDef = ObjectDef {
@@ -348,9 +312,6 @@ pub static PROVIDER: ObjectDef = ObjectDef {
     updated_column: Some("pr_updated_at"),
 };
 
-/// Rules of `provider`: the declaration only.
-pub static PROVIDERS: Declared = Declared(&PROVIDER);
-
 /// Routing profiles (admin): ordered sets of outbound routes, for voice or SMS.
 pub static ROUTINGPROFILE: ObjectDef = ObjectDef {
     name: "routingprofile",
@@ -366,9 +327,6 @@ pub static ROUTINGPROFILE: ObjectDef = ObjectDef {
     created_column: Some("rp_created_at"),
     updated_column: None,
 };
-
-/// Rules of `routingprofile`: the declaration only.
-pub static ROUTINGPROFILES: Declared = Declared(&ROUTINGPROFILE);
 
 /// Outbound routes (admin): a dialled-number pattern sent to a provider, within a routing profile.
 pub static ROUTE: ObjectDef = ObjectDef {
@@ -390,9 +348,6 @@ pub static ROUTE: ObjectDef = ObjectDef {
     created_column: Some("dl_created_at"),
     updated_column: None,
 };
-
-/// Rules of `route`: the declaration only.
-pub static ROUTES: Declared = Declared(&ROUTE);
 
 /// Flow states (Asterisk device-state words a flow can be in).
 pub const FLOW_STATES: &[&str] = &["INUSE", "NOT_INUSE", "UNAVAILABLE", "RINGING"];
@@ -416,7 +371,7 @@ pub static FLOW: ObjectDef = ObjectDef {
         FieldDef::text("fl_value_for_ringing"),
         FieldDef::text("fl_variable_name"),
         FieldDef::text("fl_monitor_type"),
-        FieldDef::text("fl_monitor_type_id").check(Check::Reference(&super::extensions::EXTENSION)),
+        FieldDef::text("fl_monitor_type_id").check(Check::Reference(&super::catalog::EXTENSION)),
         FieldDef::text("fl_monitor_parameter"),
         FieldDef::text("fl_state").check(Check::OneOf(FLOW_STATES)),
         FieldDef::managed("fl_state_at"),
@@ -438,9 +393,6 @@ pub static USERGROUP: ObjectDef = ObjectDef {
     created_column: Some("ug_created_at"),
     updated_column: None,
 };
-
-/// Rules of `usergroup`: the declaration only.
-pub static USERGROUPS: Declared = Declared(&USERGROUP);
 
 /// Outbound SIP registrations of providers (admin). The legacy API only lists them; the registration
 /// string `user@host[:port][/extension]` is derived without the secret.
@@ -480,9 +432,6 @@ pub static RESPONSEPATH: ObjectDef = ObjectDef {
     updated_column: None,
 };
 
-/// Rules of `responsepath`: the declaration only.
-pub static RESPONSEPATHS: Declared = Declared(&RESPONSEPATH);
-
 /// DISAs: dial-in system access (target of `DISA-<id>`). The PIN is kept for the PBX, never shown.
 pub static DISA: ObjectDef = ObjectDef {
     name: "disa",
@@ -500,9 +449,6 @@ pub static DISA: ObjectDef = ObjectDef {
     updated_column: None,
 };
 
-/// Rules of `disa`: the declaration only.
-pub static DISAS: Declared = Declared(&DISA);
-
 /// Paging groups (target of `PAGING-<id>`).
 pub static PAGINGGROUP: ObjectDef = ObjectDef {
     name: "paginggroup",
@@ -519,9 +465,6 @@ pub static PAGINGGROUP: ObjectDef = ObjectDef {
     created_column: Some("pg_created_at"),
     updated_column: None,
 };
-
-/// Rules of `paginggroup`: the declaration only.
-pub static PAGINGGROUPS: Declared = Declared(&PAGINGGROUP);
 
 /// Caller-id rewriting rules (target of `CALLERIDMOD-<id>`).
 pub static CALLERIDMOD: ObjectDef = ObjectDef {
@@ -541,9 +484,6 @@ pub static CALLERIDMOD: ObjectDef = ObjectDef {
     created_column: Some("cm_created_at"),
     updated_column: None,
 };
-
-/// Rules of `calleridmod`: the declaration only.
-pub static CALLERIDMODS: Declared = Declared(&CALLERIDMOD);
 
 /// Campaign states.
 pub const CAMPAIGN_STATES: &[&str] = &["STOPPED", "RUNNING", "PAUSED"];
@@ -567,9 +507,6 @@ pub static CAMPAIGN: ObjectDef = ObjectDef {
     updated_column: None,
 };
 
-/// Rules of `campaign`: the declaration only.
-pub static CAMPAIGNS: Declared = Declared(&CAMPAIGN);
-
 /// Built-in special destinations (target of `SPECIAL-<id>`): a read-only catalogue.
 pub static SPECIAL: ObjectDef = ObjectDef {
     name: "special",
@@ -582,5 +519,324 @@ pub static SPECIAL: ObjectDef = ObjectDef {
     updated_column: None,
 };
 
-/// Rules of `special`: the declaration only.
-pub static SPECIALS: Declared = Declared(&SPECIAL);
+// Objects with rules of their own (in the module named after them); their declarations live here
+// with the others so every module can name any object without depending on its rules.
+
+/// `te_tenants`, in legacy record order.
+pub static TENANT: ObjectDef = ObjectDef {
+    name: "tenant",
+    table: "te_tenants",
+    id_column: "te_id",
+    scope: Scope::Global,
+    fields: &[
+        FieldDef::create_only("te_code").length(TenantCode::LENGTH),
+        FieldDef::text("te_name").length(Length { min: 1, max: Length::NAME.max }),
+        FieldDef::flag("te_disabled"),
+        FieldDef::text("te_billingcode"),
+        FieldDef::text("te_recordinghost"),
+        FieldDef::text("te_recordinguser"),
+        FieldDef::secret("te_recordingpassword", SecretKind::Stored),
+        FieldDef::text("pk_start"),
+        FieldDef::text("pk_end"),
+        FieldDef::managed("te_created_at"),
+        FieldDef::managed("te_updated_at"),
+    ],
+    deletable: true,
+    created_column: Some("te_created_at"),
+    updated_column: Some("te_updated_at"),
+};
+
+/// `us_users`, in legacy record order.
+pub static USER: ObjectDef = ObjectDef {
+    name: "user",
+    table: "us_users",
+    id_column: "us_id",
+    scope: Scope::Global,
+    fields: &[
+        FieldDef::text("us_username").length(Username::LENGTH),
+        FieldDef::secret("us_password", SecretKind::Argon2Legacy).length(Length::USER_PASSWORD),
+        FieldDef::text("us_up_id").check(Check::ExternalId),
+        FieldDef::text("us_role"),
+        FieldDef::flag("us_disabled"),
+        FieldDef::managed("us_created_at"),
+        FieldDef::managed("us_updated_at"),
+    ],
+    deletable: true,
+    created_column: Some("us_created_at"),
+    updated_column: Some("us_updated_at"),
+};
+
+/// `ex_extensions`: the full legacy row (CONTRACT §2.6) in legacy order, then the SIP digest and the
+/// gateway's `disabled`.
+pub static EXTENSION: ObjectDef = ObjectDef {
+    name: "extension",
+    table: "ex_extensions",
+    id_column: "ex_id",
+    scope: Scope::Tenant { column: "ex_te_id" },
+    fields: &[
+        FieldDef::text("ex_name").length(Length::NAME),
+        FieldDef::text("ex_tech"),
+        FieldDef::text("ex_number").length(ExtensionNumber::LENGTH),
+        FieldDef::text("ex_trunk"),
+        FieldDef::text("ex_tech_id").check(Check::ExternalId),
+        FieldDef::text("ex_cidnum"),
+        FieldDef::text("ex_cidname"),
+        FieldDef::text("ex_cidusage"),
+        FieldDef::text("ex_blockcid"),
+        FieldDef::text("ex_prefix"),
+        FieldDef::text("ex_mindigitprefix"),
+        FieldDef::text("ex_maxdigitprefix"),
+        FieldDef::text("ex_fmfmstatus"),
+        FieldDef::text("ex_fmfmnumber"),
+        FieldDef::text("ex_fmfmdialtimeout"),
+        FieldDef::text("ex_fmfmdialmethod"),
+        FieldDef::text("ex_fmfmcallerid"),
+        FieldDef::text("ex_fmfmnumprefix"),
+        FieldDef::text("ex_fmfmnameprefix"),
+        FieldDef::text("ex_recording"),
+        FieldDef::text("ex_dialtimeout"),
+        FieldDef::text("ex_callgroup"),
+        FieldDef::text("ex_pickupgroup"),
+        FieldDef::text("ex_unconditionalstatus"),
+        FieldDef::text("ex_onbusystatus"),
+        FieldDef::text("ex_onofflinestatus"),
+        FieldDef::text("ex_onnoanswerstatus"),
+        FieldDef::text("ex_callallowed"),
+        FieldDef::text("ex_destallowregex"),
+        FieldDef::text("ex_rp_id").check(Check::Reference(&ROUTINGPROFILE)),
+        FieldDef::text("ex_dnd"),
+        FieldDef::text("ex_emergencycidnum"),
+        FieldDef::secret("ex_webpassword", SecretKind::Argon2).length(Length::PASSWORD),
+        FieldDef::secret("ex_token", SecretKind::Stored),
+        FieldDef::text("ex_token_validity"),
+        FieldDef::text("ex_up_id").check(Check::ExternalId),
+        FieldDef::text("ex_userpanel"),
+        FieldDef::managed("ex_datecreation"),
+        FieldDef::text("ex_emailrecording"),
+        FieldDef::text("ex_fmfmconfirm"),
+        FieldDef::text("ex_fmfmconfirmmessage_id").check(Check::Reference(&MEDIAFILE)),
+        FieldDef::text("ex_minemailrecording"),
+        FieldDef::text("ex_branch"),
+        FieldDef::text("ex_department"),
+        FieldDef::text("ex_autocallerid"),
+        FieldDef::text("ex_trunkcidoverride"),
+        FieldDef::text("ex_trunkemergencycidoverride"),
+        FieldDef::text("ex_cr_id").check(Check::Reference(&CONFERENCE)),
+        FieldDef::text("ex_trunkcidsource"),
+        FieldDef::text("ex_description"),
+        FieldDef::text("ex_fmfmholdmessage_id").check(Check::Reference(&MEDIAFILE)),
+        FieldDef::text("ex_notifymissingemail"),
+        FieldDef::text("ex_webuseldap"),
+        FieldDef::text("ex_webuser"),
+        FieldDef::text("ex_txvolume"),
+        FieldDef::text("ex_rxvolume"),
+        FieldDef::text("ex_mu_id").check(Check::Reference(&MUSICONHOLD)),
+        FieldDef::text("ex_faxgateway"),
+        FieldDef::text("ex_faxalert"),
+        FieldDef::text("ex_trunkdid"),
+        FieldDef::text("ex_fmfmdelay"),
+        FieldDef::text("ex_includeindbn"),
+        FieldDef::text("ex_abusedetection"),
+        FieldDef::text("ex_referenceid"),
+        FieldDef::text("ex_notes"),
+        FieldDef::text("ex_callwaiting"),
+        FieldDef::text("ex_costlimits"),
+        FieldDef::text("ex_dailycostlimit"),
+        FieldDef::text("ex_dailycostlimitdom"),
+        FieldDef::text("ex_dailycostlimitint"),
+        FieldDef::text("ex_routecostlimit"),
+        FieldDef::text("ex_dailycostwarning"),
+        FieldDef::text("ex_dailycostwarningdom"),
+        FieldDef::text("ex_dailycostwarningint"),
+        FieldDef::nullable("ex_lastcostalert"),
+        FieldDef::text("ex_cl_id").check(Check::ExternalId),
+        FieldDef::text("ex_alertemail"),
+        FieldDef::text("ex_includeinpb"),
+        FieldDef::text("ex_onconditionstatus"),
+        FieldDef::text("ex_oncondition_id").check(Check::Reference(&CONDITION)),
+        FieldDef::text("ex_autoanswer"),
+        FieldDef::text("ex_autocidname"),
+        FieldDef::text("ex_regexprefix"),
+        FieldDef::text("ex_fromfilterregex"),
+        FieldDef::text("ex_ignoreemptyemergcallerid"),
+        FieldDef::text("ex_overridesippermit"),
+        FieldDef::text("ex_webrtcsupport"),
+        FieldDef::text("ex_blockanonymous"),
+        FieldDef::text("ex_dn_me_id").check(Check::Reference(&MEDIAFILE)),
+        FieldDef::text("ex_spygroups"),
+        FieldDef::text("ex_email"),
+        FieldDef::text("ex_inboundblockcid"),
+        FieldDef::text("ex_inboundblockcidname"),
+        FieldDef::text("ex_applyalwaysrpid"),
+        FieldDef::text("ex_mailbox"),
+        FieldDef::text("ex_outboundtimeout"),
+        FieldDef::text("ex_smscidnum"),
+        FieldDef::text("ex_useragentsecurity"),
+        FieldDef::text("ex_useragentallowed"),
+        FieldDef::text("ex_sms_rp_id").check(Check::Reference(&ROUTINGPROFILE)),
+        FieldDef::text("ex_callallowedreason"),
+        FieldDef::text("ex_permit"),
+        FieldDef::text("ex_permit_fqdn"),
+        FieldDef::text("ex_calleridregexsamesms"),
+        FieldDef::text("ex_ignoreinternalmissed"),
+        FieldDef::text("ex_webphone"),
+        FieldDef::text("ex_prefixdefault"),
+        FieldDef::text("ex_regexprefixdefault"),
+        FieldDef::text("ex_alertwhenoffline"),
+        FieldDef::nullable("ex_lastofflinealert"),
+        FieldDef::text("ex_emergencynotes"),
+        FieldDef::text("ex_parkinglot"),
+        FieldDef::text("ex_monthlycostlimit"),
+        FieldDef::text("ex_monthlycostlimitdom"),
+        FieldDef::text("ex_monthlycostlimitint"),
+        FieldDef::text("ex_monthlycostwarning"),
+        FieldDef::text("ex_monthlycostwarningdom"),
+        FieldDef::text("ex_monthlycostwarningint"),
+        FieldDef::text("ex_workinghours"),
+        FieldDef::text("ex_enableworkinghours"),
+        FieldDef::text("ex_useextcallerid"),
+        FieldDef::text("ex_pushnotification"),
+        FieldDef::text("ex_ignorequeuemissed"),
+        FieldDef::text("ex_fmfmonconditionid").check(Check::Reference(&CONDITION)),
+        FieldDef::text("ex_transcript"),
+        FieldDef::text("ex_outboundrecordingmessage"),
+        FieldDef::text("ex_sw_id").check(Check::ExternalId),
+        FieldDef::text("ex_overridecidnum"),
+        FieldDef::text("ex_overridecidname"),
+        FieldDef::text("ex_privacyrecording"),
+        FieldDef::text("ex_userapp"),
+        FieldDef::text("ex_ipfilter"),
+        FieldDef::text("ex_useipfilter"),
+        FieldDef::text("ex_switchboard"),
+        FieldDef::text("ex_aisummary"),
+        FieldDef::text("ex_aisentiment"),
+        FieldDef::text("ex_2fatype"),
+        FieldDef::secret("ex_2fa_param1", SecretKind::Stored),
+        FieldDef::secret("ex_2fa_param2", SecretKind::Stored),
+        FieldDef::secret("ex_2fa_param3", SecretKind::Stored),
+        FieldDef::managed("ex_lastchange"),
+        FieldDef::text("ex_neverexpire"),
+        FieldDef::text("ex_passwordlocked"),
+        FieldDef::secret("ex_lockpin", SecretKind::Stored),
+        FieldDef::text("ex_pinlocked"),
+        FieldDef::secret("ex_md5secret", SecretKind::Derived),
+        // The gateway's own: a disabled extension is no PBX endpoint (it cannot register or be
+        // called) but keeps its settings, numbers and memberships.
+        FieldDef::flag("disabled"),
+    ],
+    deletable: true,
+    created_column: Some("ex_datecreation"),
+    updated_column: Some("ex_lastchange"),
+};
+
+/// `voicemail`: the mailbox row (id `uniqueid`), tenant link `vm_te_id`.
+pub static VOICEMAIL: ObjectDef = ObjectDef {
+    name: "voicemail",
+    table: "voicemail",
+    id_column: "uniqueid",
+    scope: Scope::Tenant { column: "vm_te_id" },
+    fields: &[
+        FieldDef::create_only("context"),
+        FieldDef::text("mailbox").required().check(Check::Digits),
+        // The mailbox PIN: Asterisk compares it as given, so it is kept, and never shown.
+        FieldDef::secret("password", SecretKind::Stored).check(Check::Digits),
+        FieldDef::text("fullname"),
+        FieldDef::text("email"),
+        FieldDef::text("pager"),
+        FieldDef::text("attach").check(Check::OneOf(&["yes", "no"])),
+        FieldDef::text("attachfmt"),
+        FieldDef::text("serveremail"),
+        FieldDef::text("language"),
+        FieldDef::text("tz"),
+        FieldDef::text("deletevoicemail").check(Check::OneOf(&["yes", "no"])),
+        FieldDef::text("saycid").check(Check::OneOf(&["yes", "no"])),
+        FieldDef::text("sendvoicemail").check(Check::OneOf(&["yes", "no"])),
+        FieldDef::text("review").check(Check::OneOf(&["yes", "no"])),
+        FieldDef::text("tempgreetwarn").check(Check::OneOf(&["yes", "no"])),
+        FieldDef::text("operator").check(Check::OneOf(&["yes", "no"])),
+        FieldDef::text("envelope").check(Check::OneOf(&["yes", "no"])),
+        FieldDef::text("sayduration").check(Check::OneOf(&["yes", "no"])),
+        FieldDef::text("saydurationm").check(Check::Integer),
+        FieldDef::text("forcename").check(Check::OneOf(&["yes", "no"])),
+        FieldDef::text("forcegreetings").check(Check::OneOf(&["yes", "no"])),
+        FieldDef::text("callback"),
+        FieldDef::text("dialout"),
+        FieldDef::text("exitcontext"),
+        FieldDef::text("maxmsg").check(Check::Integer),
+        FieldDef::text("volgain"),
+        FieldDef::text("imapuser").hidden_from_read_only(),
+        FieldDef::secret("imappassword", SecretKind::Stored),
+        FieldDef::text("imapserver"),
+        FieldDef::text("imapport").check(Check::Digits),
+        FieldDef::text("imapflags"),
+        FieldDef::managed("stamp"),
+    ],
+    deletable: true,
+    created_column: None,
+    updated_column: Some("stamp"),
+};
+
+/// The phonebook table as a declaration, so destination tags (`PHONEBOOK-<pb_id>` ...) can name and
+/// protect phonebooks with the generic lookups. Phonebooks are not a MANAGEDB object: not registered.
+pub static PHONEBOOK_TABLE: ObjectDef = ObjectDef {
+    name: "phonebook",
+    table: "pb_phonebooks",
+    id_column: "pb_id",
+    scope: Scope::Tenant { column: "pb_te_id" },
+    fields: &[FieldDef::text("pb_name"), FieldDef::managed("pb_created_at")],
+    deletable: true,
+    created_column: None,
+    updated_column: None,
+};
+
+/// The objects with rules of their own, in the registry's order.
+pub static WITH_RULES: &[&ObjectDef] = &[&TENANT, &USER, &EXTENSION, &VOICEMAIL, &FLOW, &SIPREG];
+
+/// Every provisioned object: those with rules of their own, then those the declaration serves.
+pub fn all() -> impl Iterator<Item = &'static ObjectDef> {
+    WITH_RULES.iter().copied().chain(DECLARATIVE.iter().map(|rules| rules.0))
+}
+
+/// An object the declaration alone serves (its `ObjectRules` are in `rules`).
+#[derive(Debug)]
+pub struct Declared(pub &'static ObjectDef);
+
+/// Declares the rules of the objects the declaration alone serves (`QUEUES` wraps `QUEUE`) and the
+/// list of them the registry serves: adding such an object means its declaration above and a line
+/// here.
+macro_rules! declarative {
+    ($($rules:ident = $def:ident),* $(,)?) => {
+        $(
+            #[doc = concat!("Rules of [`", stringify!($def), "`]: the declaration only.")]
+            pub static $rules: Declared = Declared(&$def);
+        )*
+        /// Every object the declaration alone serves.
+        pub static DECLARATIVE: &[&Declared] = &[$(&$rules),*];
+    };
+}
+
+declarative! {
+    QUEUES = QUEUE,
+    DIDS = DID,
+    IVRS = IVR,
+    CONDITIONS = CONDITION,
+    HUNTLISTS = HUNTLIST,
+    CUSTOMTYPES = CUSTOMTYPE,
+    CUSTOMS = CUSTOM,
+    CONFERENCES = CONFERENCE,
+    PHONEPHONEBOOKS = PHONEPHONEBOOK,
+    PHONES = PHONE,
+    MEDIAFILES = MEDIAFILE,
+    MUSICONHOLDS = MUSICONHOLD,
+    CALLERIDBLACKLISTS = CALLERIDBLACKLIST,
+    PROVIDERS = PROVIDER,
+    ROUTINGPROFILES = ROUTINGPROFILE,
+    ROUTES = ROUTE,
+    USERGROUPS = USERGROUP,
+    RESPONSEPATHS = RESPONSEPATH,
+    DISAS = DISA,
+    PAGINGGROUPS = PAGINGGROUP,
+    CALLERIDMODS = CALLERIDMOD,
+    CAMPAIGNS = CAMPAIGN,
+    SPECIALS = SPECIAL,
+}

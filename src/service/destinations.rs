@@ -15,7 +15,7 @@ use sqlx::AnyConnection;
 
 use super::access::{self, Intent};
 use super::audit::{self, Change};
-use super::{Core, ServiceError, ServiceResult, catalog, extensions, voicemail};
+use super::{Core, ServiceError, ServiceResult, catalog};
 use crate::auth::{Principal, Reach};
 use crate::domain::destination::{DestinationKind, DestinationTag, Target, TypeSrc};
 use crate::domain::object::ObjectDef;
@@ -60,10 +60,10 @@ const STORED_TARGETS: [Target; 19] = [
 /// The declaration of the objects a target kind names; `None` for `Target::None` (id must be 0).
 pub fn def_of(target: Target) -> Option<&'static ObjectDef> {
     Some(match target {
-        Target::Extension => &extensions::EXTENSION,
+        Target::Extension => &catalog::EXTENSION,
         Target::MediaFile => &catalog::MEDIAFILE,
         Target::Condition => &catalog::CONDITION,
-        Target::Voicemail => &voicemail::VOICEMAIL,
+        Target::Voicemail => &catalog::VOICEMAIL,
         Target::Ivr => &catalog::IVR,
         Target::HuntList => &catalog::HUNTLIST,
         Target::Conference => &catalog::CONFERENCE,
@@ -73,7 +73,7 @@ pub fn def_of(target: Target) -> Option<&'static ObjectDef> {
         Target::MusicOnHold => &catalog::MUSICONHOLD,
         Target::Flow => &catalog::FLOW,
         Target::ResponsePath => &catalog::RESPONSEPATH,
-        Target::Phonebook => &super::phonebooks::PHONEBOOK_TABLE,
+        Target::Phonebook => &super::catalog::PHONEBOOK_TABLE,
         Target::Disa => &catalog::DISA,
         Target::PagingGroup => &catalog::PAGINGGROUP,
         Target::Special => &catalog::SPECIAL,

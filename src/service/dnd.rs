@@ -3,7 +3,7 @@
 //! nodes' AstDB and device state (`service::live::devices`).
 
 use super::access::{self, Intent};
-use super::extensions::EXTENSION;
+use super::catalog::EXTENSION;
 use super::lookup;
 use super::lookup::ExtensionRef;
 use super::{Core, ServiceError, ServiceResult};

@@ -12,7 +12,7 @@ use sha2::{Digest as _, Sha256};
 use super::access::{self, Intent, TenantScope};
 use super::download::Download;
 use super::files::{FileRoot, is_safe_segment};
-use super::objects::{Page, PageRequest};
+use super::page::{Page, PageRequest};
 use super::{Core, ServiceError, ServiceResult};
 use crate::auth::Principal;
 use crate::domain::call_id::CallId;

@@ -3,7 +3,9 @@
 
 use super::access::{self, Intent};
 use super::catalog::{FLOW, FLOW_STATES};
-use super::objects::{self, Input, ObjectRules, PageRequest, Prepare, set};
+use super::objects;
+use super::page::PageRequest;
+use super::rules::{Input, ObjectRules, Prepare, set};
 use super::{Core, ServiceError, ServiceResult};
 use crate::auth::Principal;
 use crate::domain::object::ObjectDef;

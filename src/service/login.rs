@@ -71,7 +71,7 @@ pub async fn check_credentials(
         Err(ServiceError::InvalidCredentials) => return Ok(None),
         Err(other) => return Err(other),
     };
-    let user_principal = super::users::principal_for(core, row.id).await?.ok_or(ServiceError::InvalidCredentials)?;
+    let user_principal = super::access::principal_for(core, row.id).await?.ok_or(ServiceError::InvalidCredentials)?;
     let tenants = access::reachable_codes(core, &user_principal).await?;
     Ok(Some(CheckedUser { row, tenants }))
 }

@@ -4,7 +4,7 @@
 use sqlx::AnyConnection;
 
 use super::access::TenantScope;
-use super::extensions::EXTENSION;
+use super::catalog::EXTENSION;
 use super::{ServiceError, ServiceResult};
 use crate::service::Missing;
 use crate::store::objects::{self as store, CondOp, Condition, ListQuery, Row, Value};

@@ -14,102 +14,8 @@ use crate::service::ConflictKind;
 use crate::service::Missing;
 use crate::store::objects::{self as store, Changes, Condition, ListQuery, Row, RowLock, Value};
 
-/// Input members by legacy field name (what `jsondata` carries; REST bodies are mapped to it).
-pub type Input = serde_json::Map<String, Json>;
-
-/// Whether a write creates or updates.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
-    /// A new row.
-    Create,
-    /// An existing row.
-    Update,
-}
-
-/// What an object's rules see while preparing a write.
-#[derive(Debug)]
-pub struct Prepare<'a> {
-    /// Service state (configuration such as the SIP realm).
-    pub core: &'a Core,
-    /// Create or update.
-    pub mode: Mode,
-    /// The caller's input.
-    pub input: &'a Input,
-    /// The row before an update.
-    pub current: Option<&'a Row>,
-    /// The tenant the row belongs to (tenant-scoped objects).
-    pub tenant: Option<&'a TenantScope>,
-}
-
-impl Prepare<'_> {
-    /// Current value of a column, as text (empty on create).
-    pub fn current_text(&self, column: &str) -> &str {
-        self.current.map(|row| row.text(column)).unwrap_or("")
-    }
-}
-
-/// Object-specific rules: validation, derived columns, derived read-only values.
-pub trait ObjectRules: Send + Sync + std::fmt::Debug {
-    /// The declaration.
-    fn def(&self) -> &'static ObjectDef;
-
-    /// Validates and completes generic `changes` (already converted from the input); may add
-    /// managed columns (timestamps, digests). Runs before anything is written.
-    fn prepare(&self, ctx: &Prepare<'_>, changes: &mut Changes) -> ServiceResult<()>;
-
-    /// Input names that are no column but the rules read (e.g. the extension's SIP `secret`, stored
-    /// only as a digest).
-    fn input_names(&self) -> &'static [&'static str] {
-        &[]
-    }
-
-    /// Read-only values computed from a row (e.g. an extension's SIP username), by legacy name.
-    fn derived(&self, _row: &Row) -> Vec<(&'static str, String)> {
-        Vec::new()
-    }
-
-    /// Objects that must be empty for this tenant before a tenant row may be deleted.
-    fn dependents(&self) -> &'static [&'static ObjectDef] {
-        &[]
-    }
-}
-
-/// A page of rows and the cursor of the next one.
-#[derive(Debug)]
-pub struct Page<T> {
-    /// The rows.
-    pub items: Vec<T>,
-    /// Id after which the next page starts; `None` on the last page.
-    pub next_after: Option<i64>,
-}
-
-impl<T> Page<T> {
-    /// Builds a page from `limit + 1` fetched items: the extra one only proves a next page exists.
-    pub fn from_overfetch(mut items: Vec<T>, limit: i64, id: impl Fn(&T) -> i64) -> Page<T> {
-        let limit = usize::try_from(limit).unwrap_or(usize::MAX);
-        let next_after = if items.len() > limit {
-            items.truncate(limit);
-            items.last().map(id)
-        } else {
-            None
-        };
-        Page { items, next_after }
-    }
-}
-
-/// Page size and start.
-#[derive(Debug, Clone, Copy)]
-pub struct PageRequest {
-    /// Start after this id.
-    pub after_id: Option<i64>,
-    /// Rows per page (already capped by the door).
-    pub limit: i64,
-}
-
-impl PageRequest {
-    /// Everything (legacy lists are not paginated).
-    pub const ALL: PageRequest = PageRequest { after_id: None, limit: i64::MAX - 1 };
-}
+pub use super::page::{Page, PageRequest};
+pub use super::rules::{Declared, Input, Mode, ObjectRules, Prepare, effective_text, set};
 
 /// Which tenant a call targets: resolves and authorizes. Global objects need an admin; tenant
 /// objects need the tenant (or, for an admin, `None` meaning every tenant).
@@ -311,10 +217,7 @@ pub async fn delete(
     }
     // Destination lists naming the row refuse the delete; the row's own lists go with it.
     super::destinations::before_delete(&mut tx, tenant_id, def, id).await?;
-    // A deleted user's keys are revoked with it.
-    if std::ptr::eq(def, &super::users::USER) {
-        super::api_keys::revoke_keys_of_user(&mut tx, id).await?;
-    }
+    rules.before_delete(&mut tx, id).await?;
     if !store::delete(&mut tx, def, tenant_id, id).await.map_err(|e| conflict_on(def, e))? {
         return Err(ServiceError::NotFound(Missing::Object(def.name)));
     }
@@ -327,8 +230,7 @@ pub async fn delete(
 /// The first declared object whose `Reference` field points at row `id` of `def` (e.g. a route using
 /// a provider), as `route 12`; `None` when nothing does.
 async fn referenced_by(conn: &mut AnyConnection, def: &'static ObjectDef, id: i64) -> ServiceResult<Option<String>> {
-    for rules in registry() {
-        let other = rules.def();
+    for other in super::catalog::all() {
         for field in other.fields {
             if let Check::Reference(target) = field.check
                 && std::ptr::eq(target, def)
@@ -543,114 +445,4 @@ async fn hash_secrets(changes: &mut Changes, def: &ObjectDef) -> ServiceResult<(
         i += 1;
     }
     Ok(())
-}
-
-/// Sets (or replaces) a managed column in `changes`.
-pub fn set(changes: &mut Changes, column: &'static str, value: Value) {
-    match changes.iter_mut().find(|(name, _)| *name == column) {
-        Some(slot) => slot.1 = value,
-        None => changes.push((column, value)),
-    }
-}
-
-/// The value `changes` assigns to `column`, else the current row's, as text.
-pub fn effective_text<'a>(ctx: &'a Prepare<'_>, changes: &'a Changes, column: &str) -> String {
-    match changes.iter().find(|(name, _)| *name == column) {
-        Some((_, value)) => value.to_text(),
-        None => ctx.current_text(column).to_string(),
-    }
-}
-
-/// Rules of an object whose declaration says everything (fields, checks, timestamps).
-#[derive(Debug)]
-pub struct Declared(pub &'static ObjectDef);
-
-impl ObjectRules for Declared {
-    fn def(&self) -> &'static ObjectDef {
-        self.0
-    }
-
-    fn prepare(&self, _ctx: &Prepare<'_>, _changes: &mut Changes) -> ServiceResult<()> {
-        Ok(())
-    }
-}
-
-/// Every declared object, for the legacy door's `object=` dispatch.
-pub fn registry() -> &'static [&'static dyn ObjectRules] {
-    REGISTRY
-}
-
-/// The registry's contents; adding an object means adding its rules here.
-static REGISTRY: &[&'static dyn ObjectRules] = {
-    use super::catalog as c;
-    &[
-        &super::tenants::TenantRules,
-        &super::users::UserRules,
-        &super::extensions::ExtensionRules,
-        &c::QUEUES,
-        &c::DIDS,
-        &c::IVRS,
-        &c::CONDITIONS,
-        &c::HUNTLISTS,
-        &c::CUSTOMS,
-        &c::CUSTOMTYPES,
-        &c::CONFERENCES,
-        &super::voicemail::VoicemailRules,
-        &c::PHONEPHONEBOOKS,
-        &c::PHONES,
-        &c::MEDIAFILES,
-        &c::MUSICONHOLDS,
-        &c::CALLERIDBLACKLISTS,
-        &c::PROVIDERS,
-        &c::ROUTINGPROFILES,
-        &c::ROUTES,
-        &super::flows::FlowRules,
-        &c::USERGROUPS,
-        &super::sipregs::SipRegRules,
-        &c::RESPONSEPATHS,
-        &c::DISAS,
-        &c::PAGINGGROUPS,
-        &c::CALLERIDMODS,
-        &c::CAMPAIGNS,
-        &c::SPECIALS,
-    ]
-};
-
-/// The rules of legacy object `name` (already canonicalised).
-pub fn find(name: &str) -> Option<&'static dyn ObjectRules> {
-    registry().iter().copied().find(|rules| rules.def().name == name)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The object whose id column ends `name` (`ex_dn_me_id` ends with `me_id`: media files).
-    fn named_target(name: &str) -> Option<&'static ObjectDef> {
-        registry().iter().map(|rules| rules.def()).find(|def| name.ends_with(&format!("_{}", def.id_column)))
-    }
-
-    /// Tenant isolation of links rests on the declarations: every `*_id` column says what it
-    /// points at, and a column named after another object's id column points at that object.
-    #[test]
-    fn every_id_column_is_a_declared_reference_or_an_external_id() {
-        for rules in registry() {
-            let def = rules.def();
-            for field in def.fields.iter().filter(|f| f.name.ends_with("_id")) {
-                match (field.check, named_target(field.name)) {
-                    (Check::Reference(target), Some(named)) => {
-                        assert!(std::ptr::eq(target, named), "{}.{} points at {}", def.name, field.name, target.name)
-                    }
-                    (Check::Reference(_), None) => {}
-                    (Check::ExternalId, None) => {}
-                    (check, named) => panic!(
-                        "{}.{} is declared {check:?}; an id column must be a Reference{} or an ExternalId",
-                        def.name,
-                        field.name,
-                        named.map(|n| format!(" to {}", n.name)).unwrap_or_default()
-                    ),
-                }
-            }
-        }
-    }
 }

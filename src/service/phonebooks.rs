@@ -15,7 +15,7 @@
 
 use super::access::{self, Intent, TenantScope};
 use super::audit::{self, Change};
-use super::objects::{Page, PageRequest};
+use super::page::{Page, PageRequest};
 use super::{Core, ServiceError, ServiceResult};
 use crate::auth::Principal;
 use crate::service::ConflictKind;
@@ -174,28 +174,13 @@ pub async fn create(core: &Core, principal: &Principal, tenant: &str, name: &str
     Ok(book)
 }
 
-/// The phonebook table as a declaration, so destination tags (`PHONEBOOK-<pb_id>` ...) can name and
-/// protect phonebooks with the generic lookups. Phonebooks are not a MANAGEDB object: not registered.
-pub static PHONEBOOK_TABLE: crate::domain::object::ObjectDef = crate::domain::object::ObjectDef {
-    name: "phonebook",
-    table: "pb_phonebooks",
-    id_column: "pb_id",
-    scope: crate::domain::object::Scope::Tenant { column: "pb_te_id" },
-    fields: &[
-        crate::domain::object::FieldDef::text("pb_name"),
-        crate::domain::object::FieldDef::managed("pb_created_at"),
-    ],
-    deletable: true,
-    created_column: None,
-    updated_column: None,
-};
-
 /// Deletes a phonebook with all its entries; refused while destinations route through it.
 pub async fn delete(core: &Core, principal: &Principal, tenant: &str, name: &str) -> ServiceResult<()> {
     let scope = access::tenant_scope(core, principal, tenant, Intent::Write).await?;
     let mut tx = core.db().begin().await?;
     let book = existing(&mut tx, &scope, name).await?;
-    super::destinations::before_delete(&mut tx, Some(scope.tenant_id), &PHONEBOOK_TABLE, book.id).await?;
+    super::destinations::before_delete(&mut tx, Some(scope.tenant_id), &super::catalog::PHONEBOOK_TABLE, book.id)
+        .await?;
     store::delete(&mut tx, scope.tenant_id, book.id).await?;
     audit::record(&mut tx, principal, book_change(&scope, "delete", &book).before_view(&book)).await?;
     tx.commit().await?;

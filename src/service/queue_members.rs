@@ -197,7 +197,7 @@ pub async fn put(
     }
     audit::record(&mut tx, principal, audit.after_view(&member)).await?;
     tx.commit().await?;
-    super::live::queues::push_member(core, t.queue.id, &member, created).await;
+    super::live::members::push_member(core, t.queue.id, &member, created).await;
     Ok((member, created))
 }
 
@@ -221,7 +221,7 @@ pub async fn remove(
     members::remove(&mut tx, t.scope.tenant_id, t.queue.id, ext.id).await?;
     audit::record(&mut tx, principal, t.change("delete", member.extension_id).before_view(&member)).await?;
     tx.commit().await?;
-    super::live::queues::push_removed(core, t.queue.id, &member.interface).await;
+    super::live::members::push_removed(core, t.queue.id, &member.interface).await;
     Ok(())
 }
 
@@ -236,7 +236,7 @@ pub async fn clear(core: &Core, principal: &Principal, tenant: &str, queue: Queu
     audit::record(&mut tx, principal, change.before_view(&before).after_field("removed", removed)).await?;
     tx.commit().await?;
     for member in &before {
-        super::live::queues::push_removed(core, t.queue.id, &member.interface).await;
+        super::live::members::push_removed(core, t.queue.id, &member.interface).await;
     }
     Ok(removed)
 }

@@ -13,6 +13,7 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use super::request_scope::Decision;
 use super::{Core, ServiceError, ServiceResult};
 
 /// How often a replica adds its counts to the shared windows.
@@ -33,19 +34,6 @@ impl Default for RateLimitSettings {
     fn default() -> Self {
         RateLimitSettings { window_secs: 60, per_address: 1200, per_credential: 600 }
     }
-}
-
-/// The verdict for one bucket.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Decision {
-    /// The limit of the bucket.
-    pub limit: u64,
-    /// Requests still allowed in this window after this one.
-    pub remaining: u64,
-    /// Seconds until the window ends.
-    pub reset_secs: u64,
-    /// Whether this request is allowed.
-    pub allowed: bool,
 }
 
 #[derive(Debug, Default)]

@@ -6,7 +6,7 @@
 use super::access::{self, Intent, TenantScope};
 use super::download::Download;
 use super::files::FileRoot;
-use super::objects::{Page, PageRequest};
+use super::page::{Page, PageRequest};
 use super::{Core, ServiceError, ServiceResult};
 use crate::auth::Principal;
 use crate::domain::call_id::CallId;

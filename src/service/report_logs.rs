@@ -11,7 +11,7 @@ use sqlx::AnyConnection;
 use super::access::{self, Intent, TenantScope};
 use super::catalog::{QUEUE, RESPONSEPATH};
 use super::lookup::{self, ExtensionRef};
-use super::objects::{Page, PageRequest};
+use super::page::{Page, PageRequest};
 use super::{Core, ServiceError, ServiceResult};
 use crate::auth::Principal;
 use crate::domain::time::{legacy_range, stored};

@@ -7,7 +7,18 @@
 use std::cell::RefCell;
 use std::net::IpAddr;
 
-use super::rate_limit::Decision;
+/// The verdict for one bucket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Decision {
+    /// The limit of the bucket.
+    pub limit: u64,
+    /// Requests still allowed in this window after this one.
+    pub remaining: u64,
+    /// Seconds until the window ends.
+    pub reset_secs: u64,
+    /// Whether this request is allowed.
+    pub allowed: bool,
+}
 
 /// Where a request came in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

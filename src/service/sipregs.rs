@@ -2,7 +2,7 @@
 
 use super::ServiceResult;
 use super::catalog::SIPREG;
-use super::objects::{ObjectRules, Prepare};
+use super::rules::{ObjectRules, Prepare};
 use crate::domain::object::ObjectDef;
 use crate::store::objects::{Changes, Row};
 

@@ -1,37 +1,14 @@
 //! Tenants: declaration and rules.
 
-use super::objects::{ObjectRules, Prepare, effective_text};
+use super::catalog::TENANT;
+use super::rules::{ObjectRules, Prepare, effective_text};
 use super::{ServiceError, ServiceResult};
 use crate::domain::TenantCode;
-use crate::domain::object::{FieldDef, Length, ObjectDef, Scope, SecretKind};
+use crate::domain::object::ObjectDef;
 use crate::store::objects::{Changes, Row};
 
-/// `te_tenants`, in legacy record order.
-pub static TENANT: ObjectDef = ObjectDef {
-    name: "tenant",
-    table: "te_tenants",
-    id_column: "te_id",
-    scope: Scope::Global,
-    fields: &[
-        FieldDef::create_only("te_code").length(TenantCode::LENGTH),
-        FieldDef::text("te_name").length(Length { min: 1, max: Length::NAME.max }),
-        FieldDef::flag("te_disabled"),
-        FieldDef::text("te_billingcode"),
-        FieldDef::text("te_recordinghost"),
-        FieldDef::text("te_recordinguser"),
-        FieldDef::secret("te_recordingpassword", SecretKind::Stored),
-        FieldDef::text("pk_start"),
-        FieldDef::text("pk_end"),
-        FieldDef::managed("te_created_at"),
-        FieldDef::managed("te_updated_at"),
-    ],
-    deletable: true,
-    created_column: Some("te_created_at"),
-    updated_column: Some("te_updated_at"),
-};
-
 /// Objects a tenant must no longer own before it can be deleted.
-static TENANT_DEPENDENTS: &[&ObjectDef] = &[&super::extensions::EXTENSION];
+static TENANT_DEPENDENTS: &[&ObjectDef] = &[&super::catalog::EXTENSION];
 
 /// Rules of the tenant object.
 #[derive(Debug)]

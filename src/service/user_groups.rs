@@ -1,9 +1,10 @@
 //! User groups (legacy USERGROUP, REST `/v1/user-groups`): admin only. Inheriting members reach the
-//! group's tenants (see `users::principal_for`).
+//! group's tenants (see `access::principal_for`).
 
 use super::audit::{self, Change};
 use super::catalog::USERGROUPS;
-use super::objects::{self, PageRequest};
+use super::objects;
+use super::page::PageRequest;
 use super::{Core, ServiceError, ServiceResult, tenants::TenantRules, users::UserRules};
 use crate::auth::Principal;
 use crate::service::Missing;

@@ -7,34 +7,17 @@ use std::collections::HashMap;
 use sqlx::AnyConnection;
 
 use super::audit::{self, Change};
-use super::objects::{self, Input, ObjectRules, PageRequest, Prepare, effective_text, set};
+use super::catalog::USER;
+use super::objects;
+use super::page::PageRequest;
+use super::rules::{BoxFuture, Input, ObjectRules, Prepare, effective_text, set};
 use super::{Core, ServiceError, ServiceResult, access};
-use crate::auth::{Principal, Reach, Subject};
+use crate::auth::Principal;
 use crate::domain::Username;
-use crate::domain::object::{Check, FieldDef, Length, ObjectDef, Scope, SecretKind};
+use crate::domain::object::ObjectDef;
 use crate::service::Missing;
 use crate::store::objects::{self as store, Changes, Row, Value};
 use crate::store::user_tenants;
-
-/// `us_users`, in legacy record order.
-pub static USER: ObjectDef = ObjectDef {
-    name: "user",
-    table: "us_users",
-    id_column: "us_id",
-    scope: Scope::Global,
-    fields: &[
-        FieldDef::text("us_username").length(Username::LENGTH),
-        FieldDef::secret("us_password", SecretKind::Argon2Legacy).length(Length::USER_PASSWORD),
-        FieldDef::text("us_up_id").check(Check::ExternalId),
-        FieldDef::text("us_role"),
-        FieldDef::flag("us_disabled"),
-        FieldDef::managed("us_created_at"),
-        FieldDef::managed("us_updated_at"),
-    ],
-    deletable: true,
-    created_column: Some("us_created_at"),
-    updated_column: Some("us_updated_at"),
-};
 
 /// Roles, as stored in `us_role`.
 pub const ROLES: [&str; 3] = ["admin", "operator", "viewer"];
@@ -61,6 +44,11 @@ impl ObjectRules for UserRules {
         }
         set(changes, "us_role", Value::Text(role));
         Ok(())
+    }
+
+    /// A deleted user's API keys are revoked with it.
+    fn before_delete<'a>(&'a self, conn: &'a mut AnyConnection, id: i64) -> BoxFuture<'a, ServiceResult<()>> {
+        Box::pin(async move { super::api_keys::revoke_keys_of_user(conn, id).await.map(drop) })
     }
 }
 
@@ -112,7 +100,7 @@ fn sanitize(code: &str) -> String {
 }
 
 async fn tenant_id_by_code(conn: &mut AnyConnection, code: &str) -> ServiceResult<Option<i64>> {
-    Ok(store::find_by(conn, &super::tenants::TENANT, "te_code", code).await?.map(|row| row.id))
+    Ok(store::find_by(conn, &super::catalog::TENANT, "te_code", code).await?.map(|row| row.id))
 }
 
 /// The `(te_id, te_code)` links of a user (admin only).
@@ -162,31 +150,6 @@ pub async fn remove_tenant(core: &Core, principal: &Principal, user_id: i64, ten
 /// Finds a user row by username (no authorization: used by login).
 pub async fn find_by_username(conn: &mut AnyConnection, username: &str) -> ServiceResult<Option<Row>> {
     Ok(store::find_by(conn, &USER, "us_username", username).await?)
-}
-
-/// The principal of an enabled user, re-read on every request so role changes and disabling apply
-/// at once, whatever tokens are out there.
-pub async fn principal_for(core: &Core, user_id: i64) -> ServiceResult<Option<Principal>> {
-    let mut conn = core.db().pool().acquire().await?;
-    let Some(row) = store::get(&mut conn, &USER, None, user_id).await? else {
-        return Ok(None);
-    };
-    if row.flag("us_disabled") {
-        return Ok(None);
-    }
-    let subject = Subject::User { id: user_id };
-    let principal = match row.text("us_role") {
-        "admin" => Principal { subject, reach: Reach::Global, read_only: false },
-        role => {
-            let mut ids: Vec<i64> =
-                user_tenants::list(&mut conn, user_id).await?.into_iter().map(|(id, _)| id).collect();
-            ids.extend(crate::store::user_groups::inherited_tenants(&mut conn, user_id).await?);
-            ids.sort_unstable();
-            ids.dedup();
-            Principal { subject, reach: Reach::Tenants(ids), read_only: role != "operator" }
-        }
-    };
-    Ok(Some(principal))
 }
 
 /// All users, for views that need every page (legacy list).

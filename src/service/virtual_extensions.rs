@@ -11,7 +11,7 @@ use super::audit::{self, Change};
 use super::extensions::username;
 use super::lookup;
 use super::lookup::ExtensionRef;
-use super::objects::{Page, PageRequest};
+use super::page::{Page, PageRequest};
 use super::{Core, ServiceError, ServiceResult};
 use crate::auth::Principal;
 use crate::domain::ExtensionNumber;

@@ -1,56 +1,10 @@
 //! Voicemail boxes, in Asterisk's realtime `voicemail` layout so the PBX reads them directly.
 
 use super::ServiceResult;
-use super::objects::{Mode, ObjectRules, Prepare, effective_text, set};
-use crate::domain::object::{Check, FieldDef, ObjectDef, Scope, SecretKind};
+use super::catalog::VOICEMAIL;
+use super::rules::{Mode, ObjectRules, Prepare, effective_text, set};
+use crate::domain::object::ObjectDef;
 use crate::store::objects::{Changes, Value};
-
-/// `voicemail`: the mailbox row (id `uniqueid`), tenant link `vm_te_id`.
-pub static VOICEMAIL: ObjectDef = ObjectDef {
-    name: "voicemail",
-    table: "voicemail",
-    id_column: "uniqueid",
-    scope: Scope::Tenant { column: "vm_te_id" },
-    fields: &[
-        FieldDef::create_only("context"),
-        FieldDef::text("mailbox").required().check(Check::Digits),
-        // The mailbox PIN: Asterisk compares it as given, so it is kept, and never shown.
-        FieldDef::secret("password", SecretKind::Stored).check(Check::Digits),
-        FieldDef::text("fullname"),
-        FieldDef::text("email"),
-        FieldDef::text("pager"),
-        FieldDef::text("attach").check(Check::OneOf(&["yes", "no"])),
-        FieldDef::text("attachfmt"),
-        FieldDef::text("serveremail"),
-        FieldDef::text("language"),
-        FieldDef::text("tz"),
-        FieldDef::text("deletevoicemail").check(Check::OneOf(&["yes", "no"])),
-        FieldDef::text("saycid").check(Check::OneOf(&["yes", "no"])),
-        FieldDef::text("sendvoicemail").check(Check::OneOf(&["yes", "no"])),
-        FieldDef::text("review").check(Check::OneOf(&["yes", "no"])),
-        FieldDef::text("tempgreetwarn").check(Check::OneOf(&["yes", "no"])),
-        FieldDef::text("operator").check(Check::OneOf(&["yes", "no"])),
-        FieldDef::text("envelope").check(Check::OneOf(&["yes", "no"])),
-        FieldDef::text("sayduration").check(Check::OneOf(&["yes", "no"])),
-        FieldDef::text("saydurationm").check(Check::Integer),
-        FieldDef::text("forcename").check(Check::OneOf(&["yes", "no"])),
-        FieldDef::text("forcegreetings").check(Check::OneOf(&["yes", "no"])),
-        FieldDef::text("callback"),
-        FieldDef::text("dialout"),
-        FieldDef::text("exitcontext"),
-        FieldDef::text("maxmsg").check(Check::Integer),
-        FieldDef::text("volgain"),
-        FieldDef::text("imapuser").hidden_from_read_only(),
-        FieldDef::secret("imappassword", SecretKind::Stored),
-        FieldDef::text("imapserver"),
-        FieldDef::text("imapport").check(Check::Digits),
-        FieldDef::text("imapflags"),
-        FieldDef::managed("stamp"),
-    ],
-    deletable: true,
-    created_column: None,
-    updated_column: Some("stamp"),
-};
 
 /// Rules of the voicemail object.
 #[derive(Debug)]

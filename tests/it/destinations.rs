@@ -456,7 +456,7 @@ async fn rest_and_legacy_see_the_same_lists() {
 
 #[tokio::test]
 async fn before_delete_refuses_used_objects_and_drops_owned_lists() {
-    use pbx_gateway::service::{ConflictKind, ServiceError, catalog, destinations, extensions};
+    use pbx_gateway::service::{ConflictKind, ServiceError, catalog, destinations};
     let app = TestApp::spawn().await;
     let tenant_id = app.tenant("ACME").await;
     let key = app.tenant_key("ACME", false).await;
@@ -468,7 +468,7 @@ async fn before_delete_refuses_used_objects_and_drops_owned_lists() {
 
     let mut tx = app.core.db().begin().await.unwrap();
     for tenant in [Some(tenant_id), None] {
-        match destinations::before_delete(&mut tx, tenant, &extensions::EXTENSION, ids.ext).await {
+        match destinations::before_delete(&mut tx, tenant, &catalog::EXTENSION, ids.ext).await {
             Err(ServiceError::Conflict { kind: ConflictKind::InUse, message }) => {
                 assert_eq!(message, format!("still used by destinations: DID {} position 1", ids.did));
             }
@@ -476,7 +476,7 @@ async fn before_delete_refuses_used_objects_and_drops_owned_lists() {
         }
     }
     // Another tenant's view finds nothing to refuse (and nothing to delete).
-    destinations::before_delete(&mut tx, Some(tenant_id + 1), &extensions::EXTENSION, ids.ext).await.unwrap();
+    destinations::before_delete(&mut tx, Some(tenant_id + 1), &catalog::EXTENSION, ids.ext).await.unwrap();
     // The condition's own loop does not count; the DID's entry does.
     let refused =
         destinations::referenced_by(&mut tx, Some(tenant_id), &catalog::CONDITION, ids.condition).await.unwrap();

@@ -60,3 +60,130 @@ fn each_layer_imports_only_what_is_below_it() {
     }
     assert!(broken.is_empty(), "layer rules broken:\n{}", broken.join("\n"));
 }
+
+/// A module of `src/service` as a path below the service (`["live", "queues"]`), from its file.
+fn service_module(service: &Path, file: &Path) -> Vec<String> {
+    let relative = file.strip_prefix(service).unwrap().with_extension("");
+    let mut path: Vec<String> = relative.iter().map(|part| part.to_string_lossy().into_owned()).collect();
+    if path.last().is_some_and(|last| last == "mod") {
+        path.pop();
+    }
+    path
+}
+
+/// The modules a service file names (`super::x`, `crate::service::x::y`, brace groups included),
+/// resolved to the deepest module that has a file. Test modules are left out: they may reach
+/// anything.
+fn named_modules(text: &str, own: &[String], modules: &[Vec<String>]) -> Vec<Vec<String>> {
+    let code: String = text
+        .split("#[cfg(test)]")
+        .next()
+        .unwrap_or_default()
+        .lines()
+        .map(|line| line.split("//").next().unwrap_or_default())
+        .collect::<Vec<_>>()
+        .join("\n");
+    let resolve = |base: &[String], rest: &str| -> Vec<String> {
+        let mut path = base.to_vec();
+        for segment in rest.split("::") {
+            let segment: String = segment.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+            path.push(segment);
+            if !modules.contains(&path) {
+                path.pop();
+                break;
+            }
+        }
+        path
+    };
+    let mut found = Vec::new();
+    let mut reference = |base: Vec<String>, at: usize| {
+        let rest = &code[at..];
+        if let Some(group) = rest.strip_prefix('{') {
+            // `{a, b::C, d::{E, F}}`: the first segment of each item at depth 0.
+            let (mut depth, mut item) = (0, String::new());
+            for c in group.chars() {
+                match c {
+                    '{' => depth += 1,
+                    '}' if depth == 0 => break,
+                    '}' => depth -= 1,
+                    ',' if depth == 0 => {
+                        found.push(resolve(&base, item.trim()));
+                        item.clear();
+                        continue;
+                    }
+                    _ => {}
+                }
+                item.push(c);
+            }
+            found.push(resolve(&base, item.trim()));
+        } else {
+            found.push(resolve(&base, rest));
+        }
+    };
+    for (at, _) in code.match_indices("crate::service::") {
+        reference(Vec::new(), at + "crate::service::".len());
+    }
+    for (at, _) in code.match_indices("super::") {
+        if code[..at].ends_with("super::") {
+            continue; // counted from the first `super::` of a chain
+        }
+        let mut base = own[..own.len() - 1].to_vec();
+        let mut end = at + "super::".len();
+        while code[end..].starts_with("super::") {
+            base.pop();
+            end += "super::".len();
+        }
+        reference(base, end);
+    }
+    found.retain(|module| !module.is_empty() && module.as_slice() != own && !module.starts_with(own));
+    found
+}
+
+/// Service modules form layers: each one may use those below it, never one that (through others)
+/// uses it back. A cycle means two modules are one in disguise, or a rule lives in the wrong one.
+#[test]
+fn service_modules_import_no_cycle() {
+    let service = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/service");
+    let mut files = Vec::new();
+    rust_files(&service, &mut files);
+    let modules: Vec<Vec<String>> = files.iter().map(|file| service_module(&service, file)).collect();
+    let mut edges: std::collections::BTreeMap<String, std::collections::BTreeSet<String>> = Default::default();
+    for (file, own) in files.iter().zip(&modules) {
+        if own.is_empty() {
+            continue; // `service/mod.rs` declares the modules and holds `Core`
+        }
+        let text = std::fs::read_to_string(file).unwrap();
+        for target in named_modules(&text, own, &modules) {
+            // A child naming its parent's items (`super::Helper`) is not a dependency between layers.
+            if !own.starts_with(&target) {
+                edges.entry(own.join("::")).or_default().insert(target.join("::"));
+            }
+        }
+    }
+    // Depth-first search; a back edge closes a cycle, reported with its path.
+    fn visit<'a>(
+        node: &'a str,
+        edges: &'a std::collections::BTreeMap<String, std::collections::BTreeSet<String>>,
+        stack: &mut Vec<&'a str>,
+        done: &mut std::collections::BTreeSet<&'a str>,
+        cycles: &mut Vec<String>,
+    ) {
+        if let Some(at) = stack.iter().position(|on| *on == node) {
+            cycles.push(format!("{} -> {node}", stack[at..].join(" -> ")));
+            return;
+        }
+        if !done.insert(node) {
+            return;
+        }
+        stack.push(node);
+        for next in edges.get(node).into_iter().flatten() {
+            visit(next, edges, stack, done, cycles);
+        }
+        stack.pop();
+    }
+    let (mut done, mut cycles) = (Default::default(), Vec::new());
+    for node in edges.keys() {
+        visit(node, &edges, &mut Vec::new(), &mut done, &mut cycles);
+    }
+    assert!(cycles.is_empty(), "service modules import each other in a cycle:\n{}", cycles.join("\n"));
+}

@@ -4,7 +4,7 @@
 //! REST, and accepts the own tenant's id.
 
 use pbx_gateway::domain::object::{Check, ObjectDef};
-use pbx_gateway::service::objects::registry;
+use pbx_gateway::service::registry::registry;
 use reqwest::StatusCode;
 use serde_json::{Map, Value, json};
 

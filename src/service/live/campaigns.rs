@@ -26,7 +26,7 @@ use crate::service::ConflictKind;
 use crate::service::Missing;
 use crate::service::access::{self, Intent, TenantScope};
 use crate::service::audit::{self, Change};
-use crate::service::objects::PageRequest;
+use crate::service::page::PageRequest;
 use crate::service::{Core, ServiceError, ServiceResult};
 use crate::store::campaign_numbers::{self as store, CampaignRow, NumberRow};
 

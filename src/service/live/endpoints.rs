@@ -23,8 +23,8 @@ const SERVING_COLUMNS: &[&str] = &["ex_number", "ex_tech", "ex_md5secret", "disa
 /// Whether a change of `def` can stop an endpoint from being served: a deleted extension or
 /// tenant (`changed` = `None`), or an update of one of [`SERVING_COLUMNS`].
 fn affects_endpoints(def: &'static crate::domain::object::ObjectDef, changed: Option<&[&str]>) -> bool {
-    let served_object = std::ptr::eq(def, &crate::service::extensions::EXTENSION)
-        || std::ptr::eq(def, &crate::service::tenants::TENANT);
+    let served_object =
+        std::ptr::eq(def, &crate::service::catalog::EXTENSION) || std::ptr::eq(def, &crate::service::catalog::TENANT);
     served_object && changed.is_none_or(|columns| columns.iter().any(|c| SERVING_COLUMNS.contains(c)))
 }
 
@@ -93,7 +93,7 @@ pub async fn drop_unserved_on(core: &Core, node: &Node) -> ServiceResult<usize> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::service::{extensions::EXTENSION, tenants::TENANT, users::USER};
+    use crate::service::catalog::{EXTENSION, TENANT, USER};
 
     #[test]
     fn only_changes_that_can_end_an_endpoint_reach_the_nodes() {

@@ -9,6 +9,7 @@ pub mod campaigns;
 pub mod devices;
 pub mod endpoints;
 pub mod events;
+pub mod members;
 pub mod overview;
 pub mod peers;
 pub mod queues;

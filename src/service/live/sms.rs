@@ -18,7 +18,7 @@ use crate::pbx::ami::Action;
 use crate::service::Missing;
 use crate::service::access::{self, Intent, TenantScope};
 use crate::service::lookup::{self, ExtensionRef};
-use crate::service::objects::PageRequest;
+use crate::service::page::PageRequest;
 use crate::service::report_logs::TimeRange;
 use crate::service::{Core, ServiceError, ServiceResult};
 use crate::store::sms::{self as store, SmsRow};
