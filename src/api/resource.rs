@@ -13,7 +13,8 @@ use super::security::Auth;
 use super::{Created, Deleted, pagination};
 use crate::domain::object::{Check, FieldKind};
 use crate::service::Core;
-use crate::service::model::{CondOp, Condition, Row, Value};
+use crate::service::model::{Row, Value};
+use crate::service::objects::Filter;
 use crate::service::objects::{self, Input, ObjectRules};
 
 /// Reads a typed REST value from a row column.
@@ -158,7 +159,12 @@ pub async fn list_rows<P: ResourcePage>(
 ) -> ApiResult<JsonBody<P>> {
     let principal = auth.principal(core).await?;
     let page = pagination::page_request(limit, cursor.as_deref())?;
-    let conditions = filters.into_iter().filter_map(|(column, value)| value.map(|v| equals(column, v))).collect();
+    let mut conditions = Vec::new();
+    for (column, value) in filters {
+        if let Some(value) = value {
+            conditions.push(Filter::equals(rules, column, &value).map_err(|e| from_service(e, rest_field))?);
+        }
+    }
     let rows = objects::list(core, &principal, rules, tenant, conditions, page)
         .await
         .map_err(|e| from_service(e, rest_field))?;
@@ -225,11 +231,6 @@ pub async fn delete_row(
     let principal = auth.principal(core).await?;
     objects::delete(core, &principal, rules, tenant, id).await.map_err(|e| from_service(e, rest_field))?;
     Ok(Deleted::Deleted)
-}
-
-/// An exact-match list condition on a declared column.
-pub fn equals(column: &'static str, value: String) -> Condition {
-    Condition { column, op: CondOp::Eq, value: Value::Text(value) }
 }
 
 /// Generates a REST resource over a declared object. See `api::extensions` (tenant scope) and

@@ -12,7 +12,8 @@ use super::problem::{ApiError, ApiResult, from_service};
 use super::security::Auth;
 use super::{ApiTags, Created, Deleted, rest_name};
 use crate::service::catalog::TENANT;
-use crate::service::model::{CondOp, Condition, Row, Value};
+use crate::service::model::Row;
+use crate::service::objects::Filter;
 use crate::service::objects::{self, Input};
 use crate::service::tenants::{self as service, TenantRules};
 use crate::service::{Core, ServiceError};
@@ -176,11 +177,11 @@ impl TenantsApi {
     ) -> ApiResult<Json<TenantPage>> {
         let principal = auth.principal(&self.core).await?;
         let page = page_request(limit.0, cursor.0.as_deref())?;
-        let conditions = code
-            .0
-            .map(|c| vec![Condition { column: "te_code", op: CondOp::Eq, value: Value::Text(c) }])
-            .unwrap_or_default();
-        let rows = objects::list(&self.core, &principal, &TenantRules, None, conditions, page).await.map_err(err)?;
+        let filters = match code.0 {
+            Some(code) => vec![Filter::equals(&TenantRules, "te_code", &code).map_err(err)?],
+            None => Vec::new(),
+        };
+        let rows = objects::list(&self.core, &principal, &TenantRules, None, filters, page).await.map_err(err)?;
         Ok(Json(TenantPage {
             items: rows.items.iter().map(Tenant::from).collect(),
             next_cursor: next_cursor(rows.next_after),

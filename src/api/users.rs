@@ -13,7 +13,8 @@ use super::security::Auth;
 use super::{ApiTags, Created, Deleted, rest_name};
 use crate::auth::Principal;
 use crate::service::catalog::USER;
-use crate::service::model::{CondOp, Condition, Row, Value};
+use crate::service::model::Row;
+use crate::service::objects::Filter;
 use crate::service::objects::{self, Input};
 use crate::service::users::{self as service, UserRules};
 use crate::service::{Core, ServiceError};
@@ -193,11 +194,11 @@ impl UsersApi {
     ) -> ApiResult<Json<UserPage>> {
         let principal = auth.principal(&self.core).await?;
         let page = page_request(limit.0, cursor.0.as_deref())?;
-        let conditions = username
-            .0
-            .map(|u| vec![Condition { column: "us_username", op: CondOp::Eq, value: Value::Text(u) }])
-            .unwrap_or_default();
-        let rows = objects::list(&self.core, &principal, &UserRules, None, conditions, page).await.map_err(err)?;
+        let filters = match username.0 {
+            Some(username) => vec![Filter::equals(&UserRules, "us_username", &username).map_err(err)?],
+            None => Vec::new(),
+        };
+        let rows = objects::list(&self.core, &principal, &UserRules, None, filters, page).await.map_err(err)?;
         // The links of the whole page in one query (not `with_tenants` per user).
         let ids: Vec<i64> = rows.items.iter().map(|row| row.id).collect();
         let mut links = service::tenants_of(&self.core, &principal, &ids).await.map_err(err)?;

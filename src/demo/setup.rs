@@ -10,11 +10,11 @@ use crate::service::access::{self, Intent};
 use crate::service::catalog::{IVRS, QUEUES, RESPONSEPATHS};
 use crate::service::extensions::{ExtensionRules, username};
 use crate::service::lookup::ExtensionRef;
+use crate::service::model::Row;
 use crate::service::objects::{self, Input, ObjectRules, PageRequest};
 use crate::service::queue_members::{self, MemberChange, QueueRef};
 use crate::service::voicemail::VoicemailRules;
 use crate::service::{Core, ServiceError};
-use crate::store::objects::{CondOp, Condition, Row, Value};
 
 /// Extension numbers the demo provisions.
 const EXTENSIONS: std::ops::RangeInclusive<u32> = 101..=110;
@@ -164,9 +164,9 @@ async fn find_or_create(
     input: &Input,
 ) -> anyhow::Result<Row> {
     let system = Principal::system();
-    let condition = Condition { column, op: CondOp::Eq, value: Value::Text(value.to_string()) };
+    let filter = objects::Filter::equals(rules, column, value)?;
     let page = PageRequest { after_id: None, limit: 1 };
-    let found = objects::list(core, &system, rules, Some(code), vec![condition], page).await?;
+    let found = objects::list(core, &system, rules, Some(code), vec![filter], page).await?;
     if let Some(row) = found.items.into_iter().next() {
         return Ok(row);
     }

@@ -8,7 +8,7 @@ use serde_json::Value as Json;
 use super::dispatch::{Answer, Call, error_text};
 use super::records::record;
 use crate::service::extensions::ExtensionRules;
-use crate::service::model::{CondOp, Condition, Value};
+use crate::service::objects::Filter;
 use crate::service::objects::{self, PageRequest};
 use crate::service::{Core, catalog, tenants};
 
@@ -158,13 +158,17 @@ async fn extensions(core: &Core, call: &Call<'_>, id: Option<&str>, number: Opti
     }
     let mut conditions = Vec::new();
     if let Some(id) = id {
-        let Ok(id) = id.parse::<i64>() else {
+        // A non-numeric id matches nothing.
+        let Ok(filter) = Filter::equals(&ExtensionRules, "ex_id", id) else {
             return Rendered::empty(&call.output);
         };
-        conditions.push(Condition { column: "ex_id", op: CondOp::Eq, value: Value::Int(id) });
+        conditions.push(filter);
     }
     if let Some(number) = number {
-        conditions.push(Condition { column: "ex_number", op: CondOp::Eq, value: Value::Text(number.to_string()) });
+        match Filter::equals(&ExtensionRules, "ex_number", number) {
+            Ok(filter) => conditions.push(filter),
+            Err(err) => return Rendered::text(&call.output, error_text(err)),
+        }
     }
     let rows =
         match objects::list(core, &call.principal, &ExtensionRules, info_tenant(call), conditions, PageRequest::ALL)

@@ -10,8 +10,8 @@ use serde_json::Value as Json;
 
 use super::dispatch::{Call, error_text};
 use super::records::{record, record_for};
-use crate::domain::object::FieldKind;
-use crate::service::model::{CondOp, Condition, Value};
+use crate::service::model::CondOp;
+use crate::service::objects::Filter;
 use crate::service::objects::{self, Input, ObjectRules, PageRequest};
 use crate::service::{Core, ServiceError, catalog, registry, users};
 
@@ -97,7 +97,7 @@ async fn list(
     };
     // `route` `list` takes `routingprofileid` (CONTRACT §2.3): the routes of one profile.
     if let (Some(column), Some(profile)) = (route_profile_column(rules), call.request.non_empty("routingprofileid")) {
-        conditions.push(Condition { column, op: CondOp::Eq, value: Value::Text(profile.trim().to_string()) });
+        conditions.push(Filter::equals(rules, column, profile.trim())?);
     }
     let rows = objects::list(core, &call.principal, rules, call.tenant, conditions, PageRequest::ALL).await?;
     // Custom destination list records also carry their type's name (CONTRACT §2.1, OBSERVED-C).
@@ -129,7 +129,7 @@ async fn list_routes(
     let id = try_answer!(object_id(cmd));
     objects::get(core, &call.principal, rules, None, id).await?;
     let column = if rules.def().name == "provider" { "dl_pr_id" } else { "dl_rp_id" };
-    let conditions = vec![Condition { column, op: CondOp::Eq, value: Value::Text(id.to_string()) }];
+    let conditions = vec![Filter::equals(&catalog::ROUTES, column, &id.to_string())?];
     let routes = objects::list(core, &call.principal, &catalog::ROUTES, None, conditions, PageRequest::ALL).await?;
     Ok(Answer::Json(keyed_object(routes.items.iter().map(|row| (row.id.to_string(), record(&catalog::ROUTES, row))))))
 }
@@ -140,28 +140,21 @@ fn route_profile_column(rules: &dyn ObjectRules) -> Option<&'static str> {
     if def.name == "route" { def.field("dl_rp_id").map(|(_, f)| f.name) } else { None }
 }
 
-/// The safe `filter` grammar (CONTRACT §2.5) over the object's non-secret columns.
-fn conditions(rules: &dyn ObjectRules, filter: &str) -> Option<Vec<Condition>> {
+/// The safe `filter` grammar (CONTRACT §2.5) over the object's non-secret columns; the service
+/// checks each term against the declaration.
+fn conditions(rules: &dyn ObjectRules, filter: &str) -> Option<Vec<Filter>> {
     let def = rules.def();
     let columns: Vec<&str> = def.fields.iter().filter(|f| f.secret.is_none()).map(|f| f.name).collect();
     let terms = parse_filter(filter, &columns).ok()?;
     terms
         .into_iter()
         .map(|term| {
-            let (_, field) = def.field(&term.column)?;
             let op = match term.op {
                 FilterOp::Eq => CondOp::Eq,
                 FilterOp::Ne => CondOp::Ne,
                 FilterOp::Like => CondOp::Like,
             };
-            let value = match field.kind {
-                FieldKind::Flag if op == CondOp::Like => return None,
-                FieldKind::Flag => {
-                    Value::Int(i64::from(matches!(term.value.to_ascii_lowercase().as_str(), "on" | "1" | "yes")))
-                }
-                _ => Value::Text(term.value),
-            };
-            Some(Condition { column: field.name, op, value })
+            Filter::new(rules, &term.column, op, &term.value).ok()
         })
         .collect()
 }

@@ -10,7 +10,7 @@ use super::{Core, ServiceError, ServiceResult};
 use crate::auth::Principal;
 use crate::domain::object::ObjectDef;
 use crate::service::Missing;
-use crate::store::objects::{Changes, CondOp, Condition, Row, Value};
+use crate::store::objects::{Changes, Row, Value};
 
 /// Rules of `flow`: a state change is time-stamped.
 #[derive(Debug)]
@@ -53,9 +53,9 @@ pub async fn set_state(
     value: Option<&str>,
 ) -> ServiceResult<Row> {
     access::tenant_scope(core, principal, tenant, Intent::Write).await?;
-    let condition = Condition { column: "fl_number", op: CondOp::Eq, value: Value::Text(number.to_string()) };
+    let filter = objects::Filter::equals(&FlowRules, "fl_number", number)?;
     let page = PageRequest { after_id: None, limit: 1 };
-    let flow = objects::list(core, principal, &FlowRules, Some(tenant), vec![condition], page)
+    let flow = objects::list(core, principal, &FlowRules, Some(tenant), vec![filter], page)
         .await?
         .items
         .into_iter()

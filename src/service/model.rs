@@ -7,7 +7,7 @@ pub use crate::store::audit::AuditRow;
 pub use crate::store::balance::Movement;
 pub use crate::store::campaign_numbers::NumberRow;
 pub use crate::store::cdr_templates::TemplateRow;
-pub use crate::store::objects::{CondOp, Condition, Row, Value};
+pub use crate::store::objects::{CondOp, Row, Value};
 pub use crate::store::phonebooks::{Entry, Phonebook};
 pub use crate::store::queue_members::Member;
 pub use crate::store::recordings::RecordingFilter;

@@ -12,7 +12,7 @@ use crate::auth::{Principal, Reach, passwords};
 use crate::domain::object::{Check, FieldDef, FieldKind, ObjectDef, Scope, SecretKind, Writable};
 use crate::service::ConflictKind;
 use crate::service::Missing;
-use crate::store::objects::{self as store, Changes, Condition, ListQuery, Row, RowLock, Value};
+use crate::store::objects::{self as store, Changes, CondOp, Condition, ListQuery, Row, RowLock, Value};
 
 pub use super::page::{Page, PageRequest};
 pub use super::rules::{Declared, Input, Mode, ObjectRules, Prepare, effective_text, set};
@@ -57,6 +57,54 @@ pub fn visible_to<'a>(principal: &Principal, row: &'a Row) -> std::borrow::Cow<'
     }
 }
 
+/// One condition of a list, on a column of the object listed. Doors hold filters, never SQL
+/// conditions: `Filter::new` checks the column against the declaration (the id column or a declared
+/// field that is no secret) and converts the value to the column's kind, so a column the declaration
+/// lacks is refused where it is named instead of matching nothing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Filter {
+    def: &'static ObjectDef,
+    condition: Condition,
+}
+
+impl Filter {
+    /// `column op value` on the object of `rules`. A flag column takes `on`/`1`/`yes` as set, any other
+    /// value as clear, and compares exactly; so does the id column, whose value must be a number.
+    pub fn new(rules: &dyn ObjectRules, column: &str, op: CondOp, value: &str) -> ServiceResult<Filter> {
+        let def = rules.def();
+        let refuse = |why: &str| ServiceError::invalid(column, why);
+        let exact = |op: CondOp, why: &str| if op == CondOp::Like { Err(refuse(why)) } else { Ok(op) };
+        let condition = if column == def.id_column {
+            let id = value.trim().parse::<i64>().map_err(|_| refuse("an id is a number"))?;
+            Condition { column: def.id_column, op: exact(op, "an id compares exactly")?, value: Value::Int(id) }
+        } else {
+            let (_, field) = def
+                .field(column)
+                .filter(|(_, field)| field.secret.is_none())
+                .ok_or_else(|| refuse("is not a column this object can be filtered on"))?;
+            match field.kind {
+                FieldKind::Flag => {
+                    let set = matches!(value.to_ascii_lowercase().as_str(), "on" | "1" | "yes");
+                    Condition {
+                        column: field.name,
+                        op: exact(op, "a flag compares exactly")?,
+                        value: Value::Int(set.into()),
+                    }
+                }
+                FieldKind::Text | FieldKind::NullableText => {
+                    Condition { column: field.name, op, value: Value::Text(value.to_string()) }
+                }
+            }
+        };
+        Ok(Filter { def, condition })
+    }
+
+    /// `column = value` on the object of `rules`.
+    pub fn equals(rules: &dyn ObjectRules, column: &str, value: &str) -> ServiceResult<Filter> {
+        Filter::new(rules, column, CondOp::Eq, value)
+    }
+}
+
 /// Lists rows the caller may see, optionally filtered, in id order.
 #[tracing::instrument(name = "service.objects.list", skip_all, fields(object = rules.def().name))]
 pub async fn list(
@@ -64,10 +112,18 @@ pub async fn list(
     principal: &Principal,
     rules: &dyn ObjectRules,
     tenant: Option<&str>,
-    conditions: Vec<Condition>,
+    filters: Vec<Filter>,
     page: PageRequest,
 ) -> ServiceResult<Page<Row>> {
     let def = rules.def();
+    let mut conditions = Vec::with_capacity(filters.len());
+    for filter in filters {
+        if !std::ptr::eq(filter.def, def) {
+            let why = format!("a filter of {} used on a list of {}", filter.def.name, def.name);
+            return Err(ServiceError::Internal(anyhow::anyhow!(why)));
+        }
+        conditions.push(filter.condition);
+    }
     let scope = target(core, principal, def, tenant, Intent::Read).await?;
     let query = ListQuery {
         tenant_id: scope.map(|s| s.tenant_id),
@@ -445,4 +501,42 @@ async fn hash_secrets(changes: &mut Changes, def: &ObjectDef) -> ServiceResult<(
         i += 1;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::service::catalog::{EXTENSION, QUEUES, TENANT};
+    use crate::service::extensions::ExtensionRules;
+    use crate::service::tenants::TenantRules;
+
+    #[test]
+    fn a_filter_names_a_declared_column_and_takes_its_kind() {
+        let by_number = Filter::equals(&ExtensionRules, "ex_number", "103").unwrap();
+        assert_eq!(by_number.condition.value, Value::Text("103".into()));
+        assert!(std::ptr::eq(by_number.def, &EXTENSION));
+        let by_id = Filter::equals(&ExtensionRules, "ex_id", " 7 ").unwrap();
+        assert_eq!(by_id.condition, Condition { column: "ex_id", op: CondOp::Eq, value: Value::Int(7) });
+        let disabled = Filter::new(&TenantRules, "te_disabled", CondOp::Ne, "ON").unwrap();
+        assert_eq!(disabled.condition.value, Value::Int(1));
+        assert!(std::ptr::eq(disabled.def, &TENANT));
+        assert!(Filter::new(&QUEUES, "qu_name", CondOp::Like, "sales%").is_ok());
+    }
+
+    #[test]
+    fn a_filter_on_no_column_a_secret_or_a_loose_exact_value_is_refused() {
+        for (rules, column, op, value) in [
+            (&QUEUES as &dyn ObjectRules, "qu_nmae", CondOp::Eq, "x"),
+            (&ExtensionRules, "ex_md5secret", CondOp::Eq, "x"),
+            (&ExtensionRules, "ex_id", CondOp::Eq, "seven"),
+            (&ExtensionRules, "ex_id", CondOp::Like, "7"),
+            (&TenantRules, "te_disabled", CondOp::Like, "on"),
+        ] {
+            let refused = Filter::new(rules, column, op, value);
+            assert!(
+                matches!(&refused, Err(ServiceError::Invalid { field, .. }) if field == column),
+                "{column}: {refused:?}"
+            );
+        }
+    }
 }

@@ -34,7 +34,7 @@ use crate::auth::Principal;
 use crate::domain::audio::AudioFormat;
 use crate::service::ConflictKind;
 use crate::service::Missing;
-use crate::store::objects::{CondOp, Condition, Row, Value};
+use crate::store::objects::Row;
 
 /// Largest audio accepted by `put_audio` (a voicemail, not an album).
 pub const MAX_AUDIO_BYTES: usize = super::media::MAX_AUDIO_BYTES;
@@ -283,8 +283,8 @@ pub async fn mailbox(
 ) -> ServiceResult<Mailbox> {
     // Without a tenant an admin would address every tenant's box with this number at once.
     let tenant = tenant.filter(|t| *t != "%").ok_or(ServiceError::NotFound(Missing::VoicemailBox))?;
-    let condition = Condition { column: "mailbox", op: CondOp::Eq, value: Value::Text(number.to_string()) };
-    let rows = objects::list(core, principal, &VoicemailRules, Some(tenant), vec![condition], PageRequest::ALL).await?;
+    let filter = objects::Filter::equals(&VoicemailRules, "mailbox", number)?;
+    let rows = objects::list(core, principal, &VoicemailRules, Some(tenant), vec![filter], PageRequest::ALL).await?;
     if intent == Intent::Write {
         access::require_write(principal)?;
     }
