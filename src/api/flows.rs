@@ -10,7 +10,7 @@ use super::security::Auth;
 use crate::service::flows::{self as service, FlowRules};
 
 rest_resource! {
-    api: FlowsApi,
+    api: FlowsApi + FlowStateApi,
     rules: FlowRules,
     tag: "super::ApiTags::Flows",
     scope: tenant,

@@ -5,20 +5,11 @@ pub mod api_keys;
 pub mod audit;
 pub mod balance;
 pub mod bounded;
-pub mod callerid_blacklist;
-pub mod callerid_rules;
 pub mod calls;
 pub mod campaign_actions;
-pub mod campaigns;
 pub mod cdr_templates;
 pub mod cdrs;
-pub mod conditions;
-pub mod conferences;
-pub mod custom_destination_types;
-pub mod custom_destinations;
 pub mod destinations;
-pub mod dids;
-pub mod disas;
 pub mod dnd;
 pub mod download;
 pub mod events;
@@ -26,42 +17,27 @@ pub mod extensions;
 pub mod faxes;
 pub mod flows;
 pub mod health;
-pub mod huntlists;
 pub mod input;
-pub mod ivrs;
 pub mod live;
 pub mod login;
 pub mod media_audio;
-pub mod media_files;
-pub mod music_on_hold;
 pub mod nodes;
 pub mod objects;
 pub mod pagination;
-pub mod paging_groups;
 pub mod period;
-pub mod phone_phonebooks;
 pub mod phonebooks;
-pub mod phones;
 pub mod problem;
-pub mod providers;
 pub mod queue_members;
-pub mod queues;
 pub mod recordings;
 pub mod report_logs;
 pub mod resource;
-pub mod response_paths;
-pub mod routes;
-pub mod routing_profiles;
 pub mod security;
 pub mod settings;
-pub mod sip_registrations;
 pub mod sms;
-pub mod special_destinations;
 pub mod tenants;
 pub mod user_groups;
 pub mod users;
 pub mod virtual_extensions;
-pub mod voicemail_boxes;
 pub mod voicemail_messages;
 
 use poem_openapi::payload::Json;
@@ -91,40 +67,12 @@ pub enum ApiTags {
     Balance,
     /// Flows (day/night switches, variables) and their state.
     Flows,
-    /// Inbound numbers (DIDs) of a tenant.
-    Dids,
-    /// IVR menus of a tenant.
-    Ivrs,
-    /// Time and calendar conditions of a tenant.
-    Conditions,
-    /// Hunt lists of a tenant.
-    Huntlists,
-    /// Custom destinations of a tenant.
-    CustomDestinations,
-    /// The catalogue of custom destination types (everyone reads, admins write).
-    CustomDestinationTypes,
-    /// Conference rooms of a tenant.
-    Conferences,
-    /// Voicemail boxes of a tenant.
-    VoicemailBoxes,
     /// Messages in a tenant's voicemail boxes (Asterisk's spool).
     VoicemailMessages,
-    /// Directories published to a tenant's handsets.
-    PhonePhonebooks,
-    /// Provisioned phones of a tenant.
-    Phones,
     /// Media files of a tenant.
     MediaFiles,
-    /// Music-on-hold classes of a tenant.
-    MusicOnHold,
-    /// Caller ids a tenant refuses.
-    CallerIdBlacklist,
     /// Trunk providers (admin).
     Providers,
-    /// Routing profiles (admin).
-    RoutingProfiles,
-    /// Outbound routes (admin).
-    Routes,
     /// Destination lists (DIDs, IVRs, conditions, hunt lists) and condition schedules.
     Destinations,
     /// Named phonebooks of a tenant and their entries.
@@ -176,7 +124,7 @@ pub type RestService = OpenApiService<
         health::HealthApi,
         login::LoginApi,
         tenants::TenantsApi,
-        extensions::ExtensionsApi,
+        extensions::Api,
         api_keys::ApiKeysApi,
         users::UsersApi,
         destinations::DestinationsApi,
@@ -184,8 +132,8 @@ pub type RestService = OpenApiService<
         balance::BalanceApi,
         media_audio::MediaAudioApi,
         voicemail_messages::VoicemailMessagesApi,
-        (flows::FlowsApi, flows::FlowStateApi),
-        (user_groups::UserGroupsApi, user_groups::UserGroupLinksApi),
+        flows::Api,
+        user_groups::Api,
         objects::ObjectApis,
         (phonebooks::PhonebooksApi, settings::SettingsApi, dnd::DndApi, virtual_extensions::VirtualExtensionsApi),
         // The tuple is at poem-openapi's 16-item limit: later groups nest in this last item.
@@ -213,7 +161,7 @@ pub fn service(core: Core) -> RestService {
         health::HealthApi { core: core.clone() },
         login::LoginApi { core: core.clone() },
         tenants::TenantsApi { core: core.clone() },
-        extensions::ExtensionsApi { core: core.clone() },
+        extensions::api(&core),
         api_keys::ApiKeysApi { core: core.clone() },
         users::UsersApi { core: core.clone() },
         destinations::DestinationsApi { core: core.clone() },
@@ -221,8 +169,8 @@ pub fn service(core: Core) -> RestService {
         balance::BalanceApi { core: core.clone() },
         media_audio::MediaAudioApi { core: core.clone() },
         voicemail_messages::VoicemailMessagesApi { core: core.clone() },
-        (flows::FlowsApi { core: core.clone() }, flows::FlowStateApi { core: core.clone() }),
-        (user_groups::UserGroupsApi { core: core.clone() }, user_groups::UserGroupLinksApi { core: core.clone() }),
+        flows::api(&core),
+        user_groups::api(&core),
         objects::apis(&core),
         (
             phonebooks::PhonebooksApi { core: core.clone() },
@@ -273,46 +221,21 @@ mod tests {
     /// rules read): a typo in a column string would otherwise read as "" and write nothing.
     #[test]
     fn every_rest_field_names_a_declared_column() {
-        // (rules, columns) of every generated resource.
-        macro_rules! resources {
-            ($($write:ty),* $(,)?) => { [$((<$write>::rules(), <$write>::named_columns())),*] };
-        }
-        let resources = resources![
-            phones::PhoneWrite,
-            dids::DidWrite,
-            routing_profiles::RoutingProfileWrite,
-            paging_groups::PagingGroupWrite,
-            campaigns::CampaignWrite,
-            disas::DisaWrite,
-            conditions::ConditionWrite,
-            custom_destination_types::CustomDestinationTypeWrite,
-            response_paths::ResponsePathWrite,
-            callerid_rules::CallerIdRuleWrite,
-            media_files::MediaFileWrite,
-            providers::ProviderWrite,
-            flows::FlowWrite,
-            conferences::ConferenceWrite,
-            custom_destinations::CustomDestinationWrite,
-            voicemail_boxes::VoicemailBoxWrite,
-            huntlists::HuntlistWrite,
-            music_on_hold::MusicOnHoldWrite,
-            queues::QueueWrite,
-            routes::RouteWrite,
-            sip_registrations::SipRegistrationWrite,
-            ivrs::IvrWrite,
-            callerid_blacklist::CallerIdBlacklistEntryWrite,
-            user_groups::UserGroupWrite,
-            extensions::ExtensionWrite,
-            special_destinations::SpecialDestinationWrite,
-            phone_phonebooks::PhonePhonebookWrite,
-        ];
+        // (file, rules, columns) of every object resource, then of the resources outside `api::objects`.
+        let mut resources = objects::declared_writes();
+        resources.extend([
+            ("extensions", extensions::Write::rules(), extensions::Write::named_columns()),
+            ("flows", flows::Write::rules(), flows::Write::named_columns()),
+            ("user_groups", user_groups::Write::rules(), user_groups::Write::named_columns()),
+        ]);
         let mut unknown = Vec::new();
-        for (rules, columns) in resources {
+        assert!(resources.len() > 3, "no object resources found");
+        for (file, rules, columns) in resources {
             let def = rules.def();
             for (rest, column) in &columns {
                 let declared = def.field(column).is_some() || rules.input_names().contains(column);
                 if !declared {
-                    unknown.push(format!("{}: REST `{rest}` names `{column}`", def.name));
+                    unknown.push(format!("{file} ({}): REST `{rest}` names `{column}`", def.name));
                 }
             }
         }

@@ -234,8 +234,15 @@ pub async fn delete_row(
 }
 
 /// Generates a REST resource over a declared object. See `api::extensions` (tenant scope) and
-/// `api::providers` (global scope) for uses.
+/// `api::objects::providers` (global scope) for uses.
 ///
+/// - `api: XApi` names the generated operations struct; `api: XApi + YApi` also registers hand-written
+///   APIs of the same file (structs with a `core` field). Either way the file gets `pub type Api` and
+///   `pub fn api(core: &Core) -> Api`, its registration (`api::objects` collects them), and
+///   `pub type Write`, its write type (the declared-columns test checks it).
+/// - `tag` is a shared tag (`"crate::api::ApiTags::Queues"`) or the file's own,
+///   `{ name: "Sounds", description: "Sound files of a tenant." }`, declared here as the `Tags` enum
+///   `Tag` (the spec lists tags by name, so where it is declared changes nothing in the document).
 /// - `scope: tenant` resources live under `/v1/tenants/{code}/...`; `scope: global` ones at the top
 ///   level, with no tenant (the service decides who may: admin, or anyone reading a catalogue).
 /// - `operations` names the operation ids; `list` is always generated, each of `create`, `get`,
@@ -244,10 +251,28 @@ pub async fn delete_row(
 /// - `read` fields are read from row columns (`FromColumn`); `write` fields are all optional and
 ///   become service input under their legacy names (PATCH semantics: absent = unchanged).
 macro_rules! rest_resource {
+    // A tag of the file's own: declare it, then generate the resource under it.
     (
-        api: $Api:ident,
+        api: $Api:ident $(+ $Extra:ident)*,
         rules: $rules:expr,
-        tag: $tag:expr,
+        tag: { name: $tag_name:literal, description: $tag_doc:literal $(,)? },
+        $($rest:tt)*
+    ) => {
+        /// The Swagger tag of this file's operations.
+        #[derive(Debug, poem_openapi::Tags)]
+        pub enum Tag {
+            #[doc = $tag_doc]
+            #[oai(rename = $tag_name)]
+            Declared,
+        }
+
+        $crate::api::resource::rest_resource! { api: $Api $(+ $Extra)*, rules: $rules, tag: "Tag::Declared", $($rest)* }
+    };
+
+    (
+        api: $Api:ident $(+ $Extra:ident)*,
+        rules: $rules:expr,
+        tag: $tag:literal,
         scope: $scope:ident,
         path: $path:literal,
         item_path: $item_path:literal,
@@ -341,10 +366,26 @@ macro_rules! rest_resource {
             pub core: $crate::service::Core,
         }
 
+        /// This file's registration in the REST service: its operations, then its hand-written APIs.
+        pub type Api = $crate::api::resource::rest_resource!(@api_type $Api $(, $Extra)*);
+
+        /// Builds this file's registration over `core`.
+        pub fn api(core: &$crate::service::Core) -> Api {
+            $crate::api::resource::rest_resource!(@api_value core, $Api $(, $Extra)*)
+        }
+
+        /// The write type, whose `rules()` and `named_columns()` the declared-columns test checks.
+        pub type Write = $Write;
+
         $crate::api::resource::rest_resource!(@ops $scope, $Api, $rules, $tag, $path, $item_path, $Read, $Write, $Page,
             { list: $op_list $(, create: $op_create)? $(, get: $op_get)? $(, update: $op_update)? $(, delete: $op_delete)? },
             { $( $(#[doc = $filter_doc])* $filter : $filter_ty = $filter_col ),* });
     };
+
+    (@api_type $Api:ident) => { $Api };
+    (@api_type $($Api:ident),+) => { ($($Api),+) };
+    (@api_value $core:ident, $Api:ident) => { $Api { core: $core.clone() } };
+    (@api_value $core:ident, $($Api:ident),+) => { ($($Api { core: $core.clone() }),+) };
 
     // Tenant resources: every operation takes the tenant code from the path.
     (@ops tenant, $Api:ident, $rules:expr, $tag:expr, $path:literal, $item_path:literal, $Read:ident, $Write:ident, $Page:ident,

@@ -13,7 +13,7 @@ use crate::service::catalog::USERGROUPS;
 use crate::service::{Core, tenants, user_groups};
 
 rest_resource! {
-    api: UserGroupsApi,
+    api: UserGroupsApi + UserGroupLinksApi,
     rules: USERGROUPS,
     tag: "super::ApiTags::Users",
     scope: global,

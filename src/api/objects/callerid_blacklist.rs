@@ -1,13 +1,13 @@
 //! `/v1/tenants/{code}/callerid-blacklist`: caller ids a tenant refuses (MANAGEDB
 //! `calleridblacklist`).
 
-use super::resource::rest_resource;
+use crate::api::resource::rest_resource;
 use crate::service::catalog::CALLERIDBLACKLISTS;
 
 rest_resource! {
     api: CallerIdBlacklistApi,
     rules: CALLERIDBLACKLISTS,
-    tag: "super::ApiTags::CallerIdBlacklist",
+    tag: { name: "CallerIdBlacklist", description: "Caller ids a tenant refuses." },
     scope: tenant,
     path: "/v1/tenants/:code/callerid-blacklist",
     item_path: "/v1/tenants/:code/callerid-blacklist/:id",

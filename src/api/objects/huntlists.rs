@@ -1,13 +1,13 @@
 //! `/v1/tenants/{code}/huntlists`: hunt lists of a tenant (MANAGEDB `huntlist`). The ring order is a
 //! destination list.
 
-use super::resource::rest_resource;
+use crate::api::resource::rest_resource;
 use crate::service::catalog::HUNTLISTS;
 
 rest_resource! {
     api: HuntlistsApi,
     rules: HUNTLISTS,
-    tag: "super::ApiTags::Huntlists",
+    tag: { name: "Huntlists", description: "Hunt lists of a tenant." },
     scope: tenant,
     path: "/v1/tenants/:code/huntlists",
     item_path: "/v1/tenants/:code/huntlists/:id",

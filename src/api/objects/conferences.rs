@@ -1,13 +1,13 @@
 //! `/v1/tenants/{code}/conferences`: conference rooms of a tenant (MANAGEDB `conference`). PINs are
 //! write-only.
 
-use super::resource::rest_resource;
+use crate::api::resource::rest_resource;
 use crate::service::catalog::CONFERENCES;
 
 rest_resource! {
     api: ConferencesApi,
     rules: CONFERENCES,
-    tag: "super::ApiTags::Conferences",
+    tag: { name: "Conferences", description: "Conference rooms of a tenant." },
     scope: tenant,
     path: "/v1/tenants/:code/conferences",
     item_path: "/v1/tenants/:code/conferences/:id",

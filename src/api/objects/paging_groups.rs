@@ -1,12 +1,12 @@
 //! `/v1/tenants/{code}/paging-groups`: Paging groups (targets of `PAGING-<id>`).
 
-use super::resource::rest_resource;
+use crate::api::resource::rest_resource;
 use crate::service::catalog::PAGINGGROUPS;
 
 rest_resource! {
     api: PagingGroupsApi,
     rules: PAGINGGROUPS,
-    tag: "super::ApiTags::Destinations",
+    tag: "crate::api::ApiTags::Destinations",
     scope: tenant,
     path: "/v1/tenants/:code/paging-groups",
     item_path: "/v1/tenants/:code/paging-groups/:id",

@@ -1,13 +1,13 @@
 //! `/v1/tenants/{code}/phones`: provisioned handsets of a tenant (MANAGEDB `phone`). As in the legacy
 //! API, phones cannot be deleted: there is no DELETE (405).
 
-use super::resource::rest_resource;
+use crate::api::resource::rest_resource;
 use crate::service::catalog::PHONES;
 
 rest_resource! {
     api: PhonesApi,
     rules: PHONES,
-    tag: "super::ApiTags::Phones",
+    tag: { name: "Phones", description: "Provisioned phones of a tenant." },
     scope: tenant,
     path: "/v1/tenants/:code/phones",
     item_path: "/v1/tenants/:code/phones/:id",

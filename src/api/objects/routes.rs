@@ -5,17 +5,17 @@ use poem_openapi::OpenApi;
 use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
 
-use super::problem::ApiResult;
-use super::resource::{get_row, list_rows, rest_resource};
 use super::routing_profiles::RoutingProfile;
-use super::security::Auth;
+use crate::api::problem::ApiResult;
+use crate::api::resource::{get_row, list_rows, rest_resource};
+use crate::api::security::Auth;
 use crate::service::Core;
 use crate::service::catalog::{ROUTES, ROUTINGPROFILES};
 
 rest_resource! {
-    api: RoutesApi,
+    api: RoutesApi + ProfileRoutesApi,
     rules: ROUTES,
-    tag: "super::ApiTags::Routes",
+    tag: { name: "Routes", description: "Outbound routes (admin)." },
     scope: global,
     path: "/v1/routes",
     item_path: "/v1/routes/:id",
@@ -82,7 +82,7 @@ pub struct ProfileRoutesApi {
     pub core: Core,
 }
 
-#[OpenApi(tag = "super::ApiTags::Routes")]
+#[OpenApi(tag = "Tag::Declared")]
 impl ProfileRoutesApi {
     /// Routes of one routing profile, in id order (MANAGEDB `routingprofile` `listroutes`). A missing
     /// profile is 404, not an empty list.

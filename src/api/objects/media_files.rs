@@ -1,13 +1,13 @@
 //! `/v1/tenants/{code}/media-files`: media file metadata of a tenant (MANAGEDB `mediafile`). Format
 //! and size are set by the audio upload.
 
-use super::resource::rest_resource;
+use crate::api::resource::rest_resource;
 use crate::service::catalog::MEDIAFILES;
 
 rest_resource! {
     api: MediaFilesApi,
     rules: MEDIAFILES,
-    tag: "super::ApiTags::MediaFiles",
+    tag: "crate::api::ApiTags::MediaFiles",
     scope: tenant,
     path: "/v1/tenants/:code/media-files",
     item_path: "/v1/tenants/:code/media-files/:id",

@@ -1,12 +1,12 @@
 //! `/v1/tenants/{code}/dids`: inbound numbers of a tenant (MANAGEDB `did`).
 
-use super::resource::rest_resource;
+use crate::api::resource::rest_resource;
 use crate::service::catalog::DIDS;
 
 rest_resource! {
     api: DidsApi,
     rules: DIDS,
-    tag: "super::ApiTags::Dids",
+    tag: { name: "Dids", description: "Inbound numbers (DIDs) of a tenant." },
     scope: tenant,
     path: "/v1/tenants/:code/dids",
     item_path: "/v1/tenants/:code/dids/:id",

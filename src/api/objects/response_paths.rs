@@ -1,13 +1,13 @@
 //! `/v1/tenants/{code}/response-paths`: response path definitions (targets of `RESPONSEPATH-<id>`
 //! destinations). Their recorded results come with the reporting issue.
 
-use super::resource::rest_resource;
+use crate::api::resource::rest_resource;
 use crate::service::catalog::RESPONSEPATHS;
 
 rest_resource! {
     api: ResponsePathsApi,
     rules: RESPONSEPATHS,
-    tag: "super::ApiTags::Destinations",
+    tag: "crate::api::ApiTags::Destinations",
     scope: tenant,
     path: "/v1/tenants/:code/response-paths",
     item_path: "/v1/tenants/:code/response-paths/:id",

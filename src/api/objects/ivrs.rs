@@ -1,13 +1,13 @@
 //! `/v1/tenants/{code}/ivrs`: IVR menus of a tenant (MANAGEDB `ivr`). Prompts and key branches are
 //! destination lists, managed with the destinations.
 
-use super::resource::rest_resource;
+use crate::api::resource::rest_resource;
 use crate::service::catalog::IVRS;
 
 rest_resource! {
     api: IvrsApi,
     rules: IVRS,
-    tag: "super::ApiTags::Ivrs",
+    tag: { name: "Ivrs", description: "IVR menus of a tenant." },
     scope: tenant,
     path: "/v1/tenants/:code/ivrs",
     item_path: "/v1/tenants/:code/ivrs/:id",

@@ -3,13 +3,13 @@
 //! shown either (CONTRACT §2.2 treats it as sensitive). Yes/no options read `null` when unset (the
 //! PBX default applies).
 
-use super::resource::rest_resource;
+use crate::api::resource::rest_resource;
 use crate::service::voicemail::VoicemailRules;
 
 rest_resource! {
     api: VoicemailBoxesApi,
     rules: VoicemailRules,
-    tag: "super::ApiTags::VoicemailBoxes",
+    tag: { name: "VoicemailBoxes", description: "Voicemail boxes of a tenant." },
     scope: tenant,
     path: "/v1/tenants/:code/voicemail-boxes",
     item_path: "/v1/tenants/:code/voicemail-boxes/:id",

@@ -1,12 +1,12 @@
 //! `/v1/tenants/{code}/campaigns`: Campaign definitions (targets of the campaign tags). Starting, stopping and dialing come with the live-PBX work.
 
-use super::resource::rest_resource;
+use crate::api::resource::rest_resource;
 use crate::service::catalog::CAMPAIGNS;
 
 rest_resource! {
     api: CampaignsApi,
     rules: CAMPAIGNS,
-    tag: "super::ApiTags::Destinations",
+    tag: "crate::api::ApiTags::Destinations",
     scope: tenant,
     path: "/v1/tenants/:code/campaigns",
     item_path: "/v1/tenants/:code/campaigns/:id",

@@ -1,13 +1,13 @@
 //! `/v1/providers`: trunk providers (MANAGEDB `provider`, admin only). The trunk secret is
 //! write-only; `allow` is stored verbatim (the PBX validates codecs).
 
-use super::resource::rest_resource;
+use crate::api::resource::rest_resource;
 use crate::service::catalog::PROVIDERS;
 
 rest_resource! {
     api: ProvidersApi,
     rules: PROVIDERS,
-    tag: "super::ApiTags::Providers",
+    tag: "crate::api::ApiTags::Providers",
     scope: global,
     path: "/v1/providers",
     item_path: "/v1/providers/:id",

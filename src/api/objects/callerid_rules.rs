@@ -1,12 +1,12 @@
 //! `/v1/tenants/{code}/callerid-rules`: Caller-id rewriting rules (targets of `CALLERIDMOD-<id>`).
 
-use super::resource::rest_resource;
+use crate::api::resource::rest_resource;
 use crate::service::catalog::CALLERIDMODS;
 
 rest_resource! {
     api: CallerIdRulesApi,
     rules: CALLERIDMODS,
-    tag: "super::ApiTags::Destinations",
+    tag: "crate::api::ApiTags::Destinations",
     scope: tenant,
     path: "/v1/tenants/:code/callerid-rules",
     item_path: "/v1/tenants/:code/callerid-rules/:id",

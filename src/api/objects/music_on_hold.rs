@@ -1,12 +1,12 @@
 //! `/v1/tenants/{code}/music-on-hold`: music-on-hold classes of a tenant (MANAGEDB `musiconhold`).
 
-use super::resource::rest_resource;
+use crate::api::resource::rest_resource;
 use crate::service::catalog::MUSICONHOLDS;
 
 rest_resource! {
     api: MusicOnHoldApi,
     rules: MUSICONHOLDS,
-    tag: "super::ApiTags::MusicOnHold",
+    tag: { name: "MusicOnHold", description: "Music-on-hold classes of a tenant." },
     scope: tenant,
     path: "/v1/tenants/:code/music-on-hold",
     item_path: "/v1/tenants/:code/music-on-hold/:id",

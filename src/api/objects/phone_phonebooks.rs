@@ -1,13 +1,13 @@
 //! `/v1/tenants/{code}/phone-phonebooks`: directories published to a tenant's handsets (MANAGEDB
 //! `phonephonebook`).
 
-use super::resource::rest_resource;
+use crate::api::resource::rest_resource;
 use crate::service::catalog::PHONEPHONEBOOKS;
 
 rest_resource! {
     api: PhonePhonebooksApi,
     rules: PHONEPHONEBOOKS,
-    tag: "super::ApiTags::PhonePhonebooks",
+    tag: { name: "PhonePhonebooks", description: "Directories published to a tenant's handsets." },
     scope: tenant,
     path: "/v1/tenants/:code/phone-phonebooks",
     item_path: "/v1/tenants/:code/phone-phonebooks/:id",

@@ -1,12 +1,12 @@
 //! `/v1/tenants/{code}/conditions`: time and calendar conditions of a tenant (MANAGEDB `condition`).
 
-use super::resource::rest_resource;
+use crate::api::resource::rest_resource;
 use crate::service::catalog::CONDITIONS;
 
 rest_resource! {
     api: ConditionsApi,
     rules: CONDITIONS,
-    tag: "super::ApiTags::Conditions",
+    tag: { name: "Conditions", description: "Time and calendar conditions of a tenant." },
     scope: tenant,
     path: "/v1/tenants/:code/conditions",
     item_path: "/v1/tenants/:code/conditions/:id",

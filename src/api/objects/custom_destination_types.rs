@@ -2,13 +2,16 @@
 //! `customtypes`). Every caller may read it; only admins add or change types; types are never
 //! deleted (custom destinations refer to them).
 
-use super::resource::rest_resource;
+use crate::api::resource::rest_resource;
 use crate::service::catalog::CUSTOMTYPES;
 
 rest_resource! {
     api: CustomDestinationTypesApi,
     rules: CUSTOMTYPES,
-    tag: "super::ApiTags::CustomDestinationTypes",
+    tag: {
+        name: "CustomDestinationTypes",
+        description: "The catalogue of custom destination types (everyone reads, admins write).",
+    },
     scope: global,
     path: "/v1/custom-destination-types",
     item_path: "/v1/custom-destination-types/:id",

@@ -1,12 +1,12 @@
 //! `/v1/tenants/{code}/disas`: DISAs (dial-in system access; targets of `DISA-<id>`). The PIN is write-only.
 
-use super::resource::rest_resource;
+use crate::api::resource::rest_resource;
 use crate::service::catalog::DISAS;
 
 rest_resource! {
     api: DisasApi,
     rules: DISAS,
-    tag: "super::ApiTags::Destinations",
+    tag: "crate::api::ApiTags::Destinations",
     scope: tenant,
     path: "/v1/tenants/:code/disas",
     item_path: "/v1/tenants/:code/disas/:id",

@@ -1,13 +1,13 @@
 //! `/v1/tenants/{code}/custom-destinations`: custom destinations of a tenant (MANAGEDB `custom`):
 //! a type from `/v1/custom-destination-types` and up to 20 parameters whose meaning the type gives.
 
-use super::resource::rest_resource;
+use crate::api::resource::rest_resource;
 use crate::service::catalog::CUSTOMS;
 
 rest_resource! {
     api: CustomDestinationsApi,
     rules: CUSTOMS,
-    tag: "super::ApiTags::CustomDestinations",
+    tag: { name: "CustomDestinations", description: "Custom destinations of a tenant." },
     scope: tenant,
     path: "/v1/tenants/:code/custom-destinations",
     item_path: "/v1/tenants/:code/custom-destinations/:id",

@@ -1,12 +1,12 @@
 //! `/v1/tenants/{code}/queues`: call queues of a tenant (MANAGEDB `queue`).
 
-use super::resource::rest_resource;
+use crate::api::resource::rest_resource;
 use crate::service::catalog::QUEUES;
 
 rest_resource! {
     api: QueuesApi,
     rules: QUEUES,
-    tag: "super::ApiTags::Queues",
+    tag: "crate::api::ApiTags::Queues",
     scope: tenant,
     path: "/v1/tenants/:code/queues",
     item_path: "/v1/tenants/:code/queues/:id",

@@ -1,12 +1,12 @@
 //! `/v1/special-destinations`: Built-in special destinations (targets of `SPECIAL-<id>`): a catalogue every key reads, admins change.
 
-use super::resource::rest_resource;
+use crate::api::resource::rest_resource;
 use crate::service::catalog::SPECIALS;
 
 rest_resource! {
     api: SpecialDestinationsApi,
     rules: SPECIALS,
-    tag: "super::ApiTags::Destinations",
+    tag: "crate::api::ApiTags::Destinations",
     scope: global,
     path: "/v1/special-destinations",
     item_path: "/v1/special-destinations/:id",

@@ -1,13 +1,13 @@
 //! `/v1/routing-profiles`: routing profiles (MANAGEDB `routingprofile`, admin only). Their routes are
-//! listed at `/v1/routing-profiles/{id}/routes` (see `api::routes`).
+//! listed at `/v1/routing-profiles/{id}/routes` (see `api::objects::routes`).
 
-use super::resource::rest_resource;
+use crate::api::resource::rest_resource;
 use crate::service::catalog::ROUTINGPROFILES;
 
 rest_resource! {
     api: RoutingProfilesApi,
     rules: ROUTINGPROFILES,
-    tag: "super::ApiTags::RoutingProfiles",
+    tag: { name: "RoutingProfiles", description: "Routing profiles (admin)." },
     scope: global,
     path: "/v1/routing-profiles",
     item_path: "/v1/routing-profiles/:id",

@@ -1,7 +1,7 @@
 //! `/v1/sip-registrations`: outbound registrations of providers (MANAGEDB `sipregs`, admin only).
 //! The secret is write-only; `registration` is the `register =>` string without it.
 
-use super::resource::{FromColumn, rest_resource};
+use crate::api::resource::{FromColumn, rest_resource};
 use crate::service::model::Row;
 use crate::service::sipregs::{SipRegRules, registration};
 
@@ -18,7 +18,7 @@ impl FromColumn for RegistrationString {
 rest_resource! {
     api: SipRegistrationsApi,
     rules: SipRegRules,
-    tag: "super::ApiTags::Providers",
+    tag: "crate::api::ApiTags::Providers",
     scope: global,
     path: "/v1/sip-registrations",
     item_path: "/v1/sip-registrations/:id",
