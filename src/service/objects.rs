@@ -512,12 +512,12 @@ mod tests {
 
     #[test]
     fn a_filter_names_a_declared_column_and_takes_its_kind() {
-        let by_number = Filter::equals(&ExtensionRules, "ex_number", "103").unwrap();
+        let by_number = Filter::equals(&ExtensionRules, "ex_number", "103").expect("number filter");
         assert_eq!(by_number.condition.value, Value::Text("103".into()));
         assert!(std::ptr::eq(by_number.def, &EXTENSION));
-        let by_id = Filter::equals(&ExtensionRules, "ex_id", " 7 ").unwrap();
+        let by_id = Filter::equals(&ExtensionRules, "ex_id", " 7 ").expect("id filter");
         assert_eq!(by_id.condition, Condition { column: "ex_id", op: CondOp::Eq, value: Value::Int(7) });
-        let disabled = Filter::new(&TenantRules, "te_disabled", CondOp::Ne, "ON").unwrap();
+        let disabled = Filter::new(&TenantRules, "te_disabled", CondOp::Ne, "ON").expect("flag filter");
         assert_eq!(disabled.condition.value, Value::Int(1));
         assert!(std::ptr::eq(disabled.def, &TENANT));
         assert!(Filter::new(&QUEUES, "qu_name", CondOp::Like, "sales%").is_ok());
