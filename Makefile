@@ -7,6 +7,7 @@
 #                     Both run the real-PBX tests on Asterisk lab nodes (PBXGW_ASTERISK_LAB, default
 #                     a sibling shared/asterisk-lab; scripts/ensure-asterisk-lab.sh installs its packages).
 #   make spec         regenerate api-spec/openapi.yaml (a test fails when the committed copy drifts)
+#   make fmt          format everything (cargo fmt does not reach src/api/objects/)
 #   make lint         rustfmt check + clippy with warnings denied
 #   make bench        bench-live, then bench-cdr
 #   make bench-live   COUNTCHANNELS/CHANNELS p99 with 10,000 live channels on 3 scripted nodes, vs a bare handler
@@ -26,10 +27,10 @@ PG_HOST ?= 127.0.0.1
 PG_PORT ?= 5432
 PG_URL ?= postgres://postgres@$(PG_HOST):$(PG_PORT)/test
 
-.PHONY: help run test test-sqlite test-pg spec lint bench bench-live bench-cdr clean-data
+.PHONY: help run test test-sqlite test-pg spec fmt lint bench bench-live bench-cdr clean-data
 
 help:
-	@echo 'targets: run test test-sqlite test-pg spec lint bench bench-live bench-cdr clean-data'
+	@echo 'targets: run test test-sqlite test-pg spec fmt lint bench bench-live bench-cdr clean-data'
 	@echo '  make run    serve on 127.0.0.1:8080 (SQLite file data/pbx-gateway.db)'
 	@echo '  make test   test-sqlite then test-pg (PostgreSQL at $(PG_HOST):$(PG_PORT))'
 
@@ -57,6 +58,10 @@ spec:
 	mv api-spec/openapi.yaml.tmp api-spec/openapi.yaml
 
 # src/api/objects/*.rs are modules only through build.rs's generated code, which cargo fmt does not follow.
+fmt:
+	$(CARGO) fmt --all
+	rustfmt src/api/objects/*.rs
+
 lint:
 	$(CARGO) fmt --all -- --check
 	rustfmt --check src/api/objects/*.rs
