@@ -57,7 +57,7 @@ pub async fn auth_token(core: &Core, call: &Call<'_>, cmd: &AuthTokenCommand) ->
             // Legacy times are server-local (CONTRACT §0.13); the service takes UTC.
             let lifetime = match validity {
                 Ok(Validity::Once) => TokenLifetime::Once,
-                Ok(Validity::Until(until)) => TokenLifetime::Until(crate::domain::time::local_to_utc(until)),
+                Ok(Validity::Until(until)) => TokenLifetime::Until(super::time::utc(until)),
                 Err(_) => {
                     return Rendered::text(
                         &call.output,

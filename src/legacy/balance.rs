@@ -6,8 +6,8 @@ use pbx_compat::render::Rendered;
 use serde_json::{Value as Json, json};
 
 use super::dispatch::{Call, error_text};
+use super::time::range as legacy_range;
 use crate::domain::money::Money;
-use crate::domain::time::legacy_range;
 use crate::service::objects::PageRequest;
 use crate::service::{Core, balance};
 

@@ -10,7 +10,8 @@ use pbx_compat::render::template::Template;
 use pbx_compat::render::{Rendered, content_type, csv, json, plain, xml};
 
 use super::dispatch::{Answer, Call, error_text};
-use crate::domain::time::{legacy_range, stored_to_local};
+use super::time::range as legacy_range;
+use crate::domain::time::stored_to_local;
 use crate::service::cdrs::{self, Cdr, CdrFilter, CdrScope};
 use crate::service::{Core, ServiceError, cdr_templates};
 use crate::streaming::{self, CdrWriter};

@@ -2,14 +2,14 @@
 //! is queued; its transmission is the live PBX's business (see `service::faxes`).
 
 use crate::domain::time::stored_to_local;
-use pbx_compat::command::{Format, LegacyDateTime};
+use pbx_compat::command::Format;
 use pbx_compat::errors;
 use pbx_compat::render::{Rendered, plain};
 use serde_json::{Value as Json, json};
 
 use super::action_result;
 use super::dispatch::{Answer, Call, error_text};
-use crate::domain::time::{legacy_range, local_to_utc};
+use super::time::range as legacy_range;
 use crate::service::Missing;
 use crate::service::download::Disposition;
 use crate::service::faxes::{self, Fax, FaxRequest, SendOutcome};
@@ -51,8 +51,7 @@ fn request(call: &Call<'_>) -> Result<FaxRequest, ServiceError> {
     let schedule = match req.non_empty("schedule") {
         None => None,
         Some(raw) => Some(
-            LegacyDateTime::parse(raw)
-                .and_then(|t| local_to_utc(&t))
+            super::time::instant(raw)
                 .ok_or_else(|| ServiceError::invalid("schedule", "must be YYYY-MM-DD HH:MM:SS"))?,
         ),
     };

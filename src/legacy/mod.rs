@@ -27,6 +27,7 @@ pub mod report_logs;
 pub mod response_path;
 pub mod setting;
 pub mod sms;
+pub mod time;
 pub mod user_groups;
 pub mod virtualext;
 pub mod voicemail;

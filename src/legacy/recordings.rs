@@ -10,7 +10,7 @@ use pbx_compat::render::plain::sanitize_cell;
 use serde_json::{Value as Json, json};
 
 use super::dispatch::{Answer, Call, error_text};
-use crate::domain::time::legacy_range;
+use super::time::range as legacy_range;
 use crate::service::Missing;
 use crate::service::download::Disposition;
 use crate::service::model::RecordingFilter;

@@ -33,9 +33,12 @@ const IVR_LOG_FIELDS: [&str; 7] = ["time", "uniqueid", "callerid", "iv_id", "iv_
 /// These reports are per tenant: an admin without `tenant` (or with `%`) gets the empty body.
 pub fn tenant_and_range<'a>(call: &Call<'a>) -> Result<(&'a str, TimeRange), Rendered> {
     let Some(tenant) = call.tenant.filter(|t| *t != "%") else { return Err(Rendered::empty(&call.output)) };
-    let range = TimeRange::legacy(call.request.non_empty("start"), call.request.non_empty("end"))
-        .map_err(|err| Rendered::text(&call.output, error_text(err)))?;
-    Ok((tenant, range))
+    let (from, to) =
+        super::time::range(call.request.non_empty("start"), call.request.non_empty("end")).map_err(|field| {
+            let err = crate::service::ServiceError::invalid(field, "must be YYYY-MM-DD or YYYY-MM-DD HH:MM:SS");
+            Rendered::text(&call.output, error_text(err))
+        })?;
+    Ok((tenant, TimeRange::stored(from, to)))
 }
 
 /// The cells of `columns` of each record, for plain and CSV tables.

@@ -14,7 +14,7 @@ use super::lookup::{self, ExtensionRef};
 use super::page::{Page, PageRequest};
 use super::{Core, ServiceError, ServiceResult};
 use crate::auth::Principal;
-use crate::domain::time::{legacy_range, stored};
+use crate::domain::time::stored;
 use crate::service::Missing;
 use crate::store::objects::{self as objects_store, ListQuery, Row};
 use crate::store::report_logs::{
@@ -41,12 +41,9 @@ pub struct TimeRange {
 }
 
 impl TimeRange {
-    /// The range of legacy `start`/`end` (server local time, date-only `end` = whole day, neither =
-    /// today; CONTRACT §0.13).
-    pub fn legacy(start: Option<&str>, end: Option<&str>) -> ServiceResult<TimeRange> {
-        let (from, to) = legacy_range(start, end)
-            .map_err(|field| ServiceError::invalid(field, "must be YYYY-MM-DD or YYYY-MM-DD HH:MM:SS"))?;
-        Ok(TimeRange { from, to })
+    /// The range between two stored (UTC text) times, both included.
+    pub fn stored(from: String, to: String) -> TimeRange {
+        TimeRange { from, to }
     }
 
     /// The range of REST `from`/`to`; a missing end is open.

@@ -10,7 +10,17 @@ use std::path::{Path, PathBuf};
 const RULES: &[(&str, &[&str], &str)] = &[
     (
         "src/domain",
-        &["crate::store", "crate::service", "crate::api", "crate::legacy", "crate::pbx", "crate::auth", "poem", "sqlx"],
+        &[
+            "crate::store",
+            "crate::service",
+            "crate::api",
+            "crate::legacy",
+            "crate::pbx",
+            "crate::auth",
+            "poem",
+            "sqlx",
+            "pbx_compat",
+        ],
         "domain types stand alone",
     ),
     ("src/store", &["crate::service", "crate::api", "crate::legacy", "poem", "pbx_compat"], "the store is SQL only"),
