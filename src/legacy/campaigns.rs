@@ -9,8 +9,7 @@ use pbx_compat::errors;
 use pbx_compat::render::{Rendered, plain};
 use serde_json::json;
 
-use super::action_result;
-use super::dispatch::{Call, error_text};
+use super::dispatch::{ActionFamily, Call, action_refusal};
 use crate::service::live::campaigns::{self as service, Control};
 use crate::service::objects::PageRequest;
 use crate::service::{Core, ServiceError};
@@ -55,16 +54,9 @@ pub async fn answer(core: &Core, call: &Call<'_>) -> Rendered {
     }
 }
 
-/// Key errors keep the key error text; every other refusal is a P-ACT error line.
+/// A refusal, worded as CAMPAIGN words it.
 fn failure(call: &Call<'_>, err: ServiceError) -> Rendered {
-    match err {
-        ServiceError::Conflict { message, .. } => action_result::error(call, &message),
-        ServiceError::NotFound(what) => action_result::error(call, &format!("{what} not found")),
-        err @ (ServiceError::Invalid { .. } | ServiceError::PbxUnavailable(_) | ServiceError::PbxRejected(_)) => {
-            action_result::error(call, &err.to_string())
-        }
-        err => Rendered::text(&call.output, error_text(err)),
-    }
+    action_refusal(call, ActionFamily::Campaign, err)
 }
 
 async fn list_numbers(core: &Core, call: &Call<'_>, tenant: &str, id: i64) -> Rendered {

@@ -9,11 +9,11 @@ use pbx_compat::record::LegacyRecord;
 use pbx_compat::render::template::Template;
 use pbx_compat::render::{Rendered, content_type, csv, json, plain, xml};
 
-use super::dispatch::{Answer, Call, error_text};
+use super::dispatch::{Answer, Call, error_text, miss_or_error};
 use super::time::range as legacy_range;
 use crate::domain::time::stored_to_local;
 use crate::service::cdrs::{self, Cdr, CdrFilter, CdrScope};
-use crate::service::{Core, ServiceError, cdr_templates};
+use crate::service::{Core, cdr_templates};
 use crate::streaming::{self, CdrWriter};
 
 /// INFO cdrs JSON members, in the order clients read them (row 44), then `te_id` and `direction`.
@@ -421,8 +421,7 @@ pub async fn info_call(core: &Core, call: &Call<'_>) -> Rendered {
     };
     let legs = match cdrs::legs(core, &call.principal, tenant, id).await {
         Ok(legs) => legs,
-        Err(ServiceError::NotFound(_)) => return Rendered::empty(&call.output),
-        Err(err) => return Rendered::text(&call.output, error_text(err)),
+        Err(err) => return miss_or_error(call, err),
     };
     if legs.is_empty() {
         return Rendered::empty(&call.output);
@@ -463,16 +462,14 @@ pub async fn cdr(core: &Core, call: &Call<'_>) -> Rendered {
                 let value = if field == "userfield" { cdr.row.userfield } else { cdr.row.accountcode };
                 Rendered::text(&call.output, value)
             }
-            Err(ServiceError::NotFound(_)) => Rendered::empty(&call.output),
-            Err(err) => Rendered::text(&call.output, error_text(err)),
+            Err(err) => miss_or_error(call, err),
         };
     }
     if action.eq_ignore_ascii_case("update") {
         let value = req.get("value").unwrap_or_default();
         return match cdrs::set_fields(core, &call.principal, tenant, uniqueid, &[(field, value)], true).await {
             Ok(()) => Rendered::text(&call.output, errors::OK),
-            Err(ServiceError::NotFound(_)) => Rendered::empty(&call.output),
-            Err(err) => Rendered::text(&call.output, error_text(err)),
+            Err(err) => miss_or_error(call, err),
         };
     }
     Rendered::text(&call.output, errors::UNKNOWN_ACTION)

@@ -7,7 +7,7 @@ use pbx_compat::render::Rendered;
 use pbx_compat::request::LegacyRequest;
 
 use crate::auth::{Principal, Reach};
-use crate::service::{Core, ServiceError, access};
+use crate::service::{Core, Missing, ServiceError, access};
 
 /// A parsed legacy call.
 #[derive(Debug)]
@@ -217,4 +217,50 @@ pub fn error_text(err: ServiceError) -> String {
         }
         other => errors::error_line(&other.to_string()),
     }
+}
+
+/// A lookup miss (missing row, other tenant, unsafe path, missing file) answers with an empty body
+/// (§0.6); a refusal with its protocol text ([`error_text`]).
+pub fn miss_or_error(call: &Call<'_>, err: ServiceError) -> Rendered {
+    match err {
+        ServiceError::NotFound(_) => Rendered::empty(&call.output),
+        err => Rendered::text(&call.output, error_text(err)),
+    }
+}
+
+/// The command families that answer a refused action with a P-ACT line (`Error|<message>||`) and
+/// word some refusals their own way (CONTRACT §4-§6, as observed); key and internal errors keep
+/// [`error_text`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ActionFamily {
+    /// LIVE actions (DIAL, HANGUP, AGENT, ...): a missing object is `Unknown <what>`.
+    Live,
+    /// CAMPAIGN actions: a missing object is `<what> not found`; conflicts show their message.
+    Campaign,
+    /// FAX send: only validation failures are P-ACT lines.
+    Fax,
+    /// FLOW set: a missing flow is `Flow not found`.
+    Flow,
+}
+
+/// The answer to a refused action of `family`: every wording of a `ServiceError` on those
+/// families, in one table.
+pub fn action_refusal(call: &Call<'_>, family: ActionFamily, err: ServiceError) -> Rendered {
+    use ActionFamily::{Campaign, Fax, Flow, Live};
+    let line = match (family, err) {
+        (Live | Flow, ServiceError::Invalid { field, message }) => format!("{field}: {message}"),
+        (Flow, ServiceError::NotFound(_)) => "Flow not found".to_string(),
+        (Live, ServiceError::NotFound(Missing::Channel)) => "No channel found".to_string(),
+        (Live, ServiceError::NotFound(what)) => format!("Unknown {what}"),
+        (Live, ServiceError::PbxUnavailable(reason) | ServiceError::PbxRejected(reason)) => reason,
+        (Campaign, ServiceError::Conflict { message, .. }) => message,
+        (Campaign, ServiceError::NotFound(what)) => format!("{what} not found"),
+        (
+            Campaign,
+            err @ (ServiceError::Invalid { .. } | ServiceError::PbxUnavailable(_) | ServiceError::PbxRejected(_)),
+        ) => err.to_string(),
+        (Fax, err @ ServiceError::Invalid { .. }) => err.to_string(),
+        (_, err) => return Rendered::text(&call.output, error_text(err)),
+    };
+    super::action_result::error(call, &line)
 }

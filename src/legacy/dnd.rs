@@ -6,7 +6,7 @@
 use pbx_compat::errors;
 use pbx_compat::render::Rendered;
 
-use super::dispatch::{Call, error_text};
+use super::dispatch::{Call, miss_or_error};
 use crate::service::dnd as service;
 use crate::service::lookup::ExtensionRef;
 use crate::service::{Core, ServiceError};
@@ -33,8 +33,7 @@ pub async fn answer(core: &Core, call: &Call<'_>) -> Rendered {
     };
     match result {
         Ok(rendered) => rendered,
-        Err(ServiceError::NotFound(_)) => Rendered::empty(&call.output),
-        Err(err) => Rendered::text(&call.output, error_text(err)),
+        Err(err) => miss_or_error(call, err),
     }
 }
 

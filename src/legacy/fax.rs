@@ -8,7 +8,7 @@ use pbx_compat::render::{Rendered, plain};
 use serde_json::{Value as Json, json};
 
 use super::action_result;
-use super::dispatch::{Answer, Call, error_text};
+use super::dispatch::{ActionFamily, Answer, Call, action_refusal, error_text};
 use super::time::range as legacy_range;
 use crate::service::Missing;
 use crate::service::download::Disposition;
@@ -32,12 +32,9 @@ pub async fn answer(core: &Core, call: &Call<'_>) -> Answer {
     }
 }
 
-/// Validation failures are P-ACT error lines; refusals keep the key error text.
+/// A refusal, worded as FAX words it.
 fn failure(call: &Call<'_>, err: ServiceError) -> Rendered {
-    match err {
-        ServiceError::Invalid { .. } => action_result::error(call, &err.to_string()),
-        err => Rendered::text(&call.output, error_text(err)),
-    }
+    action_refusal(call, ActionFamily::Fax, err)
 }
 
 /// The send parameters as a service request; `Err` is the P-ACT error of a malformed parameter.
@@ -148,7 +145,7 @@ async fn download(core: &Core, call: &Call<'_>) -> Answer {
     };
     match opened {
         Ok(download) => super::files::body(download, Disposition::Attachment),
-        Err(err) => super::files::miss_or_error(call, err).into(),
+        Err(err) => super::dispatch::miss_or_error(call, err).into(),
     }
 }
 
@@ -166,6 +163,6 @@ pub async fn info(core: &Core, call: &Call<'_>) -> Rendered {
                 plain::result_line(&[&fax.status, &fax.pages.to_string(), &fax.error, &stored_to_local(&fax.date)]),
             ),
         },
-        Err(err) => super::files::miss_or_error(call, err),
+        Err(err) => super::dispatch::miss_or_error(call, err),
     }
 }

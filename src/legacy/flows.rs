@@ -3,7 +3,7 @@
 use pbx_compat::record::LegacyRecord;
 use pbx_compat::render::Rendered;
 
-use super::dispatch::{Call, error_text};
+use super::dispatch::{ActionFamily, Call, action_refusal, error_text};
 use super::{action_result, records};
 use crate::service::model::Row;
 use crate::service::{Core, ServiceError, flows};
@@ -44,9 +44,7 @@ pub async fn set(core: &Core, call: &Call<'_>) -> Rendered {
     let value = req.get("value");
     match flows::set_state(core, &call.principal, tenant, number, state, value).await {
         Ok(_) => action_result::success(call, "Flow updated", ""),
-        Err(ServiceError::NotFound(_)) => action_result::error(call, "Flow not found"),
-        Err(ServiceError::Invalid { field, message }) => action_result::error(call, &format!("{field}: {message}")),
-        Err(err) => Rendered::text(&call.output, error_text(err)),
+        Err(err) => action_refusal(call, ActionFamily::Flow, err),
     }
 }
 

@@ -10,9 +10,8 @@ use pbx_compat::render::{Rendered, plain};
 use serde_json::{Map, Value as Json, json};
 
 use super::action_result;
-use super::dispatch::{Call, error_text};
+use super::dispatch::{ActionFamily, Call, action_refusal, miss_or_error};
 use crate::pbx::state::ExtensionState;
-use crate::service::Missing;
 use crate::service::live::PerNode;
 use crate::service::live::calls::{self, HangupTarget, OriginateOutcome, OriginateRequest};
 use crate::service::live::queues::{self, AgentQueues};
@@ -37,16 +36,9 @@ async fn extension_channels(
     reads::extension_channels(core, &viewer, tenant, number).await
 }
 
-/// `Error|<message>||` for a failed action; lookups that miss say what the contract says.
+/// `Error|<message>||` for a failed action, worded as LIVE words it.
 fn action_error(call: &Call<'_>, err: ServiceError) -> Rendered {
-    match err {
-        ServiceError::Invalid { field, message } => action_result::error(call, &format!("{field}: {message}")),
-        ServiceError::NotFound(Missing::Channel) => action_result::error(call, "No channel found"),
-        ServiceError::NotFound(what) => action_result::error(call, &format!("Unknown {what}")),
-        ServiceError::PbxUnavailable(reason) => action_result::error(call, &reason),
-        ServiceError::PbxRejected(reason) => action_result::error(call, &reason),
-        other => Rendered::text(&call.output, error_text(other)),
-    }
+    action_refusal(call, ActionFamily::Live, err)
 }
 
 fn read_scope<'a>(call: &'a Call<'_>) -> ReadScope<'a> {
@@ -515,8 +507,7 @@ pub async fn agent(core: &Core, call: &Call<'_>) -> Rendered {
     match result {
         Ok(rendered) => rendered,
         // Not an agent (or unknown extension/queue): empty body.
-        Err(ServiceError::NotFound(_)) => Rendered::empty(&call.output),
-        Err(err) => Rendered::text(&call.output, error_text(err)),
+        Err(err) => miss_or_error(call, err),
     }
 }
 

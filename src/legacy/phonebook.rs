@@ -9,7 +9,7 @@ use pbx_compat::errors;
 use pbx_compat::render::{Rendered, plain};
 use serde_json::{Map, Value as Json};
 
-use super::dispatch::{Call, error_text};
+use super::dispatch::{Call, error_text, miss_or_error};
 use crate::service::Missing;
 use crate::service::model::Entry;
 use crate::service::objects::PageRequest;
@@ -59,8 +59,7 @@ pub async fn phonebook(core: &Core, call: &Call<'_>) -> Rendered {
     };
     match result {
         Ok(rendered) => rendered,
-        Err(ServiceError::NotFound(_)) => Rendered::empty(&call.output),
-        Err(err) => Rendered::text(&call.output, error_text(err)),
+        Err(err) => miss_or_error(call, err),
     }
 }
 

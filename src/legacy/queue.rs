@@ -7,7 +7,7 @@ use pbx_compat::render::{Rendered, plain};
 use pbx_compat::request::LegacyRequest;
 use serde_json::{Value as Json, json};
 
-use super::dispatch::{Call, error_text};
+use super::dispatch::{Call, miss_or_error};
 use crate::service::Missing;
 use crate::service::lookup::ExtensionRef;
 use crate::service::queue_members::{self as service, LogEvent, MemberChange, QueueRef};
@@ -41,8 +41,7 @@ pub async fn answer(core: &Core, call: &Call<'_>) -> Rendered {
     match result {
         Ok(rendered) => rendered,
         // Unknown queue or extension: a lookup miss answers with an empty body (§0.6).
-        Err(ServiceError::NotFound(_)) => Rendered::empty(&call.output),
-        Err(err) => Rendered::text(&call.output, error_text(err)),
+        Err(err) => miss_or_error(call, err),
     }
 }
 

@@ -48,7 +48,7 @@ async fn audio(core: &Core, call: &Call<'_>, disposition: Disposition) -> Answer
     };
     match opened {
         Ok(download) => super::files::body(download, disposition),
-        Err(err) => super::files::miss_or_error(call, err).into(),
+        Err(err) => super::dispatch::miss_or_error(call, err).into(),
     }
 }
 
@@ -90,7 +90,7 @@ async fn list(core: &Core, call: &Call<'_>) -> Rendered {
     let filter = RecordingFilter { from: Some(from), to: Some(to), uniqueid: None };
     let rows = match recordings::list(core, &call.principal, tenant, filter, PageRequest::ALL).await {
         Ok(page) => page.items,
-        Err(err) => return super::files::miss_or_error(call, err),
+        Err(err) => return super::dispatch::miss_or_error(call, err),
     };
     if rows.is_empty() {
         return Rendered::empty(&call.output);
@@ -122,6 +122,6 @@ async fn transcript(core: &Core, call: &Call<'_>) -> Rendered {
             Format::Json => Rendered::json(&call.output, &json!({"uniqueid": uniqueid, "transcript": text})),
             _ => Rendered::text(&call.output, text),
         },
-        Err(err) => super::files::miss_or_error(call, err),
+        Err(err) => super::dispatch::miss_or_error(call, err),
     }
 }

@@ -8,11 +8,11 @@ use pbx_compat::errors;
 use pbx_compat::render::{Rendered, plain, xml};
 use serde_json::{Map, Value as Json};
 
-use super::dispatch::{Call, error_text};
+use super::dispatch::{Call, miss_or_error};
 use super::report_logs::tenant_and_range;
+use crate::service::Core;
 use crate::service::objects::PageRequest;
 use crate::service::report_logs::{self as service, MAX_LEGACY_CALLS, PathCall, ResultFilter};
-use crate::service::{Core, ServiceError};
 
 /// Plain header and json keys of a step, exactly as the reference sample prints them.
 const STEP_COLUMNS: [&str; 6] = ["UniqueID", "Type", "Type ID", "Value", "Type Name", "Value Name"];
@@ -54,8 +54,7 @@ pub async fn answer(core: &Core, call: &Call<'_>) -> Rendered {
     };
     match answer {
         Ok(rendered) => rendered,
-        Err(ServiceError::NotFound(_)) => Rendered::empty(&call.output),
-        Err(err) => Rendered::text(&call.output, error_text(err)),
+        Err(err) => miss_or_error(call, err),
     }
 }
 

@@ -6,7 +6,7 @@
 use pbx_compat::errors;
 use pbx_compat::render::Rendered;
 
-use super::dispatch::{Call, error_text};
+use super::dispatch::{Call, error_text, miss_or_error};
 use crate::service::settings as service;
 use crate::service::{Core, ServiceError};
 
@@ -22,8 +22,7 @@ pub async fn answer(core: &Core, call: &Call<'_>) -> Rendered {
     if action.eq_ignore_ascii_case("get") {
         match service::get(core, &call.principal, tenant, code).await {
             Ok(setting) => Rendered::text(&call.output, setting.value),
-            Err(ServiceError::NotFound(_)) => Rendered::empty(&call.output),
-            Err(err) => Rendered::text(&call.output, error_text(err)),
+            Err(err) => miss_or_error(call, err),
         }
     } else if action.eq_ignore_ascii_case("set") {
         let value = req.get("value").unwrap_or_default();

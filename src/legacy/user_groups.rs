@@ -5,7 +5,7 @@ use pbx_compat::errors;
 use pbx_compat::render::{Rendered, plain};
 use serde_json::{Map, Value as Json, json};
 
-use super::dispatch::{Call, error_text};
+use super::dispatch::{Call, miss_or_error};
 use crate::service::{Core, ServiceError, user_groups};
 
 /// Answers `reqtype=USERGROUP`.
@@ -25,8 +25,7 @@ pub async fn answer(core: &Core, call: &Call<'_>) -> Rendered {
     };
     match result {
         Ok(rendered) => rendered,
-        Err(ServiceError::NotFound(_)) => Rendered::empty(&call.output),
-        Err(err) => Rendered::text(&call.output, error_text(err)),
+        Err(err) => miss_or_error(call, err),
     }
 }
 

@@ -8,7 +8,7 @@ use pbx_compat::errors;
 use pbx_compat::render::{Rendered, plain};
 use serde_json::Value as Json;
 
-use super::dispatch::{Call, error_text};
+use super::dispatch::{Call, miss_or_error};
 use crate::service::Missing;
 use crate::service::lookup::ExtensionRef;
 use crate::service::virtual_extensions as service;
@@ -30,8 +30,7 @@ pub async fn answer(core: &Core, call: &Call<'_>) -> Rendered {
     };
     match result {
         Ok(rendered) => rendered,
-        Err(ServiceError::NotFound(_)) => Rendered::empty(&call.output),
-        Err(err) => Rendered::text(&call.output, error_text(err)),
+        Err(err) => miss_or_error(call, err),
     }
 }
 
