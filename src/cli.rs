@@ -211,6 +211,9 @@ pub struct ServeArgs {
     /// Requests per window with one API key or user token (0 = no limit).
     #[arg(long, env = "PBXGW_RATE_LIMIT_PER_CREDENTIAL", default_value_t = 600)]
     pub rate_limit_per_credential: u64,
+    /// Most pooled database connections (default: 4 on SQLite, 10 on PostgreSQL).
+    #[arg(long, env = "PBXGW_DB_MAX_CONNECTIONS", value_parser = clap::value_parser!(u32).range(1..))]
+    pub db_max_connections: Option<u32>,
     /// Days audit entries are kept (0 = forever).
     #[arg(long, env = "PBXGW_AUDIT_RETENTION_DAYS", default_value_t = 365)]
     pub audit_retention_days: u32,
@@ -443,6 +446,7 @@ async fn serve(database_url: &str, dirs: crate::config::FileDirs, args: ServeArg
     let config = Config {
         listen: args.listen,
         database_url: database_url.to_string(),
+        database_max_connections: args.db_max_connections,
         jwt_secret: args.jwt_secret.filter(|s| !s.is_empty()),
         jwt_secret_file: args.jwt_secret_file,
         sip_realm: args.sip_realm,

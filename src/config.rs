@@ -10,6 +10,8 @@ pub struct Config {
     pub listen: SocketAddr,
     /// `sqlite://...` or `postgres://...`.
     pub database_url: String,
+    /// Most pooled database connections; `None` = the backend's default (SQLite 4, PostgreSQL 10).
+    pub database_max_connections: Option<u32>,
     /// HMAC secret for JWTs; when `None` it is read from `jwt_secret_file`, which is created with a
     /// random secret on first start. Never stored in the database: whoever can read the database
     /// (a backup, a PBX node's realtime user) must not be able to sign tokens.
@@ -149,6 +151,7 @@ impl Config {
         Config {
             listen: defaults::LISTEN.parse().unwrap_or(SocketAddr::from(([127, 0, 0, 1], 8080))),
             database_url: database_url.into(),
+            database_max_connections: None,
             jwt_secret: None,
             jwt_secret_file: "data/jwt-secret".into(),
             sip_realm: defaults::SIP_REALM.to_string(),

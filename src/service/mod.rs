@@ -72,7 +72,7 @@ const JWT_FINGERPRINT_SETTING: &str = "jwt_secret_sha256";
 impl Core {
     /// Connects, migrates and loads (or creates) the JWT secret.
     pub async fn start(config: Config) -> anyhow::Result<Core> {
-        let db = Db::connect(&config.database_url).await?;
+        let db = Db::connect_with(&config.database_url, config.database_max_connections).await?;
         db.migrate().await?;
         let secret = match &config.jwt_secret {
             Some(secret) => secret.clone(),

@@ -134,6 +134,13 @@ impl From<sqlx::migrate::MigrateError> for StoreError {
 impl Db {
     /// Connects (creating the SQLite file and its folder when missing). Does not migrate.
     pub async fn connect(url: &str) -> anyhow::Result<Db> {
+        Db::connect_with(url, None).await
+    }
+
+    /// [`Db::connect`] with at most `max_connections` pooled connections (`None`: the backend's
+    /// default). Every unit of work holds one connection at a time, so a pool of one is enough to
+    /// serve (slowly); `tests/it/one_connection.rs` holds that.
+    pub async fn connect_with(url: &str, max_connections: Option<u32>) -> anyhow::Result<Db> {
         sqlx::any::install_default_drivers();
         let backend = Backend::from_url(url)?;
         let url = match backend {
@@ -148,6 +155,7 @@ impl Db {
             Backend::Sqlite => 4,
             Backend::Postgres => 10,
         };
+        let max = if url.contains(":memory:") { max } else { max_connections.map_or(max, |n| n.max(1)) };
         let mut pool_options =
             AnyPoolOptions::new().max_connections(max).acquire_timeout(std::time::Duration::from_secs(10));
         if backend == Backend::Sqlite {
