@@ -20,6 +20,21 @@ pub trait TextRule: Send + Sync + 'static {
     const LENGTH: Length;
     /// A regular expression the value matches, if the rule has one.
     const PATTERN: Option<&'static str> = None;
+    /// The values the service accepts, when it accepts only a few (the schema's `enum`); empty when
+    /// any text within the bounds may do.
+    const ONE_OF: &'static [&'static str] = &[];
+}
+
+/// The length of the longest of `values`, for a choice rule's bounds.
+pub const fn longest(values: &[&str]) -> usize {
+    let (mut i, mut max) = (0, 0);
+    while i < values.len() {
+        if values[i].len() > max {
+            max = values[i].len();
+        }
+        i += 1;
+    }
+    max
 }
 
 /// The bounds of a whole number, as the schema shows them.
@@ -61,6 +76,11 @@ impl<R: TextRule> Type for Text<R> {
 
     fn schema_ref() -> MetaSchemaRef {
         let length = R::LENGTH;
+        if !R::ONE_OF.is_empty() {
+            // The values say it all; the service refuses any other (422), the framework never (400).
+            let values = R::ONE_OF.iter().map(|value| Json::String((*value).to_string())).collect();
+            return MetaSchemaRef::Inline(Box::new(MetaSchema { enum_items: values, ..MetaSchema::new("string") }));
+        }
         MetaSchemaRef::Inline(Box::new(MetaSchema {
             min_length: (length.min > 0).then_some(length.min),
             max_length: Some(length.max),
@@ -260,6 +280,21 @@ macro_rules! text_rules {
     )*};
 }
 
+/// Declares rule markers for texts that take one of a few values, from the service's list:
+/// `choice_rules! { Name = VALUES; }`. The schema shows them as an `enum`.
+macro_rules! choice_rules {
+    ($( $(#[doc = $doc:literal])* $name:ident = $values:expr ;)*) => {$(
+        $(#[doc = $doc])*
+        #[derive(Debug)]
+        pub struct $name;
+        impl $crate::api::bounded::TextRule for $name {
+            const LENGTH: $crate::domain::bounds::Length =
+                $crate::domain::bounds::Length { min: 1, max: $crate::api::bounded::longest(&$values) };
+            const ONE_OF: &'static [&'static str] = &$values;
+        }
+    )*};
+}
+
 macro_rules! int_rules {
     ($( $(#[doc = $doc:literal])* $name:ident = $range:expr ;)*) => {$(
         $(#[doc = $doc])*
@@ -282,4 +317,4 @@ macro_rules! count_rules {
     )*};
 }
 
-pub(crate) use {count_rules, int_rules, text_rules};
+pub(crate) use {choice_rules, count_rules, int_rules, text_rules};

@@ -1,13 +1,12 @@
 //! `/v1/tenants/{code}/extensions`: extension CRUD within a tenant.
 
 use poem_openapi::{Enum, NewType};
-use serde_json::Value as Json;
 
-use super::bounded::{Text, text_rules};
+use super::bounded::{Text, choice_rules, text_rules};
 use super::resource::{FromColumn, rest_resource};
 use crate::domain::bounds::Length;
 use crate::service::catalog::EXTENSION;
-use crate::service::extensions::{ExtensionRules, username};
+use crate::service::extensions::{ExtensionRules, TECHS, username};
 use crate::service::model::Row;
 
 /// SIP channel driver.
@@ -25,24 +24,11 @@ impl Tech {
     fn parse(stored: &str) -> Tech {
         if stored.eq_ignore_ascii_case("SIP") { Tech::Sip } else { Tech::Pjsip }
     }
-
-    fn as_str(self) -> &'static str {
-        match self {
-            Tech::Sip => "SIP",
-            Tech::Pjsip => "PJSIP",
-        }
-    }
 }
 
 impl FromColumn for Tech {
     fn from_column(row: &Row, column: &str) -> Self {
         Tech::parse(row.text(column))
-    }
-}
-
-impl From<Tech> for Json {
-    fn from(tech: Tech) -> Json {
-        Json::String(tech.as_str().to_string())
     }
 }
 
@@ -54,6 +40,11 @@ impl FromColumn for SipUsername {
     fn from_column(row: &Row, column: &str) -> Self {
         SipUsername(username(row.text(column), row.tenant_code.as_deref().unwrap_or_default()))
     }
+}
+
+choice_rules! {
+    /// `ex_tech`.
+    TechRule = TECHS;
 }
 
 text_rules! {
@@ -125,7 +116,8 @@ rest_resource! {
         number: Option<Text<NumberRule>> = "ex_number",
         /// Display name.
         name: Option<Text<NameRule>> = "ex_name",
-        tech: Option<Tech> = "ex_tech",
+        /// Channel technology: `PJSIP` (the default) or `SIP`, any case.
+        tech: Option<Text<TechRule>> = "ex_tech",
         /// SIP secret, 8-128 characters (write-only; stored only as the SIP digest).
         #[oai(write_only)]
         secret: Option<Text<SecretRule>> = "secret",

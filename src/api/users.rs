@@ -5,7 +5,7 @@ use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::{Enum, Object, OpenApi};
 
-use super::bounded::{Text, text_rules};
+use super::bounded::{Text, choice_rules, text_rules};
 use super::input::{InputBuilder, time};
 use super::pagination::{next_cursor, page_request};
 use super::problem::{ApiError, ApiResult, from_service};
@@ -56,14 +56,6 @@ impl Role {
             _ => Role::Viewer,
         }
     }
-
-    fn as_str(self) -> &'static str {
-        match self {
-            Role::Admin => "admin",
-            Role::Operator => "operator",
-            Role::Viewer => "viewer",
-        }
-    }
 }
 
 /// A user. The password is write-only.
@@ -105,6 +97,11 @@ async fn with_tenants(core: &Core, principal: &Principal, row: &Row) -> ApiResul
     Ok(user(row, tenants))
 }
 
+choice_rules! {
+    /// `us_role`.
+    RoleRule = service::ROLES;
+}
+
 text_rules! {
     /// `us_username`.
     UsernameRule = USER.length_of("us_username");
@@ -120,7 +117,9 @@ pub struct UserCreate {
     /// Password, 8-1024 characters (write-only; stored as argon2id).
     #[oai(write_only)]
     pub password: Text<PasswordRule>,
-    pub role: Option<Role>,
+    /// `admin` (every tenant, read-write), `operator` (its tenants, read-write) or `viewer` (its tenants,
+    /// read-only; the default).
+    pub role: Option<Text<RoleRule>>,
     /// Legacy user profile id.
     pub profile_id: Option<String>,
     /// Create disabled.
@@ -137,7 +136,9 @@ pub struct UserPatch {
     /// New password, 8-1024 characters (write-only).
     #[oai(write_only)]
     pub password: Option<Text<PasswordRule>>,
-    pub role: Option<Role>,
+    /// `admin` (every tenant, read-write), `operator` (its tenants, read-write) or `viewer` (its tenants,
+    /// read-only; the default).
+    pub role: Option<Text<RoleRule>>,
     /// Legacy user profile id.
     pub profile_id: Option<String>,
     /// Disabled.
@@ -149,14 +150,14 @@ pub struct UserPatch {
 fn input(
     username: Option<Text<UsernameRule>>,
     password: Option<Text<PasswordRule>>,
-    role: Option<Role>,
+    role: Option<Text<RoleRule>>,
     profile: Option<String>,
     disabled: Option<bool>,
 ) -> Input {
     InputBuilder::new()
         .set("us_username", username)
         .set("us_password", password)
-        .set("us_role", role.map(Role::as_str))
+        .set("us_role", role)
         .set("us_up_id", profile)
         .set("us_disabled", disabled)
         .build()

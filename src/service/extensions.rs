@@ -17,6 +17,9 @@ use crate::store::objects::{Changes, Row, Value};
 const SECRET_INPUTS: [&str; 2] = ["secret", "password"];
 
 /// Rules of the extension object.
+/// Channel technologies of an extension (any case on input); the first is the default.
+pub const TECHS: [&str; 2] = ["PJSIP", "SIP"];
+
 #[derive(Debug)]
 pub struct ExtensionRules;
 
@@ -28,11 +31,11 @@ impl ObjectRules for ExtensionRules {
     fn prepare(&self, ctx: &Prepare<'_>, changes: &mut Changes) -> ServiceResult<()> {
         let number = ExtensionNumber::parse(&effective_text(ctx, changes, "ex_number"))?;
         set(changes, "ex_number", Value::Text(number.to_string()));
-        let tech = match effective_text(ctx, changes, "ex_tech").to_ascii_uppercase().as_str() {
-            "" if ctx.mode == Mode::Create => "PJSIP",
-            "SIP" => "SIP",
-            "PJSIP" => "PJSIP",
-            _ => return Err(ServiceError::invalid("ex_tech", "must be SIP or PJSIP")),
+        let tech = effective_text(ctx, changes, "ex_tech").to_ascii_uppercase();
+        let tech = match TECHS.iter().find(|known| **known == tech) {
+            Some(known) => *known,
+            None if tech.is_empty() && ctx.mode == Mode::Create => TECHS[0],
+            None => return Err(ServiceError::invalid("ex_tech", "must be PJSIP or SIP")),
         };
         set(changes, "ex_tech", Value::Text(tech.to_string()));
 
