@@ -211,3 +211,54 @@ async fn a_value_outside_a_choice_is_refused_by_both_doors() {
     let user = json!({"username": "boss", "password": "boss-password", "role": "operator"});
     assert_eq!(app.post("/v1/users", &admin, user).await.status, StatusCode::CREATED);
 }
+
+/// The checks a declaration carries (digits, a closed list, a reference that must be a row of the
+/// caller's tenant) are one rule for both doors: the same bad value is refused by the service,
+/// named as each door names the field, and nothing is written.
+#[tokio::test]
+async fn declared_checks_answer_alike_on_both_doors() {
+    let app = TestApp::spawn().await;
+    let key = tenant_with_key(&app).await;
+    app.tenant("OTHER").await;
+    let other_key = app.tenant_key("OTHER", false).await;
+    let foreign = app.post("/v1/tenants/OTHER/media-files", &other_key, json!({"name": "Theirs"})).await;
+    assert_eq!(foreign.status, StatusCode::CREATED, "{:?}", foreign.body);
+    let foreign_media = foreign.body["id"].as_i64().expect("media file id");
+
+    // (REST path, REST body, REST field, legacy object, legacy jsondata, legacy field)
+    let cases = [
+        (
+            "queues",
+            json!({"name": "Q", "number": "12a"}),
+            "number",
+            "queue",
+            json!({"qu_name": "Q", "qu_number": "12a"}),
+            "qu_number",
+        ),
+        (
+            "queues",
+            json!({"name": "Q", "strategy": "LOUDEST"}),
+            "strategy",
+            "queue",
+            json!({"qu_name": "Q", "strategy": "LOUDEST"}),
+            "strategy",
+        ),
+        ("dids", json!({"number": "+39 02"}), "number", "did", json!({"di_number": "+39 02"}), "di_number"),
+        (
+            "ivrs",
+            json!({"name": "Menu", "media_file_id": foreign_media}),
+            "media_file_id",
+            "ivr",
+            json!({"iv_name": "Menu", "iv_me_id": foreign_media.to_string()}),
+            "iv_me_id",
+        ),
+    ];
+    for (path, body, rest_field, object, jsondata, legacy_field) in cases {
+        let rest = app.post(&format!("/v1/tenants/ACME/{path}"), &key, body).await;
+        assert_rest_refused(&rest, rest_field);
+        let legacy = managedb_add(&app, &key, object, jsondata).await;
+        assert_legacy_refused(&legacy, legacy_field);
+        let listed = app.get(&format!("/v1/tenants/ACME/{path}"), &key).await;
+        assert_eq!(listed.body["items"], json!([]), "{path}: a refused write left a row");
+    }
+}
