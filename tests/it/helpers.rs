@@ -324,3 +324,13 @@ impl TestDb {
         TestDb { url: format!("{base}/{name}"), cleanup: Cleanup::Postgres { admin_url: admin_url.to_string(), name } }
     }
 }
+
+/// A MANAGEDB call: `params` in the query string, `jsondata` (when given) in an urlencoded body.
+pub async fn mdb(app: &TestApp, key: &str, params: &[(&str, &str)], jsondata: Option<&str>) -> Legacy {
+    let mut query = vec![("key", key), ("reqtype", "MANAGEDB")];
+    query.extend_from_slice(params);
+    match jsondata {
+        Some(data) => app.legacy_post(&query, &[("jsondata", data)]).await,
+        None => app.legacy(&query).await,
+    }
+}

@@ -5,19 +5,9 @@
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{KEY_ERROR, Legacy, TestApp};
+use crate::helpers::{KEY_ERROR, Legacy, TestApp, mdb};
 
 const JSON: &str = "application/json";
-
-/// A MANAGEDB call: `params` in the query string, `jsondata` (when given) in an urlencoded body.
-async fn mdb(app: &TestApp, key: &str, params: &[(&str, &str)], jsondata: Option<&str>) -> Legacy {
-    let mut query = vec![("key", key), ("reqtype", "MANAGEDB")];
-    query.extend_from_slice(params);
-    match jsondata {
-        Some(data) => app.legacy_post(&query, &[("jsondata", data)]).await,
-        None => app.legacy(&query).await,
-    }
-}
 
 /// The JSON of a MANAGEDB answer, checking the protocol envelope (HTTP 200, application/json).
 fn json_of(answer: &Legacy) -> Value {

@@ -35,6 +35,7 @@ mod managedb_special;
 mod media;
 mod objects_global;
 mod objects_tenant;
+mod one_connection;
 mod operations;
 mod otlp;
 mod parity;
