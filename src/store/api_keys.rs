@@ -62,22 +62,25 @@ const SELECT: &str = "SELECT k.ak_id, k.ak_te_id, t.te_code, k.ak_name, k.ak_pre
 
 fn decode(row: &sqlx::any::AnyRow) -> StoreResult<ApiKeyRow> {
     Ok(ApiKeyRow {
-        id: row.try_get(0)?,
-        tenant_id: row.try_get(1)?,
-        tenant_code: row.try_get(2)?,
-        name: row.try_get(3)?,
-        prefix: row.try_get(4)?,
-        hash: row.try_get(5)?,
-        read_only: row.try_get::<i64, _>(6)? != 0,
-        created_at: row.try_get(7)?,
-        revoked_at: row.try_get(8)?,
-        created_by: match (row.try_get::<Option<i64>, _>(9)?, row.try_get::<Option<i64>, _>(10)?) {
+        id: row.try_get("ak_id")?,
+        tenant_id: row.try_get("ak_te_id")?,
+        tenant_code: row.try_get("te_code")?,
+        name: row.try_get("ak_name")?,
+        prefix: row.try_get("ak_prefix")?,
+        hash: row.try_get("ak_hash")?,
+        read_only: row.try_get::<i64, _>("ak_read_only")? != 0,
+        created_at: row.try_get("ak_created_at")?,
+        revoked_at: row.try_get("ak_revoked_at")?,
+        created_by: match (
+            row.try_get::<Option<i64>, _>("ak_created_by_key")?,
+            row.try_get::<Option<i64>, _>("ak_created_by_user")?,
+        ) {
             (Some(key), _) => Creator::Key(key),
             (None, Some(user)) => Creator::User(user),
             (None, None) => Creator::System,
         },
-        expires_at: row.try_get(11)?,
-        allowed_addresses: row.try_get(12)?,
+        expires_at: row.try_get("ak_expires_at")?,
+        allowed_addresses: row.try_get("ak_allowed_addresses")?,
     })
 }
 
@@ -130,7 +133,7 @@ pub async fn insert(conn: &mut AnyConnection, key: &NewApiKey<'_>) -> StoreResul
     .fetch_one(&mut *conn)
     .await
     .map_err(StoreError::classify)?;
-    Ok(row.try_get(0)?)
+    Ok(row.try_get("ak_id")?)
 }
 
 /// Finds an active (not revoked) key by digest.
@@ -176,10 +179,10 @@ pub async fn revoke(conn: &mut AnyConnection, tenant_id: i64, id: i64, at: &str)
 
 /// Whether any active admin key exists (first-start bootstrap).
 pub async fn admin_key_exists(conn: &mut AnyConnection) -> StoreResult<bool> {
-    let row = sqlx::query("SELECT COUNT(*) FROM ak_api_keys WHERE ak_te_id IS NULL AND ak_revoked_at IS NULL")
+    let row = sqlx::query("SELECT COUNT(*) AS n FROM ak_api_keys WHERE ak_te_id IS NULL AND ak_revoked_at IS NULL")
         .fetch_one(&mut *conn)
         .await?;
-    Ok(row.try_get::<i64, _>(0)? > 0)
+    Ok(row.try_get::<i64, _>("n")? > 0)
 }
 
 /// Revokes every active key `creator` created, and the keys those created, down the whole chain;

@@ -151,21 +151,21 @@ pub async fn list(conn: &mut AnyConnection, query: &AuditQuery) -> StoreResult<V
     rows.iter()
         .map(|row| {
             Ok(AuditRow {
-                id: row.try_get(0)?,
-                at: row.try_get(1)?,
-                actor_kind: row.try_get(2)?,
-                actor_id: row.try_get(3)?,
-                tenant_id: row.try_get(4)?,
-                tenant_code: row.try_get(5)?,
-                object: row.try_get(6)?,
-                object_id: row.try_get(7)?,
-                action: row.try_get(8)?,
-                before: row.try_get(9)?,
-                after: row.try_get(10)?,
-                changed: row.try_get(11)?,
-                door: row.try_get(12)?,
-                request_id: row.try_get(13)?,
-                client: row.try_get(14)?,
+                id: row.try_get("au_id")?,
+                at: row.try_get("au_at")?,
+                actor_kind: row.try_get("au_actor_kind")?,
+                actor_id: row.try_get("au_actor_id")?,
+                tenant_id: row.try_get("au_te_id")?,
+                tenant_code: row.try_get("au_tenant_code")?,
+                object: row.try_get("au_object")?,
+                object_id: row.try_get("au_object_id")?,
+                action: row.try_get("au_action")?,
+                before: row.try_get("au_before")?,
+                after: row.try_get("au_after")?,
+                changed: row.try_get("au_changed")?,
+                door: row.try_get("au_door")?,
+                request_id: row.try_get("au_request_id")?,
+                client: row.try_get("au_client")?,
             })
         })
         .collect()

@@ -43,7 +43,7 @@ pub async fn redeem(conn: &mut AnyConnection, user_id: i64, hash: &str, now: &st
         return Ok(true);
     }
     let reusable = sqlx::query(
-        "SELECT COUNT(*) FROM at_authtokens \
+        "SELECT COUNT(*) AS n FROM at_authtokens \
          WHERE at_hash = $1 AND at_us_id = $2 AND at_single_use = 0 AND at_expires_at > $3",
     )
     .bind(hash.to_string())
@@ -51,17 +51,17 @@ pub async fn redeem(conn: &mut AnyConnection, user_id: i64, hash: &str, now: &st
     .bind(now.to_string())
     .fetch_one(&mut *conn)
     .await?;
-    Ok(reusable.try_get::<i64, _>(0)? > 0)
+    Ok(reusable.try_get::<i64, _>("n")? > 0)
 }
 
 /// Whether `hash` is a login token issued to the user, used or expired alike.
 pub async fn issued_to(conn: &mut AnyConnection, user_id: i64, hash: &str) -> StoreResult<bool> {
-    let row = sqlx::query("SELECT COUNT(*) FROM at_authtokens WHERE at_hash = $1 AND at_us_id = $2")
+    let row = sqlx::query("SELECT COUNT(*) AS n FROM at_authtokens WHERE at_hash = $1 AND at_us_id = $2")
         .bind(hash.to_string())
         .bind(user_id)
         .fetch_one(&mut *conn)
         .await?;
-    Ok(row.try_get::<i64, _>(0)? > 0)
+    Ok(row.try_get::<i64, _>("n")? > 0)
 }
 
 /// Deletes every token of a user (AUTHTOKEN reset); returns how many.

@@ -30,7 +30,7 @@ pub async fn get(conn: &mut AnyConnection, tenant_id: i64) -> StoreResult<(i64, 
         .bind(tenant_id)
         .fetch_one(&mut *conn)
         .await?;
-    Ok((row.try_get(0)?, row.try_get(1)?))
+    Ok((row.try_get("bl_amount")?, row.try_get("bl_floor")?))
 }
 
 /// Adds `delta` unless the result would be below the floor; returns the new amount, or `None`.
@@ -45,7 +45,7 @@ pub async fn adjust(conn: &mut AnyConnection, tenant_id: i64, delta: i64, max: i
     .bind(max)
     .fetch_optional(&mut *conn)
     .await?;
-    Ok(row.map(|r| r.try_get(0)).transpose()?)
+    Ok(row.map(|r| r.try_get("bl_amount")).transpose()?)
 }
 
 /// Sets the floor.
@@ -63,11 +63,11 @@ const SELECT: &str = "SELECT bm_id, bm_date, bm_amount, bm_balance, bm_descripti
 
 fn decode(row: &sqlx::any::AnyRow) -> StoreResult<Movement> {
     Ok(Movement {
-        id: row.try_get(0)?,
-        date: row.try_get(1)?,
-        amount: row.try_get(2)?,
-        balance: row.try_get(3)?,
-        description: row.try_get(4)?,
+        id: row.try_get("bm_id")?,
+        date: row.try_get("bm_date")?,
+        amount: row.try_get("bm_amount")?,
+        balance: row.try_get("bm_balance")?,
+        description: row.try_get("bm_description")?,
     })
 }
 
@@ -91,7 +91,7 @@ pub async fn insert_movement(
     .fetch_one(&mut *conn)
     .await
     .map_err(StoreError::classify)?;
-    Ok(row.try_get(0)?)
+    Ok(row.try_get("bm_id")?)
 }
 
 /// The movement recorded under an idempotency key.

@@ -50,13 +50,13 @@ const CAMPAIGN_COLUMNS: &str = "ca_id, ca_te_id, te_code, ca_name, ca_type, ca_s
 
 fn decode_campaign(r: &sqlx::any::AnyRow) -> StoreResult<CampaignRow> {
     Ok(CampaignRow {
-        id: r.try_get(0)?,
-        tenant_id: r.try_get(1)?,
-        tenant_code: r.try_get(2)?,
-        name: r.try_get(3)?,
-        campaign_type: r.try_get(4)?,
-        status: r.try_get(5)?,
-        max_channels: r.try_get(6)?,
+        id: r.try_get("ca_id")?,
+        tenant_id: r.try_get("ca_te_id")?,
+        tenant_code: r.try_get("te_code")?,
+        name: r.try_get("ca_name")?,
+        campaign_type: r.try_get("ca_type")?,
+        status: r.try_get("ca_status")?,
+        max_channels: r.try_get("ca_maxchannels")?,
     })
 }
 
@@ -89,14 +89,14 @@ const NUMBER_COLUMNS: &str = "cn_id, cn_ca_id, cn_number, cn_description, cn_sta
 
 fn decode_number(r: &sqlx::any::AnyRow) -> StoreResult<NumberRow> {
     Ok(NumberRow {
-        id: r.try_get(0)?,
-        campaign_id: r.try_get(1)?,
-        number: r.try_get(2)?,
-        description: r.try_get(3)?,
-        status: r.try_get(4)?,
-        attempts: r.try_get(5)?,
-        last_attempt_at: r.try_get(6)?,
-        originate_id: r.try_get(7)?,
+        id: r.try_get("cn_id")?,
+        campaign_id: r.try_get("cn_ca_id")?,
+        number: r.try_get("cn_number")?,
+        description: r.try_get("cn_description")?,
+        status: r.try_get("cn_status")?,
+        attempts: r.try_get("cn_attempts")?,
+        last_attempt_at: r.try_get("cn_last_attempt_at")?,
+        originate_id: r.try_get("cn_originate_id")?,
     })
 }
 
@@ -158,12 +158,12 @@ pub async fn list(
 /// How many numbers of a campaign hold a channel: ringing (`DIALING`) or in the call (`ANSWERED`).
 pub async fn count_in_flight(conn: &mut AnyConnection, campaign_id: i64) -> StoreResult<i64> {
     let row = sqlx::query(
-        "SELECT COUNT(*) FROM cn_campaign_numbers WHERE cn_ca_id = $1 AND cn_status IN ('DIALING', 'ANSWERED')",
+        "SELECT COUNT(*) AS n FROM cn_campaign_numbers WHERE cn_ca_id = $1 AND cn_status IN ('DIALING', 'ANSWERED')",
     )
     .bind(campaign_id)
     .fetch_one(conn)
     .await?;
-    Ok(row.try_get(0)?)
+    Ok(row.try_get("n")?)
 }
 
 /// The next `limit` numbers waiting to be dialled.

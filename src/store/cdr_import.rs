@@ -156,8 +156,8 @@ pub async fn existing_uniqueids(
             }
         };
         for row in rows {
-            if row.try_get::<Option<i64>, _>(1)? == Some(te_id) {
-                found.insert(row.try_get::<String, _>(0)?);
+            if row.try_get::<Option<i64>, _>("te_id")? == Some(te_id) {
+                found.insert(row.try_get::<String, _>("uniqueid")?);
             }
         }
     }

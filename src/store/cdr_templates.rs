@@ -26,11 +26,11 @@ const COLUMNS: &str = "tp_name, tp_body, tp_csv_default, tp_created_at, tp_updat
 
 fn decode(row: &sqlx::any::AnyRow) -> Result<TemplateRow, sqlx::Error> {
     Ok(TemplateRow {
-        name: row.try_get(0)?,
-        body: row.try_get(1)?,
-        csv_default: row.try_get::<i64, _>(2)? != 0,
-        created_at: row.try_get(3)?,
-        updated_at: row.try_get(4)?,
+        name: row.try_get("tp_name")?,
+        body: row.try_get("tp_body")?,
+        csv_default: row.try_get::<i64, _>("tp_csv_default")? != 0,
+        created_at: row.try_get("tp_created_at")?,
+        updated_at: row.try_get("tp_updated_at")?,
     })
 }
 

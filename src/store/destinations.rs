@@ -70,9 +70,9 @@ pub async fn lists(
     let rows = query.fetch_all(&mut *conn).await?;
     let mut out: Vec<(TypeSrc, Vec<DestinationTag>)> = typesrcs.iter().map(|t| (*t, Vec::new())).collect();
     for row in rows {
-        let typesrc: String = row.try_get(0)?;
-        let tag: String = row.try_get(1)?;
-        let target: i64 = row.try_get(2)?;
+        let typesrc: String = row.try_get("ds_typesrc")?;
+        let tag: String = row.try_get("ds_tag")?;
+        let target: i64 = row.try_get("ds_target")?;
         let Some(kind) = DestinationKind::parse(&tag) else {
             tracing::warn!(typesrc, typeidsrc, tag, "skipping a stored destination with an unknown tag");
             continue;
@@ -149,7 +149,13 @@ pub async fn references(
     }
     let rows = query.fetch_all(&mut *conn).await?;
     rows.iter()
-        .map(|row| Ok(Reference { typesrc: row.try_get(0)?, typeidsrc: row.try_get(1)?, position: row.try_get(2)? }))
+        .map(|row| {
+            Ok(Reference {
+                typesrc: row.try_get("ds_typesrc")?,
+                typeidsrc: row.try_get("ds_typeidsrc")?,
+                position: row.try_get("ds_position")?,
+            })
+        })
         .collect()
 }
 
@@ -193,7 +199,13 @@ pub async fn schedule(conn: &mut AnyConnection, tenant_id: i64, condition_id: i6
     .fetch_all(&mut *conn)
     .await?;
     rows.iter()
-        .map(|row| Ok(ScheduleRow { param1: row.try_get(0)?, param2: row.try_get(1)?, param3: row.try_get(2)? }))
+        .map(|row| {
+            Ok(ScheduleRow {
+                param1: row.try_get("cs_param1")?,
+                param2: row.try_get("cs_param2")?,
+                param3: row.try_get("cs_param3")?,
+            })
+        })
         .collect()
 }
 

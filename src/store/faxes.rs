@@ -64,24 +64,24 @@ const COLUMNS: &str = "fx_id, fx_direction, fx_source_number, fx_dest_number, fx
 
 fn decode(r: &sqlx::any::AnyRow) -> StoreResult<FaxRow> {
     Ok(FaxRow {
-        id: r.try_get(0)?,
-        direction: r.try_get(1)?,
-        source_number: r.try_get(2)?,
-        dest_number: r.try_get(3)?,
-        pages: r.try_get(4)?,
-        status: r.try_get(5)?,
-        error: r.try_get(6)?,
-        date: r.try_get(7)?,
-        path: r.try_get(8)?,
-        size: r.try_get(9)?,
-        quality: r.try_get(10)?,
-        pagesize: r.try_get(11)?,
-        rotate: r.try_get(12)?,
-        deleteaftersend: r.try_get::<i64, _>(13)? != 0,
-        schedule: r.try_get(14)?,
-        statusemail: r.try_get(15)?,
-        uniqueid: r.try_get(16)?,
-        request_hash: r.try_get(17)?,
+        id: r.try_get("fx_id")?,
+        direction: r.try_get("fx_direction")?,
+        source_number: r.try_get("fx_source_number")?,
+        dest_number: r.try_get("fx_dest_number")?,
+        pages: r.try_get("fx_pages")?,
+        status: r.try_get("fx_status")?,
+        error: r.try_get("fx_error")?,
+        date: r.try_get("fx_date")?,
+        path: r.try_get("fx_path")?,
+        size: r.try_get("fx_size")?,
+        quality: r.try_get("fx_quality")?,
+        pagesize: r.try_get("fx_pagesize")?,
+        rotate: r.try_get("fx_rotate")?,
+        deleteaftersend: r.try_get::<i64, _>("fx_deleteaftersend")? != 0,
+        schedule: r.try_get("fx_schedule")?,
+        statusemail: r.try_get("fx_statusemail")?,
+        uniqueid: r.try_get("fx_uniqueid")?,
+        request_hash: r.try_get("fx_request_hash")?,
     })
 }
 
@@ -114,7 +114,7 @@ pub async fn insert(conn: &mut AnyConnection, new: &NewFax<'_>) -> StoreResult<O
     .fetch_optional(&mut *conn)
     .await
     .map_err(StoreError::classify)?;
-    Ok(row.map(|r| r.try_get(0)).transpose()?)
+    Ok(row.map(|r| r.try_get("fx_id")).transpose()?)
 }
 
 /// A tenant's fax by id.

@@ -21,7 +21,7 @@ pub async fn record(conn: &mut AnyConnection, key: &str, window_start: &str, now
     .bind(now.to_string())
     .fetch_one(&mut *conn)
     .await?;
-    Ok(row.try_get(0)?)
+    Ok(row.try_get("lf_count")?)
 }
 
 /// Forgets the failures counted under `key` (after a successful login).

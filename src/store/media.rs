@@ -31,5 +31,5 @@ pub async fn get(conn: &mut AnyConnection, media_id: i64) -> StoreResult<Option<
         .bind(media_id)
         .fetch_optional(&mut *conn)
         .await?;
-    Ok(row.map(|r| Ok::<_, sqlx::Error>((r.try_get(0)?, r.try_get(1)?))).transpose()?)
+    Ok(row.map(|r| Ok::<_, sqlx::Error>((r.try_get("mb_content")?, r.try_get("mb_content_type")?))).transpose()?)
 }

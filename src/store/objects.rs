@@ -136,11 +136,21 @@ pub struct ListQuery {
     pub limit: Option<i64>,
 }
 
+/// Result names of the id and the tenant link in [`select_sql`]: aliased, so a declared column of the
+/// same name (a global object's `te_code`) cannot shadow them; the declared columns keep their names.
+const ID_ALIAS: &str = "obj_row_id";
+const TENANT_ID_ALIAS: &str = "obj_row_tenant_id";
+const TENANT_CODE_ALIAS: &str = "obj_row_tenant_code";
+
 fn select_sql(def: &ObjectDef) -> String {
-    let mut sql = format!("SELECT o.{}", def.id_column);
-    match def.tenant_column() {
-        Some(col) => sql.push_str(&format!(", o.{col}, lt.te_code")),
-        None => sql.push_str(", NULL, NULL"),
+    debug_assert!(
+        def.fields.iter().all(|f| ![ID_ALIAS, TENANT_ID_ALIAS, TENANT_CODE_ALIAS].contains(&f.name)),
+        "{}: a declared column is named like a select_sql alias",
+        def.table
+    );
+    let mut sql = format!("SELECT o.{} AS {ID_ALIAS}", def.id_column);
+    if let Some(col) = def.tenant_column() {
+        sql.push_str(&format!(", o.{col} AS {TENANT_ID_ALIAS}, lt.te_code AS {TENANT_CODE_ALIAS}"));
     }
     for field in def.fields {
         sql.push_str(", o.");
@@ -154,17 +164,17 @@ fn select_sql(def: &ObjectDef) -> String {
 }
 
 fn decode(def: &'static ObjectDef, row: &AnyRow) -> StoreResult<Row> {
-    let id: i64 = row.try_get(0)?;
+    let id: i64 = row.try_get(ID_ALIAS)?;
     let (tenant_id, tenant_code) = if def.tenant_column().is_some() {
-        (row.try_get::<Option<i64>, _>(1)?, row.try_get::<Option<String>, _>(2)?)
+        (row.try_get::<Option<i64>, _>(TENANT_ID_ALIAS)?, row.try_get::<Option<String>, _>(TENANT_CODE_ALIAS)?)
     } else {
         (None, None)
     };
     let mut values = Vec::with_capacity(def.fields.len());
-    for (i, field) in def.fields.iter().enumerate() {
+    for field in def.fields {
         let value = match field.kind {
-            FieldKind::Flag => Value::Int(row.try_get::<Option<i64>, _>(i + 3)?.unwrap_or(0)),
-            FieldKind::Text | FieldKind::NullableText => match row.try_get::<Option<String>, _>(i + 3)? {
+            FieldKind::Flag => Value::Int(row.try_get::<Option<i64>, _>(field.name)?.unwrap_or(0)),
+            FieldKind::Text | FieldKind::NullableText => match row.try_get::<Option<String>, _>(field.name)? {
                 Some(s) => Value::Text(s),
                 None => Value::Null,
             },
@@ -355,7 +365,7 @@ pub async fn insert(
         query = bind(query, value);
     }
     let row = query.fetch_one(&mut *conn).await.map_err(StoreError::classify)?;
-    Ok(row.try_get(0)?)
+    Ok(row.try_get(def.id_column)?)
 }
 
 /// Updates a row; returns whether it existed (within the tenant when given).
@@ -433,9 +443,9 @@ pub async fn count_in_tenant(conn: &mut AnyConnection, def: &'static ObjectDef, 
     let Some(col) = def.tenant_column() else {
         return Ok(0);
     };
-    let sql = format!("SELECT COUNT(*) FROM {} WHERE {col} = $1", def.table);
+    let sql = format!("SELECT COUNT(*) AS n FROM {} WHERE {col} = $1", def.table);
     let row = sqlx::query(AssertSqlSafe(sql)).bind(tenant_id).fetch_one(&mut *conn).await?;
-    Ok(row.try_get(0)?)
+    Ok(row.try_get("n")?)
 }
 
 fn tenant_filter(def: &ObjectDef, tenant_id: Option<i64>) -> Option<(&'static str, i64)> {

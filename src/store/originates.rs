@@ -39,13 +39,13 @@ const COLUMNS: &str = "lo_originate_id, lo_node, lo_source, lo_dest, lo_status, 
 
 fn decode(r: &sqlx::any::AnyRow) -> StoreResult<OriginateRow> {
     Ok(OriginateRow {
-        originate_id: r.try_get(0)?,
-        node: r.try_get(1)?,
-        source: r.try_get(2)?,
-        dest: r.try_get(3)?,
-        status: r.try_get(4)?,
-        created_at: r.try_get(5)?,
-        request_hash: r.try_get(6)?,
+        originate_id: r.try_get("lo_originate_id")?,
+        node: r.try_get("lo_node")?,
+        source: r.try_get("lo_source")?,
+        dest: r.try_get("lo_dest")?,
+        status: r.try_get("lo_status")?,
+        created_at: r.try_get("lo_created_at")?,
+        request_hash: r.try_get("lo_request_hash")?,
     })
 }
 
@@ -109,7 +109,7 @@ pub async fn status(conn: &mut AnyConnection, originate_id: &str) -> StoreResult
         .fetch_optional(conn)
         .await?;
     Ok(match row {
-        Some(row) => Some(row.try_get(0)?),
+        Some(row) => Some(row.try_get("lo_status")?),
         None => None,
     })
 }

@@ -13,7 +13,7 @@ pub async fn dnd_on(conn: &mut AnyConnection) -> StoreResult<Vec<(String, String
     )
     .fetch_all(&mut *conn)
     .await?;
-    rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect()
+    rows.iter().map(|r| Ok((r.try_get("te_code")?, r.try_get("ex_number")?))).collect()
 }
 
 /// A flow to mirror.
@@ -40,10 +40,10 @@ pub async fn flows(conn: &mut AnyConnection) -> StoreResult<Vec<MirroredFlow>> {
     rows.iter()
         .map(|r| {
             Ok(MirroredFlow {
-                tenant: r.try_get(0)?,
-                number: r.try_get(1)?,
-                state: r.try_get(2)?,
-                value: r.try_get(3)?,
+                tenant: r.try_get("te_code")?,
+                number: r.try_get("fl_number")?,
+                state: r.try_get("fl_state")?,
+                value: r.try_get("fl_value")?,
             })
         })
         .collect()

@@ -15,7 +15,7 @@ pub async fn served_endpoints(conn: &mut AnyConnection, endpoints: &[String]) ->
             query = query.bind(endpoint.as_str());
         }
         for row in query.fetch_all(&mut *conn).await? {
-            served.push(row.try_get::<String, _>(0)?);
+            served.push(row.try_get::<String, _>("id")?);
         }
     }
     Ok(served)

@@ -53,14 +53,16 @@ pub struct Search {
     pub pattern: String,
 }
 
-const LIST: &str = "SELECT p.pb_id, p.pb_name, (SELECT COUNT(*) FROM pe_entries e WHERE e.pe_pb_id = p.pb_id) \
+const LIST: &str = "SELECT p.pb_id, p.pb_name, \
+     (SELECT COUNT(*) FROM pe_entries e WHERE e.pe_pb_id = p.pb_id) AS entries \
      FROM pb_phonebooks p WHERE p.pb_te_id = $1 AND p.pb_id > $2 ORDER BY p.pb_id LIMIT $3";
 
-const FIND: &str = "SELECT p.pb_id, p.pb_name, (SELECT COUNT(*) FROM pe_entries e WHERE e.pe_pb_id = p.pb_id) \
+const FIND: &str = "SELECT p.pb_id, p.pb_name, \
+     (SELECT COUNT(*) FROM pe_entries e WHERE e.pe_pb_id = p.pb_id) AS entries \
      FROM pb_phonebooks p WHERE p.pb_te_id = $1 AND p.pb_name = $2";
 
 fn decode_phonebook(r: &sqlx::any::AnyRow) -> StoreResult<Phonebook> {
-    Ok(Phonebook { id: r.try_get(0)?, name: r.try_get(1)?, entries: r.try_get(2)? })
+    Ok(Phonebook { id: r.try_get("pb_id")?, name: r.try_get("pb_name")?, entries: r.try_get("entries")? })
 }
 
 /// A tenant's phonebooks in id order, after `after_id`, at most `limit`.
@@ -85,7 +87,7 @@ pub async fn create(conn: &mut AnyConnection, tenant_id: i64, name: &str) -> Sto
             .fetch_one(&mut *conn)
             .await
             .map_err(StoreError::classify)?;
-    Ok(row.try_get(0)?)
+    Ok(row.try_get("pb_id")?)
 }
 
 /// Creates a phonebook unless the tenant has one of that name (for "created on first add": a
@@ -121,7 +123,7 @@ pub async fn add_entry(conn: &mut AnyConnection, phonebook_id: i64, fields: &[Ne
         .bind(now_text())
         .fetch_one(&mut *conn)
         .await?;
-    let id: i64 = row.try_get(0)?;
+    let id: i64 = row.try_get("pe_id")?;
     for (pos, field) in (0_i64..).zip(fields) {
         sqlx::query(
             "INSERT INTO pf_fields (pf_pe_id, pf_name, pf_pos, pf_value, pf_folded) VALUES ($1, $2, $3, $4, $5)",
@@ -169,8 +171,8 @@ pub async fn entries(
     let rows = query.fetch_all(&mut *conn).await?;
     let mut entries: Vec<Entry> = Vec::new();
     for r in &rows {
-        let id: i64 = r.try_get(0)?;
-        let field = (r.try_get(1)?, r.try_get(2)?);
+        let id: i64 = r.try_get("pf_pe_id")?;
+        let field = (r.try_get("pf_name")?, r.try_get("pf_value")?);
         match entries.last_mut() {
             Some(entry) if entry.id == id => entry.fields.push(field),
             _ => entries.push(Entry { id, fields: vec![field] }),

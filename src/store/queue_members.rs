@@ -62,14 +62,14 @@ pub async fn list(conn: &mut AnyConnection, tenant_id: i64, queue_id: i64) -> St
     rows.iter()
         .map(|r| {
             Ok(Member {
-                extension_id: r.try_get(0)?,
-                number: r.try_get(1)?,
-                username: r.try_get(2)?,
-                penalty: r.try_get(3)?,
-                paused: r.try_get::<i64, _>(4)? != 0,
-                kind: r.try_get(5)?,
-                order: r.try_get(6)?,
-                interface: r.try_get(7)?,
+                extension_id: r.try_get("qm_ex_id")?,
+                number: r.try_get("ex_number")?,
+                username: r.try_get("membername")?,
+                penalty: r.try_get("penalty")?,
+                paused: r.try_get::<i64, _>("paused")? != 0,
+                kind: r.try_get("qm_type")?,
+                order: r.try_get("qm_order")?,
+                interface: r.try_get("interface")?,
             })
         })
         .collect()
@@ -173,12 +173,12 @@ pub async fn memberships(
     rows.iter()
         .map(|r| {
             Ok(Membership {
-                queue_id: r.try_get(0)?,
-                queue_name: r.try_get(1)?,
-                interface: r.try_get(2)?,
-                paused: r.try_get::<i64, _>(3)? != 0,
-                penalty: r.try_get(4)?,
-                kind: r.try_get(5)?,
+                queue_id: r.try_get("qm_qu_id")?,
+                queue_name: r.try_get("qu_name")?,
+                interface: r.try_get("interface")?,
+                paused: r.try_get::<i64, _>("paused")? != 0,
+                penalty: r.try_get("penalty")?,
+                kind: r.try_get("qm_type")?,
             })
         })
         .collect()

@@ -24,7 +24,7 @@ pub async fn add(conn: &mut AnyConnection, bucket: &str, window: u64, count: u64
     .bind(count)
     .fetch_one(&mut *conn)
     .await?;
-    let (stored_window, total): (i64, i64) = (row.try_get(0)?, row.try_get(1)?);
+    let (stored_window, total): (i64, i64) = (row.try_get("rl_window")?, row.try_get("rl_count")?);
     // A newer window's count says nothing about this one.
     Ok(if stored_window == window { u64::try_from(total).unwrap_or(0) } else { 0 })
 }

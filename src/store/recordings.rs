@@ -41,14 +41,14 @@ const COLUMNS: &str = "re_id, re_uniqueid, re_name, re_date, re_format, re_size,
 
 fn decode(r: &sqlx::any::AnyRow) -> StoreResult<RecordingRow> {
     Ok(RecordingRow {
-        id: r.try_get(0)?,
-        uniqueid: r.try_get(1)?,
-        name: r.try_get(2)?,
-        date: r.try_get(3)?,
-        format: r.try_get(4)?,
-        size: r.try_get(5)?,
-        path: r.try_get(6)?,
-        transcript: r.try_get(7)?,
+        id: r.try_get("re_id")?,
+        uniqueid: r.try_get("re_uniqueid")?,
+        name: r.try_get("re_name")?,
+        date: r.try_get("re_date")?,
+        format: r.try_get("re_format")?,
+        size: r.try_get("re_size")?,
+        path: r.try_get("re_path")?,
+        transcript: r.try_get("re_transcript")?,
     })
 }
 

@@ -73,13 +73,19 @@ pub async fn queue_log(conn: &mut AnyConnection, q: &QueueLogQuery<'_>) -> Store
     rows.iter()
         .map(|r| {
             Ok(QueueLogEntry {
-                id: r.try_get(0)?,
-                time: r.try_get(1)?,
-                callid: r.try_get(2)?,
-                queuename: r.try_get(3)?,
-                agent: r.try_get(4)?,
-                event: r.try_get(5)?,
-                data: [r.try_get(6)?, r.try_get(7)?, r.try_get(8)?, r.try_get(9)?, r.try_get(10)?],
+                id: r.try_get("id")?,
+                time: r.try_get("time")?,
+                callid: r.try_get("callid")?,
+                queuename: r.try_get("queuename")?,
+                agent: r.try_get("agent")?,
+                event: r.try_get("event")?,
+                data: [
+                    r.try_get("data1")?,
+                    r.try_get("data2")?,
+                    r.try_get("data3")?,
+                    r.try_get("data4")?,
+                    r.try_get("data5")?,
+                ],
             })
         })
         .collect()
@@ -128,8 +134,8 @@ pub struct IvrLogQuery<'a> {
 /// IVR choices of a tenant, id order.
 pub async fn ivr_log(conn: &mut AnyConnection, q: &IvrLogQuery<'_>) -> StoreResult<Vec<IvrLogEntry>> {
     let rows = sqlx::query(
-        "SELECT i.il_id, i.il_time, i.il_uniqueid, i.il_callerid, i.il_iv_id, COALESCE(v.iv_name, ''), i.il_digit, \
-         i.il_destination FROM il_ivrlogs i LEFT JOIN iv_ivrs v ON v.iv_id = i.il_iv_id AND v.iv_te_id = i.il_te_id \
+        "SELECT i.il_id, i.il_time, i.il_uniqueid, i.il_callerid, i.il_iv_id, COALESCE(v.iv_name, '') AS ivr_name, \
+         i.il_digit, i.il_destination FROM il_ivrlogs i LEFT JOIN iv_ivrs v ON v.iv_id = i.il_iv_id AND v.iv_te_id = i.il_te_id \
          WHERE i.il_te_id = $1 AND i.il_time >= $2 AND i.il_time <= $3 AND ($4 = 0 OR i.il_iv_id = $4) \
          AND ($5 = '' OR i.il_uniqueid = $5) AND i.il_id > $6 ORDER BY i.il_id LIMIT $7",
     )
@@ -145,14 +151,14 @@ pub async fn ivr_log(conn: &mut AnyConnection, q: &IvrLogQuery<'_>) -> StoreResu
     rows.iter()
         .map(|r| {
             Ok(IvrLogEntry {
-                id: r.try_get(0)?,
-                time: r.try_get(1)?,
-                uniqueid: r.try_get(2)?,
-                callerid: r.try_get(3)?,
-                ivr_id: r.try_get(4)?,
-                ivr_name: r.try_get(5)?,
-                digit: r.try_get(6)?,
-                destination: r.try_get(7)?,
+                id: r.try_get("il_id")?,
+                time: r.try_get("il_time")?,
+                uniqueid: r.try_get("il_uniqueid")?,
+                callerid: r.try_get("il_callerid")?,
+                ivr_id: r.try_get("il_iv_id")?,
+                ivr_name: r.try_get("ivr_name")?,
+                digit: r.try_get("il_digit")?,
+                destination: r.try_get("il_destination")?,
             })
         })
         .collect()
@@ -225,7 +231,7 @@ pub async fn calls(conn: &mut AnyConnection, q: &CallQuery<'_>) -> StoreResult<V
     .bind(q.limit)
     .fetch_all(&mut *conn)
     .await?;
-    rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect()
+    rows.iter().map(|r| Ok((r.try_get("rr_uniqueid")?, r.try_get("first_id")?))).collect()
 }
 
 /// The steps of the given calls of a response path, step order.
@@ -253,14 +259,14 @@ pub async fn steps(
     rows.iter()
         .map(|r| {
             Ok(Step {
-                id: r.try_get(0)?,
-                uniqueid: r.try_get(1)?,
-                time: r.try_get(2)?,
-                kind: r.try_get(3)?,
-                type_id: r.try_get(4)?,
-                value: r.try_get(5)?,
-                type_name: r.try_get(6)?,
-                value_name: r.try_get(7)?,
+                id: r.try_get("rr_id")?,
+                uniqueid: r.try_get("rr_uniqueid")?,
+                time: r.try_get("rr_time")?,
+                kind: r.try_get("rr_type")?,
+                type_id: r.try_get("rr_type_id")?,
+                value: r.try_get("rr_value")?,
+                type_name: r.try_get("rr_type_name")?,
+                value_name: r.try_get("rr_value_name")?,
             })
         })
         .collect()
@@ -281,5 +287,5 @@ pub async fn uniqueid_of(
     .bind(tenant_id)
     .fetch_optional(&mut *conn)
     .await?;
-    Ok(row.map(|r| r.try_get(0)).transpose()?)
+    Ok(row.map(|r| r.try_get("rr_uniqueid")).transpose()?)
 }

@@ -10,7 +10,7 @@ pub async fn get(conn: &mut AnyConnection, name: &str) -> StoreResult<Option<Str
         .bind(name.to_string())
         .fetch_optional(&mut *conn)
         .await?;
-    Ok(row.map(|r| r.try_get(0)).transpose()?)
+    Ok(row.map(|r| r.try_get("gw_value")).transpose()?)
 }
 
 /// Stores `value` unless a value exists already, and returns the value that is stored afterwards.

@@ -31,15 +31,15 @@ const COLUMNS: &str = "sm_id, sm_date, sm_direction, sm_source, sm_dest, sm_mess
 
 fn decode(r: &sqlx::any::AnyRow) -> StoreResult<SmsRow> {
     Ok(SmsRow {
-        id: r.try_get(0)?,
-        date: r.try_get(1)?,
-        direction: r.try_get(2)?,
-        source: r.try_get(3)?,
-        dest: r.try_get(4)?,
-        message: r.try_get(5)?,
-        status: r.try_get(6)?,
-        error: r.try_get(7)?,
-        node: r.try_get(8)?,
+        id: r.try_get("sm_id")?,
+        date: r.try_get("sm_date")?,
+        direction: r.try_get("sm_direction")?,
+        source: r.try_get("sm_source")?,
+        dest: r.try_get("sm_dest")?,
+        message: r.try_get("sm_message")?,
+        status: r.try_get("sm_status")?,
+        error: r.try_get("sm_error")?,
+        node: r.try_get("sm_node")?,
     })
 }
 

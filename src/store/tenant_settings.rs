@@ -12,7 +12,7 @@ pub async fn list(conn: &mut AnyConnection, tenant_id: i64) -> StoreResult<Vec<(
         .bind(tenant_id)
         .fetch_all(&mut *conn)
         .await?;
-    rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect()
+    rows.iter().map(|r| Ok((r.try_get("ts_code")?, r.try_get("ts_value")?))).collect()
 }
 
 /// The stored value of one code, if it was ever set.
@@ -22,7 +22,7 @@ pub async fn get(conn: &mut AnyConnection, tenant_id: i64, code: &str) -> StoreR
         .bind(code.to_string())
         .fetch_optional(&mut *conn)
         .await?;
-    Ok(row.map(|r| r.try_get(0)).transpose()?)
+    Ok(row.map(|r| r.try_get("ts_value")).transpose()?)
 }
 
 /// Stores a value, replacing the previous one.

@@ -13,7 +13,7 @@ pub async fn tenants(conn: &mut AnyConnection, group_id: i64) -> StoreResult<Vec
     .bind(group_id)
     .fetch_all(&mut *conn)
     .await?;
-    rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect()
+    rows.iter().map(|r| Ok((r.try_get("te_id")?, r.try_get("te_code")?))).collect()
 }
 
 /// `(us_id, us_username, inherit)` of a group's users.
@@ -25,7 +25,9 @@ pub async fn users(conn: &mut AnyConnection, group_id: i64) -> StoreResult<Vec<(
     .bind(group_id)
     .fetch_all(&mut *conn)
     .await?;
-    rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get::<i64, _>(2)? != 0))).collect()
+    rows.iter()
+        .map(|r| Ok((r.try_get("us_id")?, r.try_get("us_username")?, r.try_get::<i64, _>("ugu_inherit")? != 0)))
+        .collect()
 }
 
 /// Links a tenant (idempotent).
@@ -83,5 +85,5 @@ pub async fn inherited_tenants(conn: &mut AnyConnection, user_id: i64) -> StoreR
     .bind(user_id)
     .fetch_all(&mut *conn)
     .await?;
-    rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
+    rows.iter().map(|r| Ok(r.try_get("ugt_te_id")?)).collect()
 }

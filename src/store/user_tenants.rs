@@ -15,7 +15,7 @@ pub async fn list(conn: &mut AnyConnection, user_id: i64) -> StoreResult<Vec<(i6
     .bind(user_id)
     .fetch_all(&mut *conn)
     .await?;
-    rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect()
+    rows.iter().map(|r| Ok((r.try_get("te_id")?, r.try_get("te_code")?))).collect()
 }
 
 /// [`list`] for many users at once: one query per 500 users, so a page of users costs the same
@@ -33,7 +33,7 @@ pub async fn list_many(conn: &mut AnyConnection, user_ids: &[i64]) -> StoreResul
             query = query.bind(*id);
         }
         for row in query.fetch_all(&mut *conn).await? {
-            links.entry(row.try_get(0)?).or_default().push((row.try_get(1)?, row.try_get(2)?));
+            links.entry(row.try_get("ut_us_id")?).or_default().push((row.try_get("te_id")?, row.try_get("te_code")?));
         }
     }
     Ok(links)

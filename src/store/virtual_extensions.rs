@@ -26,15 +26,15 @@ pub struct VirtualMember {
 }
 
 const LIST: &str = "SELECT v.ve_id, v.ve_number, \
-     (SELECT COUNT(*) FROM vx_virtualextension_members x WHERE x.vx_ve_id = v.ve_id) \
+     (SELECT COUNT(*) FROM vx_virtualextension_members x WHERE x.vx_ve_id = v.ve_id) AS members \
      FROM ve_virtualextensions v WHERE v.ve_te_id = $1 AND v.ve_id > $2 ORDER BY v.ve_id LIMIT $3";
 
 const FIND: &str = "SELECT v.ve_id, v.ve_number, \
-     (SELECT COUNT(*) FROM vx_virtualextension_members x WHERE x.vx_ve_id = v.ve_id) \
+     (SELECT COUNT(*) FROM vx_virtualextension_members x WHERE x.vx_ve_id = v.ve_id) AS members \
      FROM ve_virtualextensions v WHERE v.ve_te_id = $1 AND v.ve_number = $2";
 
 fn decode(r: &sqlx::any::AnyRow) -> StoreResult<VirtualExtension> {
-    Ok(VirtualExtension { id: r.try_get(0)?, number: r.try_get(1)?, members: r.try_get(2)? })
+    Ok(VirtualExtension { id: r.try_get("ve_id")?, number: r.try_get("ve_number")?, members: r.try_get("members")? })
 }
 
 /// A tenant's virtual extensions in id order, after `after_id`, at most `limit`.
@@ -89,7 +89,9 @@ pub async fn members(conn: &mut AnyConnection, id: i64) -> StoreResult<Vec<Virtu
     .bind(id)
     .fetch_all(&mut *conn)
     .await?;
-    rows.iter().map(|r| Ok(VirtualMember { extension_id: r.try_get(0)?, number: r.try_get(1)? })).collect()
+    rows.iter()
+        .map(|r| Ok(VirtualMember { extension_id: r.try_get("vx_ex_id")?, number: r.try_get("ex_number")? }))
+        .collect()
 }
 
 /// Adds a member; returns whether it was new.
