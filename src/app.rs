@@ -23,19 +23,26 @@ pub const REQUEST_ID: &str = "x-request-id";
 /// The whole application over `core`.
 pub fn build(core: Core) -> impl Endpoint<Output = Response> + 'static {
     let rest = crate::api::service(core.clone());
+    let document = crate::api::document::Document::of(&rest);
     let mut route = Route::new();
     for path in LEGACY_PATHS {
         route = route.at(path, proxyapi);
     }
     route
-        .at("/openapi.json", rest.spec_endpoint())
-        .at("/openapi.yaml", rest.spec_endpoint_yaml())
-        .nest("/docs", rest.swagger_ui())
+        .at("/openapi.json", served(document.json, "application/json"))
+        .at("/openapi.yaml", served(document.yaml, "application/x-yaml"))
+        .at("/docs", served(document.ui.clone(), "text/html; charset=utf-8"))
+        .at("/docs/", served(document.ui, "text/html; charset=utf-8"))
         .nest("/", rest)
         .data(core.clone())
         .around(move |ep, req| request_context(ep, req, core.clone()))
         .into_endpoint()
         .map_to_response()
+}
+
+/// A fixed body of `content_type`.
+fn served(body: String, content_type: &'static str) -> impl Endpoint<Output = Response> + 'static {
+    poem::endpoint::make_sync(move |_| Response::builder().content_type(content_type).body(body.clone()))
 }
 
 /// Where the legacy door answers (the vendor's path and the two prefixes deployments used).

@@ -11,6 +11,7 @@ pub mod cdr_templates;
 pub mod cdrs;
 pub mod destinations;
 pub mod dnd;
+pub mod document;
 pub mod download;
 pub mod events;
 pub mod extensions;
@@ -208,7 +209,7 @@ pub fn service(core: Core) -> RestService {
 /// SQLite core is the cheapest one to build and touches no file or server.
 pub async fn spec_yaml() -> anyhow::Result<String> {
     let core = Core::start(crate::config::Config::for_database("sqlite::memory:")).await?;
-    let yaml = service(core.clone()).spec_yaml();
+    let yaml = document::Document::of(&service(core.clone())).yaml;
     core.db().close().await;
     Ok(yaml)
 }

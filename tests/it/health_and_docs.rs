@@ -17,6 +17,12 @@ async fn swagger_ui_and_spec_are_served_from_the_binary() {
     let app = TestApp::spawn().await;
     let html = app.client.get(app.url("/docs")).send().await.unwrap().text().await.unwrap();
     assert!(html.contains("swagger-ui"), "Swagger UI page");
+    // The operation filter is on, the credential survives a reload, and the page shows the
+    // completed document (the one /openapi.json serves).
+    assert!(html.contains("filter: true,") && html.contains("persistAuthorization: true,"), "Swagger UI options");
+    assert!(html.contains("\"nullable\": true"), "the completed document");
+    let trailing = app.client.get(app.url("/docs/")).send().await.unwrap();
+    assert_eq!(trailing.status(), StatusCode::OK);
     // Offline: the page must not load scripts or styles from elsewhere.
     for cdn in ["unpkg.com", "cdn.jsdelivr", "cdnjs", "<script src=\"http"] {
         assert!(!html.contains(cdn), "external asset {cdn}");

@@ -32,3 +32,46 @@ async fn spec_has_no_allof_wrappers_that_break_client_generators() {
     let yaml = pbx_gateway::api::spec_yaml().await.unwrap();
     assert!(!yaml.contains("allOf"), "a documented enum/object field crept in: remove its doc comment");
 }
+
+/// What the server sends, the document says: every member a schema does not require may come back
+/// `null` (an `Option` serialises as `null`), so it is `nullable`; every operation says how it
+/// authenticates, the few open ones with `security: []`.
+#[tokio::test]
+async fn optional_members_are_nullable_and_every_operation_says_how_it_authenticates() {
+    let yaml = pbx_gateway::api::spec_yaml().await.unwrap();
+    let spec: serde_json::Value = serde_yaml::from_str(&yaml).expect("the spec is YAML");
+    let mut not_nullable = Vec::new();
+    for (name, schema) in spec["components"]["schemas"].as_object().expect("schemas") {
+        let required = schema["required"].as_array().cloned().unwrap_or_default();
+        for (member, property) in schema["properties"].as_object().into_iter().flatten() {
+            if !required.contains(&serde_json::Value::from(member.as_str())) && property["nullable"] != true {
+                not_nullable.push(format!("{name}.{member}"));
+            }
+        }
+    }
+    assert!(not_nullable.is_empty(), "optional members without nullable: {not_nullable:?}");
+    assert_eq!(spec["components"]["schemas"]["ApiKey"]["properties"]["revoked_at"]["nullable"], true);
+
+    assert_eq!(spec["security"], serde_json::json!([{"BearerAuth": []}, {"HeaderKeyAuth": []}]));
+    let mut open = Vec::new();
+    for (path, item) in spec["paths"].as_object().expect("paths") {
+        for (method, operation) in item.as_object().expect("path item") {
+            let security = operation.get("security").unwrap_or_else(|| panic!("{method} {path} says nothing"));
+            if security == &serde_json::json!([]) {
+                open.push(format!("{method} {path}"));
+            }
+        }
+    }
+    open.sort();
+    assert_eq!(open, ["get /health", "get /ready", "post /v1/auth/login"]);
+}
+
+/// A null the document allows is one the server sends: a new API key has never been revoked.
+#[tokio::test]
+async fn a_documented_null_is_what_the_server_sends() {
+    let app = crate::helpers::TestApp::spawn().await;
+    app.tenant("ACME").await;
+    let created = app.post("/v1/tenants/ACME/api-keys", &app.admin_key, serde_json::json!({"name": "ci"})).await;
+    assert_eq!(created.body["revoked_at"], serde_json::Value::Null, "{:?}", created.body);
+    assert!(created.body.as_object().is_some_and(|key| key.contains_key("revoked_at")), "{:?}", created.body);
+}
