@@ -105,7 +105,7 @@ impl CampaignActionsApi {
     }
 }
 
-#[OpenApi(tag = "super::ApiTags::Destinations")]
+#[OpenApi(tag = "super::objects::campaigns::Tag::Declared")]
 impl CampaignActionsApi {
     /// Start an on-demand campaign (409 for a scheduled one).
     #[oai(path = "/v1/tenants/:code/campaigns/:id/start", method = "post", operation_id = "start_campaign")]

@@ -42,6 +42,142 @@ impl Document {
 fn complete(doc: &mut Json) {
     nullable_optional_members(doc);
     explicit_security(doc);
+    gateway_answers(doc);
+    tags_in_learning_order(doc);
+}
+
+/// The Swagger tags in the order a newcomer meets them: logging in, tenants and who acts on them,
+/// what a tenant provisions (extensions first, then what routes calls), the live PBX, reports, and
+/// the admin's trunks and audit. Every tag must be listed (`tests/it/spec.rs`).
+pub const TAG_ORDER: &[&str] = &[
+    "Auth",
+    "Health",
+    "Tenants",
+    "Users",
+    "ApiKeys",
+    "Extensions",
+    "Queues",
+    "VoicemailBoxes",
+    "VoicemailMessages",
+    "Dids",
+    "Ivrs",
+    "Conditions",
+    "Huntlists",
+    "Destinations",
+    "Flows",
+    "Conferences",
+    "MediaFiles",
+    "MusicOnHold",
+    "Phonebooks",
+    "PhonePhonebooks",
+    "Phones",
+    "VirtualExtensions",
+    "PagingGroups",
+    "Disas",
+    "ResponsePaths",
+    "CustomDestinations",
+    "CustomDestinationTypes",
+    "SpecialDestinations",
+    "CallerIdRules",
+    "CallerIdBlacklist",
+    "Settings",
+    "Balance",
+    "Live",
+    "Campaigns",
+    "Cdrs",
+    "CdrTemplates",
+    "Recordings",
+    "Faxes",
+    "Reports",
+    "Providers",
+    "RoutingProfiles",
+    "Routes",
+    "Audit",
+];
+
+/// Orders the document's tags as [`TAG_ORDER`] says (poem-openapi sorts them by name, which put
+/// Tenants near the bottom of Swagger UI); a tag missing from the list goes last.
+fn tags_in_learning_order(doc: &mut Json) {
+    if let Some(tags) = doc.get_mut("tags").and_then(Json::as_array_mut) {
+        let rank = |tag: &Json| {
+            let name = tag.get("name").and_then(Json::as_str).unwrap_or_default();
+            TAG_ORDER.iter().position(|listed| *listed == name).unwrap_or(TAG_ORDER.len())
+        };
+        tags.sort_by_key(rank);
+    }
+}
+
+/// What the gateway's own layers answer around every operation, which the operations' types do not
+/// show: the request id and rate-limit headers on every answer, `Retry-After` on 429 and 503, and
+/// 413 (body over `PBXGW_MAX_BODY_BYTES`) and 415 (a body of another media type) on every operation
+/// that takes a body.
+fn gateway_answers(doc: &mut Json) {
+    let header = |description: &str, kind: &str| json!({"description": description, "schema": {"type": kind}});
+    let mut request_id =
+        header("The request's id (the client's `X-Request-Id` when it sent a usable one); logs carry it.", "string");
+    request_id["required"] = Json::Bool(true);
+    let headers = json!({
+        "X-Request-Id": request_id,
+        "RateLimit-Limit": header("Requests allowed in the current window, on every answer a rate limit counted.", "integer"),
+        "RateLimit-Remaining": header("Requests left in the current window.", "integer"),
+        "RateLimit-Reset": header("Seconds until the current window ends.", "integer"),
+        "Retry-After": header("Seconds to wait before trying again.", "integer"),
+    });
+    if let Some(components) = doc.get_mut("components").and_then(Json::as_object_mut) {
+        components.insert("headers".into(), headers);
+    }
+    let header_ref = |name: &str| json!({"$ref": format!("#/components/headers/{name}")});
+    let with_headers = |response: &mut Json, status: &str| {
+        let mut names = vec!["X-Request-Id", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"];
+        if status == "429" || status == "503" {
+            names.push("Retry-After");
+        }
+        if let Some(headers) = response.as_object_mut().map(|r| r.entry("headers").or_insert_with(|| json!({}))) {
+            for name in names {
+                if let Some(headers) = headers.as_object_mut() {
+                    headers.entry(name).or_insert_with(|| header_ref(name));
+                }
+            }
+        }
+    };
+    let problem = |description: &str| {
+        json!({
+            "description": description,
+            "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
+        })
+    };
+    // Error answers are the same for most operations: each distinct one is written once under
+    // `components/responses` (`Problem404`, ...) and referenced, instead of copied into every operation.
+    let mut shared: Map<String, Json> = Map::new();
+    let Some(paths) = doc.get_mut("paths").and_then(Json::as_object_mut) else { return };
+    for operation in paths.values_mut().filter_map(Json::as_object_mut).flat_map(|item| item.values_mut()) {
+        let Some(operation) = operation.as_object_mut() else { continue };
+        let takes_body = operation.contains_key("requestBody");
+        let Some(responses) = operation.get_mut("responses").and_then(Json::as_object_mut) else { continue };
+        if takes_body {
+            responses
+                .entry("413")
+                .or_insert_with(|| problem("The body is larger than the gateway accepts (`payload_too_large`)."));
+            responses.entry("415").or_insert_with(|| {
+                problem("The body is not of a media type this operation takes (`unsupported_media_type`).")
+            });
+        }
+        for (status, response) in responses.iter_mut() {
+            with_headers(response, status);
+            if !(status.starts_with('4') || status.starts_with('5')) {
+                continue;
+            }
+            let name = (0..)
+                .map(|n| if n == 0 { format!("Problem{status}") } else { format!("Problem{status}_{n}") })
+                .find(|name| shared.get(name).is_none_or(|known| known == response))
+                .unwrap_or_default();
+            shared.entry(name.clone()).or_insert_with(|| response.clone());
+            *response = json!({"$ref": format!("#/components/responses/{name}")});
+        }
+    }
+    if let Some(components) = doc.get_mut("components").and_then(Json::as_object_mut) {
+        components.insert("responses".into(), Json::Object(shared));
+    }
 }
 
 /// poem-openapi leaves an `Option` member out of `required` and sends `None` as `null`, but writes

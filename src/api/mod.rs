@@ -197,11 +197,14 @@ pub fn service(core: Core) -> RestService {
             audit::AuditApi { core: core.clone() },
         ),
     );
-    OpenApiService::new(apis, "pbx-gateway", env!("CARGO_PKG_VERSION")).description(
-        "REST API of a multi-tenant Asterisk PBX. Errors are application/problem+json with a stable `code`. \
+    OpenApiService::new(apis, "pbx-gateway", env!("CARGO_PKG_VERSION"))
+        .server(poem_openapi::ServerObject::new("/").description("this gateway"))
+        .license(poem_openapi::LicenseObject::new(env!("CARGO_PKG_LICENSE")))
+        .description(
+            "REST API of a multi-tenant Asterisk PBX. Errors are application/problem+json with a stable `code`. \
              Lists take `limit` and an opaque `cursor` and answer `{items, next_cursor}`. \
              The legacy MiRTA `proxyapi.php` protocol is served on the same core at /proxyapi.php.",
-    )
+        )
 }
 
 /// The spec as YAML, exactly as `/openapi.yaml` serves it and `api-spec/openapi.yaml` stores it.

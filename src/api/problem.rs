@@ -66,13 +66,15 @@ pub enum ApiError {
     /// The input is well-formed but invalid (`validation_failed`, `invalid_cursor`).
     #[oai(status = 422, content_type = "application/problem+json")]
     Unprocessable(Json<Box<Problem>>),
-    /// Too many failed attempts (`too_many_attempts`).
+    /// Too many requests: over a rate limit (`rate_limited`; `Retry-After` says when to try again) or too many
+    /// failed logins (`too_many_attempts`).
     #[oai(status = 429, content_type = "application/problem+json")]
     TooManyRequests(Json<Box<Problem>>),
     /// Something broke on our side (`internal_error`); details are in the logs under the request id.
     #[oai(status = 500, content_type = "application/problem+json")]
     Internal(Json<Box<Problem>>),
-    /// A dependency is down (`unavailable`).
+    /// A dependency is down (`unavailable`, `pbx_unavailable`) or the answer took too long (`timeout`; it may
+    /// or may not have taken effect). `Retry-After` says when to try again.
     #[oai(status = 503, content_type = "application/problem+json")]
     Unavailable(Json<Box<Problem>>),
 }

@@ -75,3 +75,72 @@ async fn a_documented_null_is_what_the_server_sends() {
     assert_eq!(created.body["revoked_at"], serde_json::Value::Null, "{:?}", created.body);
     assert!(created.body.as_object().is_some_and(|key| key.contains_key("revoked_at")), "{:?}", created.body);
 }
+
+/// Around every operation the gateway itself may answer: the request id on every answer,
+/// `Retry-After` with 429 and 503, 413 and 415 for operations that take a body. Error answers are
+/// written once (`components/responses`) and referenced.
+#[tokio::test]
+async fn gateway_answers_are_declared_on_every_operation() {
+    let yaml = pbx_gateway::api::spec_yaml().await.unwrap();
+    let spec: serde_json::Value = serde_yaml::from_str(&yaml).expect("the spec is YAML");
+    let shared = &spec["components"]["responses"];
+    let resolve = |response: &serde_json::Value| -> serde_json::Value {
+        match response["$ref"].as_str().and_then(|r| r.strip_prefix("#/components/responses/")) {
+            Some(name) => shared[name].clone(),
+            None => response.clone(),
+        }
+    };
+    let mut missing = Vec::new();
+    for (path, item) in spec["paths"].as_object().expect("paths") {
+        for (method, operation) in item.as_object().expect("path item") {
+            let responses = operation["responses"].as_object().expect("responses");
+            if operation.get("requestBody").is_some() {
+                for status in ["413", "415"] {
+                    if !responses.contains_key(status) {
+                        missing.push(format!("{method} {path}: {status}"));
+                    }
+                }
+            }
+            for (status, response) in responses {
+                let response = resolve(response);
+                let mut headers = vec!["X-Request-Id"];
+                if status == "429" || status == "503" {
+                    headers.push("Retry-After");
+                }
+                for header in headers {
+                    if response["headers"][header].is_null() {
+                        missing.push(format!("{method} {path} {status}: {header}"));
+                    }
+                }
+                if status.starts_with(['4', '5']) && operation["responses"][status.as_str()]["$ref"].is_null() {
+                    missing.push(format!("{method} {path} {status}: inline error answer"));
+                }
+            }
+        }
+    }
+    assert!(missing.is_empty(), "{missing:?}");
+}
+
+/// Swagger UI lists the tags as a newcomer learns the API (Auth, Health, Tenants, ...), not by name;
+/// a new tag must be given its place.
+#[tokio::test]
+async fn tags_follow_the_learning_order() {
+    let yaml = pbx_gateway::api::spec_yaml().await.unwrap();
+    let spec: serde_json::Value = serde_yaml::from_str(&yaml).expect("the spec is YAML");
+    let tags: Vec<&str> = spec["tags"].as_array().expect("tags").iter().filter_map(|t| t["name"].as_str()).collect();
+    let order = pbx_gateway::api::document::TAG_ORDER;
+    let unplaced: Vec<&&str> = tags.iter().filter(|tag| !order.contains(tag)).collect();
+    assert!(unplaced.is_empty(), "tags missing from api::document::TAG_ORDER: {unplaced:?}");
+    let expected: Vec<&str> = order.iter().copied().filter(|tag| tags.contains(tag)).collect();
+    assert_eq!(tags, expected);
+    assert_eq!(&tags[..3], ["Auth", "Health", "Tenants"]);
+    let used: std::collections::BTreeSet<&str> = spec["paths"]
+        .as_object()
+        .expect("paths")
+        .values()
+        .flat_map(|item| item.as_object().expect("path item").values())
+        .flat_map(|operation| operation["tags"].as_array().into_iter().flatten().filter_map(|t| t.as_str()))
+        .collect();
+    let stale: Vec<&&str> = order.iter().filter(|tag| !used.contains(**tag)).collect();
+    assert!(stale.is_empty(), "TAG_ORDER names tags no operation uses: {stale:?}");
+}

@@ -6,7 +6,7 @@ use crate::service::catalog::CALLERIDMODS;
 rest_resource! {
     api: CallerIdRulesApi,
     rules: CALLERIDMODS,
-    tag: "crate::api::ApiTags::Destinations",
+    tag: { name: "CallerIdRules", description: "Rules that rewrite the caller id of a tenant's calls." },
     scope: tenant,
     path: "/v1/tenants/:code/callerid-rules",
     item_path: "/v1/tenants/:code/callerid-rules/:id",

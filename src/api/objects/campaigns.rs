@@ -6,7 +6,7 @@ use crate::service::catalog::CAMPAIGNS;
 rest_resource! {
     api: CampaignsApi,
     rules: CAMPAIGNS,
-    tag: "crate::api::ApiTags::Destinations",
+    tag: { name: "Campaigns", description: "Outbound call campaigns of a tenant: the campaigns, their numbers and their runs." },
     scope: tenant,
     path: "/v1/tenants/:code/campaigns",
     item_path: "/v1/tenants/:code/campaigns/:id",

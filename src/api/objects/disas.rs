@@ -6,7 +6,7 @@ use crate::service::catalog::DISAS;
 rest_resource! {
     api: DisasApi,
     rules: DISAS,
-    tag: "crate::api::ApiTags::Destinations",
+    tag: { name: "Disas", description: "DISA access numbers of a tenant (dial in, authenticate, dial out)." },
     scope: tenant,
     path: "/v1/tenants/:code/disas",
     item_path: "/v1/tenants/:code/disas/:id",

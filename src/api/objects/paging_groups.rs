@@ -6,7 +6,7 @@ use crate::service::catalog::PAGINGGROUPS;
 rest_resource! {
     api: PagingGroupsApi,
     rules: PAGINGGROUPS,
-    tag: "crate::api::ApiTags::Destinations",
+    tag: { name: "PagingGroups", description: "Paging groups of a tenant." },
     scope: tenant,
     path: "/v1/tenants/:code/paging-groups",
     item_path: "/v1/tenants/:code/paging-groups/:id",

@@ -7,7 +7,7 @@ use crate::service::catalog::RESPONSEPATHS;
 rest_resource! {
     api: ResponsePathsApi,
     rules: RESPONSEPATHS,
-    tag: "crate::api::ApiTags::Destinations",
+    tag: { name: "ResponsePaths", description: "Response paths of a tenant (call flows that collect answers)." },
     scope: tenant,
     path: "/v1/tenants/:code/response-paths",
     item_path: "/v1/tenants/:code/response-paths/:id",

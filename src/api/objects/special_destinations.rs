@@ -6,7 +6,7 @@ use crate::service::catalog::SPECIALS;
 rest_resource! {
     api: SpecialDestinationsApi,
     rules: SPECIALS,
-    tag: "crate::api::ApiTags::Destinations",
+    tag: { name: "SpecialDestinations", description: "The catalogue of special destinations (everyone reads, admins write)." },
     scope: global,
     path: "/v1/special-destinations",
     item_path: "/v1/special-destinations/:id",
