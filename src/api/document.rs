@@ -43,7 +43,30 @@ fn complete(doc: &mut Json) {
     nullable_optional_members(doc);
     explicit_security(doc);
     gateway_answers(doc);
+    event_streams_as_text(doc);
     tags_in_learning_order(doc);
+}
+
+/// poem-openapi declares a `text/event-stream` body as an array of its events, so generated clients
+/// wait for one JSON array (or iterate the characters of the text). It is text: a stream of
+/// server-sent events, whose `data` lines each hold one event object of the named schema.
+fn event_streams_as_text(doc: &mut Json) {
+    let Some(paths) = doc.get_mut("paths").and_then(Json::as_object_mut) else { return };
+    for operation in paths.values_mut().filter_map(Json::as_object_mut).flat_map(|item| item.values_mut()) {
+        let responses = operation.get_mut("responses").and_then(Json::as_object_mut).into_iter().flatten();
+        for (_, response) in responses {
+            let Some(stream) = response.pointer_mut("/content/text~1event-stream") else { continue };
+            let event = stream.pointer("/schema/items/$ref").and_then(Json::as_str).unwrap_or_default();
+            let event = event.rsplit('/').next().unwrap_or_default().to_string();
+            stream["schema"] = json!({
+                "type": "string",
+                "description": format!(
+                    "Server-sent events: each event's `data` line is one JSON `{event}` object; a comment \
+                     line (`:`) keeps the connection open."
+                ),
+            });
+        }
+    }
 }
 
 /// The Swagger tags in the order a newcomer meets them: logging in, tenants and who acts on them,

@@ -9,41 +9,57 @@ use super::problem::ApiResult;
 use crate::service::download::{Disposition, Download};
 use crate::service::files::ByteRange;
 
-/// The bytes, typed by their format.
+/// The bytes of a stored file, in the media types one kind of file can have.
+pub trait FileContent: ResponseContent + poem::IntoResponse + Send + Sized + 'static {
+    /// `body`, typed by the stored file's `content_type`.
+    fn new(content_type: &str, body: Body) -> Self;
+}
+
+/// A recording's audio, typed by its format.
 #[derive(ResponseContent)]
-pub enum FileContent {
+pub enum Audio {
     /// MP3 audio.
     #[oai(content_type = "audio/mpeg")]
     Mp3(Binary<Body>),
     /// WAV audio.
     #[oai(content_type = "audio/wav")]
     Wav(Binary<Body>),
-    /// A PDF document.
-    #[oai(content_type = "application/pdf")]
-    Pdf(Binary<Body>),
-    /// Any other stored format.
+    /// Another format Asterisk records (gsm, ogg, ...), as plain bytes.
     #[oai(content_type = "application/octet-stream")]
     Other(Binary<Body>),
 }
 
-impl FileContent {
-    fn new(content_type: &str, body: Body) -> FileContent {
+impl FileContent for Audio {
+    fn new(content_type: &str, body: Body) -> Audio {
         match content_type {
-            "audio/mpeg" => FileContent::Mp3(Binary(body)),
-            "audio/wav" => FileContent::Wav(Binary(body)),
-            "application/pdf" => FileContent::Pdf(Binary(body)),
-            _ => FileContent::Other(Binary(body)),
+            "audio/mpeg" => Audio::Mp3(Binary(body)),
+            "audio/wav" => Audio::Wav(Binary(body)),
+            _ => Audio::Other(Binary(body)),
         }
+    }
+}
+
+/// A fax document: always stored as PDF.
+#[derive(ResponseContent)]
+pub enum Pdf {
+    /// The PDF.
+    #[oai(content_type = "application/pdf")]
+    Pdf(Binary<Body>),
+}
+
+impl FileContent for Pdf {
+    fn new(_content_type: &str, body: Body) -> Pdf {
+        Pdf::Pdf(Binary(body))
     }
 }
 
 /// A file download.
 #[derive(ApiResponse)]
-pub enum FileAnswer {
+pub enum FileAnswer<C: FileContent> {
     /// The whole file.
     #[oai(status = 200)]
     Full(
-        FileContent,
+        C,
         /// Always `bytes`: ranges are supported.
         #[oai(header = "Accept-Ranges")]
         String,
@@ -57,7 +73,7 @@ pub enum FileAnswer {
     /// The requested byte range.
     #[oai(status = 206)]
     Partial(
-        FileContent,
+        C,
         /// Always `bytes`.
         #[oai(header = "Accept-Ranges")]
         String,
@@ -81,7 +97,7 @@ pub enum FileAnswer {
 }
 
 /// Streams `download`, or the part of it `range` (the `Range` header) asks for.
-pub async fn answer(download: Download, range: Option<&str>) -> ApiResult<FileAnswer> {
+pub async fn answer<C: FileContent>(download: Download, range: Option<&str>) -> ApiResult<FileAnswer<C>> {
     let len = download.file.len;
     let disposition = download.disposition(Disposition::Attachment);
     let content_type = download.content_type;
@@ -89,7 +105,7 @@ pub async fn answer(download: Download, range: Option<&str>) -> ApiResult<FileAn
     match byte_range(range, len) {
         Err(()) => Ok(FileAnswer::Unsatisfiable(format!("bytes */{len}"))),
         Ok(None) => Ok(FileAnswer::Full(
-            FileContent::new(content_type, Body::from_async_read(download.file.file)),
+            C::new(content_type, Body::from_async_read(download.file.file)),
             bytes,
             len.to_string(),
             disposition,
@@ -97,7 +113,7 @@ pub async fn answer(download: Download, range: Option<&str>) -> ApiResult<FileAn
         Ok(Some(part)) => {
             let reader = download.file.into_range_reader(part).await?;
             Ok(FileAnswer::Partial(
-                FileContent::new(content_type, Body::from_async_read(reader)),
+                C::new(content_type, Body::from_async_read(reader)),
                 bytes,
                 part.len().to_string(),
                 disposition,

@@ -13,7 +13,7 @@ use poem_openapi::payload::Json;
 use poem_openapi::types::multipart::Upload;
 use poem_openapi::{ApiResponse, Multipart, Object, OpenApi};
 
-use super::download::{self, FileAnswer};
+use super::download::{self, FileAnswer, Pdf};
 use super::pagination::{next_cursor, page_request};
 use super::period::{self, Bound};
 use super::problem::{ApiError, ApiResult, from_service};
@@ -240,7 +240,7 @@ impl FaxesApi {
         /// `bytes=first-last`, `bytes=first-` or `bytes=-suffix`.
         #[oai(name = "Range")]
         range: Header<Option<String>>,
-    ) -> ApiResult<FileAnswer> {
+    ) -> ApiResult<FileAnswer<Pdf>> {
         let principal = auth.principal(&self.core).await?;
         let fax = service::get(&self.core, &principal, &code, id.0).await?;
         download::answer(service::open_document(&self.core, &fax).await?, range.0.as_deref()).await

@@ -7,7 +7,7 @@ use poem_openapi::param::{Header, Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::{Object, OpenApi};
 
-use super::download::{self, FileAnswer};
+use super::download::{self, Audio, FileAnswer};
 use super::pagination::{next_cursor, page_request};
 use super::period::{self, Bound};
 use super::problem::ApiResult;
@@ -126,7 +126,7 @@ impl RecordingsApi {
         /// `bytes=first-last`, `bytes=first-` or `bytes=-suffix`.
         #[oai(name = "Range")]
         range: Header<Option<String>>,
-    ) -> ApiResult<FileAnswer> {
+    ) -> ApiResult<FileAnswer<Audio>> {
         let principal = auth.principal(&self.core).await?;
         let recording = service::get(&self.core, &principal, &code, id.0).await?;
         download::answer(service::open_audio(&self.core, &recording).await?, range.0.as_deref()).await
@@ -144,7 +144,7 @@ impl RecordingsApi {
         /// `bytes=first-last`, `bytes=first-` or `bytes=-suffix`.
         #[oai(name = "Range")]
         range: Header<Option<String>>,
-    ) -> ApiResult<FileAnswer> {
+    ) -> ApiResult<FileAnswer<Audio>> {
         let principal = auth.principal(&self.core).await?;
         let recording = service::find_by_call(&self.core, &principal, &code, &uniqueid).await?;
         download::answer(service::open_audio(&self.core, &recording).await?, range.0.as_deref()).await

@@ -144,3 +144,24 @@ async fn tags_follow_the_learning_order() {
     let stale: Vec<&&str> = order.iter().filter(|tag| !used.contains(**tag)).collect();
     assert!(stale.is_empty(), "TAG_ORDER names tags no operation uses: {stale:?}");
 }
+
+/// A body's media types are the ones the server sends: a fax document is a PDF, recordings are
+/// audio, and an event stream is text (server-sent events), not a JSON array.
+#[tokio::test]
+async fn media_types_are_what_the_server_sends() {
+    let yaml = pbx_gateway::api::spec_yaml().await.unwrap();
+    let spec: serde_json::Value = serde_yaml::from_str(&yaml).expect("the spec is YAML");
+    let types = |path: &str, status: &str| -> Vec<String> {
+        let content = &spec["paths"][path]["get"]["responses"][status]["content"];
+        content.as_object().map(|c| c.keys().cloned().collect()).unwrap_or_default()
+    };
+    assert_eq!(types("/v1/tenants/{code}/faxes/{id}/document", "200"), ["application/pdf"]);
+    assert_eq!(types("/v1/tenants/{code}/faxes/{id}/document", "206"), ["application/pdf"]);
+    let audio = ["audio/mpeg", "audio/wav", "application/octet-stream"];
+    assert_eq!(types("/v1/tenants/{code}/recordings/{id}/audio", "200"), audio);
+    assert_eq!(types("/v1/tenants/{code}/cdrs/{uniqueid}/recording", "206"), audio);
+    for events in ["/v1/events", "/v1/tenants/{code}/events"] {
+        let schema = &spec["paths"][events]["get"]["responses"]["200"]["content"]["text/event-stream"]["schema"];
+        assert_eq!(schema["type"], "string", "{events}: {schema}");
+    }
+}
