@@ -34,10 +34,34 @@ pub fn build(core: Core) -> impl Endpoint<Output = Response> + 'static {
         .at("/docs", served(document.ui.clone(), "text/html; charset=utf-8"))
         .at("/docs/", served(document.ui, "text/html; charset=utf-8"))
         .nest("/", rest)
+        .with_if(!core.config().cors_origins.is_empty(), cors(&core.config().cors_origins))
         .data(core.clone())
         .around(move |ep, req| request_context(ep, req, core.clone()))
         .into_endpoint()
         .map_to_response()
+}
+
+/// Cross-origin access for the configured web origins only (an empty list would let poem's `Cors`
+/// allow every origin, so it is not installed then): preflights answered, the credential headers
+/// accepted, and the headers a client reads (request id, rate limits, paging, downloads) exposed.
+fn cors(origins: &[String]) -> poem::middleware::Cors {
+    use poem::http::Method;
+    poem::middleware::Cors::new()
+        .allow_origins(origins.iter().map(String::as_str))
+        .allow_methods([Method::GET, Method::POST, Method::PUT, Method::PATCH, Method::DELETE])
+        .allow_headers(["authorization", "x-api-key", "content-type", "idempotency-key", "x-request-id", "range"])
+        .expose_headers([
+            "x-request-id",
+            "ratelimit-limit",
+            "ratelimit-remaining",
+            "ratelimit-reset",
+            "retry-after",
+            "location",
+            "content-range",
+            "content-disposition",
+            "idempotent-replayed",
+        ])
+        .max_age(600)
 }
 
 /// A fixed body of `content_type`.

@@ -202,6 +202,10 @@ pub struct ServeArgs {
     /// Reverse proxies (comma-separated addresses or networks) whose X-Forwarded-For is believed.
     #[arg(long, env = "PBXGW_TRUSTED_PROXIES", default_value = "")]
     pub trusted_proxies: String,
+    /// Web origins (comma-separated, e.g. `https://crm.example.com`) allowed to call the API from a
+    /// browser (CORS); empty = none.
+    #[arg(long, env = "PBXGW_CORS_ORIGINS", default_value = "")]
+    pub cors_origins: String,
     /// Length of a rate-limit window in seconds.
     #[arg(long, env = "PBXGW_RATE_LIMIT_WINDOW_SECS", default_value_t = 60)]
     pub rate_limit_window_secs: u64,
@@ -477,6 +481,12 @@ async fn serve(database_url: &str, dirs: crate::config::FileDirs, args: ServeArg
             .map(crate::domain::address_range::AddressRange::parse)
             .collect::<Result<_, _>>()
             .map_err(|err| anyhow::anyhow!("PBXGW_TRUSTED_PROXIES: {}", err.message))?,
+        cors_origins: args
+            .cors_origins
+            .split(',')
+            .map(|origin| origin.trim().trim_end_matches('/').to_string())
+            .filter(|origin| !origin.is_empty())
+            .collect(),
         audit_retention_days: args.audit_retention_days,
         dirs,
         pbx,

@@ -33,6 +33,9 @@ pub struct Config {
     /// Reverse proxies whose `X-Forwarded-For` is believed: behind them, the client address (login
     /// counters, rate limits, key networks) is the nearest forwarded address that is not a proxy.
     pub trusted_proxies: Vec<crate::domain::address_range::AddressRange>,
+    /// Web origins (`https://crm.example.com`) whose pages may call the REST API from a browser
+    /// (CORS); empty = no cross-origin access.
+    pub cors_origins: Vec<String>,
     /// Days audit entries are kept before the hourly trim deletes them (0 = forever).
     pub audit_retention_days: u32,
     /// Directories of the files the PBX writes and the gateway serves.
@@ -161,6 +164,7 @@ impl Config {
             http: HttpLimits::default(),
             rate_limits: Default::default(),
             trusted_proxies: Vec::new(),
+            cors_origins: Vec::new(),
             audit_retention_days: 365,
             dirs: FileDirs::default_under_data(),
             pbx: crate::pbx::settings::PbxSettings::default(),
