@@ -38,6 +38,12 @@ impl Document {
     }
 }
 
+/// Every operation of the document (each method of each path), to complete in place.
+fn operations(doc: &mut Json) -> impl Iterator<Item = &mut Map<String, Json>> {
+    let paths = doc.get_mut("paths").and_then(Json::as_object_mut).into_iter().flat_map(|paths| paths.values_mut());
+    paths.filter_map(Json::as_object_mut).flat_map(|item| item.values_mut()).filter_map(Json::as_object_mut)
+}
+
 /// Every completion, in order.
 fn complete(doc: &mut Json) {
     nullable_optional_members(doc);
@@ -51,8 +57,7 @@ fn complete(doc: &mut Json) {
 /// wait for one JSON array (or iterate the characters of the text). It is text: a stream of
 /// server-sent events, whose `data` lines each hold one event object of the named schema.
 fn event_streams_as_text(doc: &mut Json) {
-    let Some(paths) = doc.get_mut("paths").and_then(Json::as_object_mut) else { return };
-    for operation in paths.values_mut().filter_map(Json::as_object_mut).flat_map(|item| item.values_mut()) {
+    for operation in operations(doc) {
         let responses = operation.get_mut("responses").and_then(Json::as_object_mut).into_iter().flatten();
         for (_, response) in responses {
             let Some(stream) = response.pointer_mut("/content/text~1event-stream") else { continue };
@@ -172,9 +177,7 @@ fn gateway_answers(doc: &mut Json) {
     // Error answers are the same for most operations: each distinct one is written once under
     // `components/responses` (`Problem404`, ...) and referenced, instead of copied into every operation.
     let mut shared: Map<String, Json> = Map::new();
-    let Some(paths) = doc.get_mut("paths").and_then(Json::as_object_mut) else { return };
-    for operation in paths.values_mut().filter_map(Json::as_object_mut).flat_map(|item| item.values_mut()) {
-        let Some(operation) = operation.as_object_mut() else { continue };
+    for operation in operations(doc) {
         let takes_body = operation.contains_key("requestBody");
         let Some(responses) = operation.get_mut("responses").and_then(Json::as_object_mut) else { continue };
         if takes_body {
@@ -237,12 +240,8 @@ fn explicit_security(doc: &mut Json) {
         .and_then(Json::as_object)
         .map(|schemes| schemes.keys().cloned().collect())
         .unwrap_or_default();
-    if let Some(paths) = doc.get_mut("paths").and_then(Json::as_object_mut) {
-        for operation in paths.values_mut().filter_map(Json::as_object_mut).flat_map(|item| item.values_mut()) {
-            if let Some(operation) = operation.as_object_mut().filter(|op| !op.contains_key("security")) {
-                operation.insert("security".into(), json!([]));
-            }
-        }
+    for operation in operations(doc) {
+        operation.entry("security").or_insert_with(|| json!([]));
     }
     let any_scheme: Vec<Json> =
         schemes.iter().map(|name| Json::Object(Map::from_iter([(name.clone(), json!([]))]))).collect();

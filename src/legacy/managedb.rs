@@ -140,11 +140,11 @@ fn route_profile_column(rules: &dyn ObjectRules) -> Option<&'static str> {
     if def.name == "route" { def.field("dl_rp_id").map(|(_, f)| f.name) } else { None }
 }
 
-/// The safe `filter` grammar (CONTRACT §2.5) over the object's non-secret columns; the service
-/// checks each term against the declaration.
+/// The safe `filter` grammar (CONTRACT §2.5) over the object's columns; the service checks each term
+/// against the declaration (a secret column cannot be filtered on).
 fn conditions(rules: &dyn ObjectRules, filter: &str) -> Option<Vec<Filter>> {
     let def = rules.def();
-    let columns: Vec<&str> = def.fields.iter().filter(|f| f.secret.is_none()).map(|f| f.name).collect();
+    let columns: Vec<&str> = def.fields.iter().map(|f| f.name).collect();
     let terms = parse_filter(filter, &columns).ok()?;
     terms
         .into_iter()

@@ -1,5 +1,11 @@
 //! The committed contract equals what the code generates.
 
+/// The document as generated (and served), parsed.
+async fn completed_spec() -> serde_json::Value {
+    let yaml = pbx_gateway::api::spec_yaml().await.unwrap();
+    serde_yaml::from_str(&yaml).expect("the spec is YAML")
+}
+
 #[tokio::test]
 async fn committed_spec_matches_the_generated_one() {
     let generated = pbx_gateway::api::spec_yaml().await.unwrap();
@@ -38,8 +44,7 @@ async fn spec_has_no_allof_wrappers_that_break_client_generators() {
 /// authenticates, the few open ones with `security: []`.
 #[tokio::test]
 async fn optional_members_are_nullable_and_every_operation_says_how_it_authenticates() {
-    let yaml = pbx_gateway::api::spec_yaml().await.unwrap();
-    let spec: serde_json::Value = serde_yaml::from_str(&yaml).expect("the spec is YAML");
+    let spec = completed_spec().await;
     let mut not_nullable = Vec::new();
     for (name, schema) in spec["components"]["schemas"].as_object().expect("schemas") {
         let required = schema["required"].as_array().cloned().unwrap_or_default();
@@ -81,8 +86,7 @@ async fn a_documented_null_is_what_the_server_sends() {
 /// written once (`components/responses`) and referenced.
 #[tokio::test]
 async fn gateway_answers_are_declared_on_every_operation() {
-    let yaml = pbx_gateway::api::spec_yaml().await.unwrap();
-    let spec: serde_json::Value = serde_yaml::from_str(&yaml).expect("the spec is YAML");
+    let spec = completed_spec().await;
     let shared = &spec["components"]["responses"];
     let resolve = |response: &serde_json::Value| -> serde_json::Value {
         match response["$ref"].as_str().and_then(|r| r.strip_prefix("#/components/responses/")) {
@@ -125,8 +129,7 @@ async fn gateway_answers_are_declared_on_every_operation() {
 /// a new tag must be given its place.
 #[tokio::test]
 async fn tags_follow_the_learning_order() {
-    let yaml = pbx_gateway::api::spec_yaml().await.unwrap();
-    let spec: serde_json::Value = serde_yaml::from_str(&yaml).expect("the spec is YAML");
+    let spec = completed_spec().await;
     let tags: Vec<&str> = spec["tags"].as_array().expect("tags").iter().filter_map(|t| t["name"].as_str()).collect();
     let order = pbx_gateway::api::document::TAG_ORDER;
     let unplaced: Vec<&&str> = tags.iter().filter(|tag| !order.contains(tag)).collect();
@@ -149,8 +152,7 @@ async fn tags_follow_the_learning_order() {
 /// audio, and an event stream is text (server-sent events), not a JSON array.
 #[tokio::test]
 async fn media_types_are_what_the_server_sends() {
-    let yaml = pbx_gateway::api::spec_yaml().await.unwrap();
-    let spec: serde_json::Value = serde_yaml::from_str(&yaml).expect("the spec is YAML");
+    let spec = completed_spec().await;
     let types = |path: &str, status: &str| -> Vec<String> {
         let content = &spec["paths"][path]["get"]["responses"][status]["content"];
         content.as_object().map(|c| c.keys().cloned().collect()).unwrap_or_default()
