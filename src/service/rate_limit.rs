@@ -42,6 +42,9 @@ struct Bucket {
     limit: u64,
     /// Counted here, not yet added to the shared window.
     pending: u64,
+    /// Counted here and being added to the shared window by a sync now: still part of what this
+    /// replica used until the sync has learnt the new total.
+    flushing: u64,
     /// The shared window's count as of the last sync (all replicas, including this one's flushed
     /// counts).
     shared: u64,
@@ -71,9 +74,9 @@ impl RateLimiter {
             let mut buckets = self.buckets.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
             let entry = buckets.entry(bucket).or_default();
             if entry.window != window {
-                *entry = Bucket { window, limit, pending: 0, shared: 0 };
+                *entry = Bucket { window, limit, pending: 0, flushing: 0, shared: 0 };
             }
-            let used = entry.shared + entry.pending;
+            let used = entry.shared + entry.flushing + entry.pending;
             let allowed = used < limit;
             if allowed {
                 entry.pending += 1;
@@ -92,45 +95,62 @@ impl RateLimiter {
         if window_secs == 0 {
             return Ok(());
         }
-        let current = now_secs() / window_secs;
-        let flush: Vec<(String, u64, u64)> = {
-            let mut buckets = self.buckets.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-            buckets.retain(|_, bucket| bucket.window == current);
-            buckets
-                .iter_mut()
-                .filter(|(_, bucket)| bucket.pending > 0 || bucket.shared * 2 >= bucket.limit)
-                .map(|(key, bucket)| (key.clone(), bucket.window, std::mem::take(&mut bucket.pending)))
-                .collect()
-        };
+        let flush = self.begin_flush(now_secs() / window_secs);
         if flush.is_empty() {
             return Ok(());
         }
-        let mut conn = core.db().pool().acquire().await?;
+        let mut conn = match core.db().pool().acquire().await {
+            Ok(conn) => conn,
+            Err(err) => {
+                self.finish_flush(&[], &[], &flush);
+                return Err(err.into());
+            }
+        };
         let mut totals = Vec::with_capacity(flush.len());
-        for (key, window, count) in &flush {
+        for (added, (key, window, count)) in flush.iter().enumerate() {
             match crate::store::rate_limits::add(&mut conn, key, *window, *count).await {
-                Ok(total) => totals.push((key, *window, total)),
+                Ok(total) => totals.push(total),
                 Err(err) => {
-                    // Not flushed: count it again next time rather than lose it.
-                    self.restore(&flush);
+                    // What was added is settled; the rest is counted again next time rather than lost.
+                    self.finish_flush(&flush[..added], &totals, &flush[added..]);
                     return Err(err.into());
                 }
             }
         }
-        crate::store::rate_limits::forget_before(&mut conn, current).await?;
-        let mut buckets = self.buckets.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        for (key, window, total) in totals {
-            if let Some(bucket) = buckets.get_mut(key.as_str()).filter(|b| b.window == window) {
-                bucket.shared = bucket.shared.max(total);
-            }
-        }
+        self.finish_flush(&flush, &totals, &[]);
+        crate::store::rate_limits::forget_before(&mut conn, now_secs() / window_secs).await?;
         Ok(())
     }
 
-    fn restore(&self, flush: &[(String, u64, u64)]) {
+    /// Moves the pending counts of the buckets to add to the shared windows (those with counts, and
+    /// those past half their limit, to learn the others' counts) to `flushing`; forgets old windows.
+    fn begin_flush(&self, current: u64) -> Vec<(String, u64, u64)> {
         let mut buckets = self.buckets.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        for (key, window, count) in flush {
+        buckets.retain(|_, bucket| bucket.window == current);
+        buckets
+            .iter_mut()
+            .filter(|(_, bucket)| bucket.pending > 0 || bucket.shared * 2 >= bucket.limit)
+            .map(|(key, bucket)| {
+                let count = std::mem::take(&mut bucket.pending);
+                bucket.flushing += count;
+                (key.clone(), bucket.window, count)
+            })
+            .collect()
+    }
+
+    /// Ends a flush: the `added` counts are in the shared windows, whose new totals are `totals`;
+    /// the `failed` ones go back to pending.
+    fn finish_flush(&self, added: &[(String, u64, u64)], totals: &[u64], failed: &[(String, u64, u64)]) {
+        let mut buckets = self.buckets.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        for ((key, window, count), total) in added.iter().zip(totals) {
             if let Some(bucket) = buckets.get_mut(key).filter(|b| b.window == *window) {
+                bucket.shared = bucket.shared.max(*total);
+                bucket.flushing = bucket.flushing.saturating_sub(*count);
+            }
+        }
+        for (key, window, count) in failed {
+            if let Some(bucket) = buckets.get_mut(key).filter(|b| b.window == *window) {
+                bucket.flushing = bucket.flushing.saturating_sub(*count);
                 bucket.pending += count;
             }
         }
@@ -190,5 +210,32 @@ mod tests {
         assert!(matches!(refused, Err(ServiceError::RateLimited { retry_after_secs }) if retry_after_secs >= 1));
         assert!(limiter.charge(&settings, "b".into(), 3).is_ok(), "buckets are separate");
         assert!(limiter.charge(&settings, "a".into(), 0).is_ok(), "0 = no limit");
+    }
+
+    /// Found by `rate_limits::a_credential_gets_its_limit_through_both_doors_together`: counts taken
+    /// for a sync were in neither `pending` nor `shared` until the database answered, so a request in
+    /// between saw the budget as unused and one replica could pass its limit.
+    #[test]
+    fn counts_being_synced_still_count() {
+        let limiter = RateLimiter::default();
+        let settings = RateLimitSettings { window_secs: 3600, per_address: 0, per_credential: 3 };
+        let window = now_secs() / settings.window_secs;
+        for _ in 0..2 {
+            assert!(limiter.charge(&settings, "a".into(), 3).is_ok());
+        }
+        let flush = limiter.begin_flush(window);
+        assert_eq!(flush, vec![("a".to_string(), window, 2)]);
+        assert!(limiter.charge(&settings, "a".into(), 3).is_ok(), "the third request");
+        assert!(limiter.charge(&settings, "a".into(), 3).is_err(), "the fourth, while the sync runs");
+        // The sync lands (total 2 in the shared window): the limit still holds, nothing is counted twice.
+        limiter.finish_flush(&flush, &[2], &[]);
+        assert!(limiter.charge(&settings, "a".into(), 3).is_err());
+        // A sync that fails puts its counts back to pending, still counted.
+        let flush = limiter.begin_flush(window);
+        limiter.finish_flush(&[], &[], &flush);
+        assert!(limiter.charge(&settings, "a".into(), 3).is_err());
+        let buckets = limiter.buckets.lock().expect("buckets");
+        let bucket = &buckets["a"];
+        assert_eq!((bucket.shared, bucket.flushing, bucket.pending), (2, 0, 1));
     }
 }
