@@ -117,6 +117,12 @@ fn object_apis(dir: &Path) -> String {
     code.push_str(&format!("pub type ObjectApis = {};\n\n", nest(types)));
     code.push_str("/// Builds every object resource over `core`.\n");
     code.push_str(&format!("pub fn apis(core: &crate::service::Core) -> ObjectApis {{\n    {}\n}}\n\n", nest(values)));
+    let schemas: Vec<String> = names.iter().map(|m| format!("{m}::Write::schemas()")).collect();
+    code.push_str("/// The write schemas of every object resource, for the document's `required` members.\n");
+    code.push_str(&format!(
+        "pub fn write_schemas() -> Vec<crate::api::resource::WriteSchemas> {{\n    vec![{}]\n}}\n\n",
+        schemas.join(", ")
+    ));
     code.push_str(
         "/// A resource's file, its object's rules, and the (REST name, column) pairs it maps.\n#[cfg(test)]\n",
     );

@@ -24,6 +24,7 @@ pub const REQUEST_ID: &str = "x-request-id";
 pub fn build(core: Core) -> impl Endpoint<Output = Response> + 'static {
     let rest = crate::api::service(core.clone());
     let document = crate::api::document::Document::of(&rest);
+    let request_check = crate::api::request_check::RequestCheck::of(&document.value);
     let mut route = Route::new();
     for path in LEGACY_PATHS {
         route = route.at(path, proxyapi);
@@ -33,7 +34,7 @@ pub fn build(core: Core) -> impl Endpoint<Output = Response> + 'static {
         .at("/openapi.yaml", served(document.yaml, "application/x-yaml"))
         .at("/docs", served(document.ui.clone(), "text/html; charset=utf-8"))
         .at("/docs/", served(document.ui, "text/html; charset=utf-8"))
-        .nest("/", rest)
+        .nest("/", request_check.wrap(rest.into_endpoint()))
         .with_if(!core.config().cors_origins.is_empty(), cors(&core.config().cors_origins))
         .data(core.clone())
         .around(move |ep, req| request_context(ep, req, core.clone()))

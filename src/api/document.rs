@@ -6,6 +6,8 @@
 use serde_json::{Map, Value as Json, json};
 
 use super::RestService;
+use super::resource::WriteSchemas;
+use crate::domain::object::Check;
 
 /// The completed document in each served form.
 #[derive(Debug, Clone)]
@@ -16,6 +18,8 @@ pub struct Document {
     pub yaml: String,
     /// Swagger UI's page, with the document inside.
     pub ui: String,
+    /// The document itself, for what is checked against it (`request_check`).
+    pub value: Json,
 }
 
 impl Document {
@@ -27,14 +31,15 @@ impl Document {
             // poem-openapi renders with serde_json, so this cannot happen; serve its text unchanged.
             Err(err) => {
                 tracing::error!(error = %err, "the rendered OpenAPI document is not JSON");
-                return Document { json: original.clone(), yaml: service.spec_yaml(), ui: service.swagger_ui_html() };
+                let ui = service.swagger_ui_html();
+                return Document { json: original.clone(), yaml: service.spec_yaml(), ui, value: Json::Null };
             }
         };
         complete(&mut doc);
         let json = serde_json::to_string_pretty(&doc).unwrap_or_else(|_| original.clone());
         let yaml = serde_yaml::to_string(&doc).unwrap_or_else(|_| service.spec_yaml());
         let ui = swagger_ui(&service.swagger_ui_html(), &original, &json);
-        Document { json, yaml, ui }
+        Document { json, yaml, ui, value: doc }
     }
 }
 
@@ -47,7 +52,10 @@ fn operations(doc: &mut Json) -> impl Iterator<Item = &mut Map<String, Json>> {
 /// Every completion, in order.
 fn complete(doc: &mut Json) {
     nullable_optional_members(doc);
+    declared_requirements(doc, &super::write_schemas());
+    closed_request_bodies(doc);
     explicit_security(doc);
+    answers_each_operation_can_give(doc);
     gateway_answers(doc);
     event_streams_as_text(doc);
     tags_in_learning_order(doc);
@@ -228,6 +236,147 @@ fn nullable_optional_members(doc: &mut Json) {
                 property.insert("nullable".into(), Json::Bool(true));
             }
         }
+    }
+}
+
+/// A generated resource's create schema requires the members its object's declaration requires, and
+/// neither schema lets them be `null` (a patch cannot empty them); a text member of a closed set lists
+/// it as an `enum`, a digits-only one says so in a `pattern`. poem-openapi cannot say it: the Rust
+/// members are plain optional texts, the declaration decides.
+fn declared_requirements(doc: &mut Json, resources: &[WriteSchemas]) {
+    let Some(schemas) = doc.pointer_mut("/components/schemas").and_then(Json::as_object_mut) else { return };
+    for resource in resources {
+        let mut required: Vec<&str> = Vec::new();
+        for member in resource.required() {
+            if !required.contains(&member) {
+                required.push(member);
+            }
+        }
+        for (name, is_create) in [(resource.create, true), (resource.patch, false)] {
+            let Some(schema) = schemas.get_mut(name).and_then(Json::as_object_mut) else { continue };
+            let Some(properties) = schema.get_mut("properties").and_then(Json::as_object_mut) else { continue };
+            let present: Vec<&str> =
+                required.iter().copied().filter(|member| properties.contains_key(*member)).collect();
+            for member in &present {
+                if let Some(property) = properties.get_mut(*member).and_then(Json::as_object_mut) {
+                    property.remove("nullable");
+                }
+            }
+            for (rest, field) in resource.fields() {
+                let Some(property) = properties.get_mut(rest).and_then(Json::as_object_mut) else { continue };
+                if property.get("type").and_then(Json::as_str) != Some("string") || property.contains_key("enum") {
+                    continue;
+                }
+                match field.check {
+                    // Any case is taken (`ringall`); the document lists the stored spelling, and the
+                    // empty text where the member may be empty.
+                    Check::OneOf(words) => {
+                        let mut values: Vec<Json> = words.iter().map(|word| json!(word)).collect();
+                        if !field.required && !words.contains(&"") {
+                            values.push(json!(""));
+                        }
+                        // OpenAPI 3.0.3: a nullable enum lists `null` among its values.
+                        if property.get("nullable") == Some(&Json::Bool(true)) {
+                            values.push(Json::Null);
+                        }
+                        property.insert("enum".into(), Json::Array(values));
+                    }
+                    Check::Digits => {
+                        property.entry("pattern").or_insert_with(|| json!("^[0-9]*$"));
+                    }
+                    _ => {}
+                }
+            }
+            if is_create && !present.is_empty() {
+                schema.insert("required".into(), json!(present));
+            }
+        }
+    }
+}
+
+/// Request bodies name every member they take: `additionalProperties: false` on every schema an
+/// operation receives, which is what `request_check` enforces (a misspelt member is refused, not
+/// silently ignored).
+fn closed_request_bodies(doc: &mut Json) {
+    let mut received = Vec::new();
+    for operation in operations(doc) {
+        let content = operation.get("requestBody").and_then(|body| body.get("content")).and_then(Json::as_object);
+        for media in content.into_iter().flat_map(|content| content.values()) {
+            if let Some(name) = media.pointer("/schema/$ref").and_then(Json::as_str) {
+                received.push(name.trim_start_matches("#/components/schemas/").to_string());
+            }
+        }
+    }
+    let Some(schemas) = doc.pointer_mut("/components/schemas").and_then(Json::as_object_mut) else { return };
+    // The schemas their members and items point at are received too.
+    let mut next = 0;
+    while next < received.len() {
+        if let Some(schema) = schemas.get(&received[next]) {
+            for name in references(schema) {
+                if !received.contains(&name) {
+                    received.push(name);
+                }
+            }
+        }
+        next += 1;
+    }
+    for name in received {
+        if let Some(schema) = schemas.get_mut(&name).and_then(Json::as_object_mut)
+            && schema.get("type").and_then(Json::as_str) == Some("object")
+            && !schema.contains_key("additionalProperties")
+        {
+            schema.insert("additionalProperties".into(), Json::Bool(false));
+        }
+    }
+}
+
+/// The names of the component schemas `schema` points at, anywhere inside it.
+fn references(schema: &Json) -> Vec<String> {
+    match schema {
+        Json::Object(members) => members
+            .iter()
+            .flat_map(|(key, value)| match (key.as_str(), value) {
+                ("$ref", Json::String(target)) => {
+                    target.strip_prefix("#/components/schemas/").map(str::to_string).into_iter().collect()
+                }
+                _ => references(value),
+            })
+            .collect(),
+        Json::Array(items) => items.iter().flat_map(references).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// poem-openapi gives every operation every error of `ApiError`. Each keeps those it can give:
+/// 401/403 only when it needs a credential, 404 only when its path or body names something, 409/405 only
+/// when it writes, 412 only with `If-Match`, 422 only when it takes input beyond its path.
+fn answers_each_operation_can_give(doc: &mut Json) {
+    let paths = doc.get_mut("paths").and_then(Json::as_object_mut).into_iter().flat_map(|paths| paths.values_mut());
+    let methods = paths.filter_map(Json::as_object_mut).flat_map(|item| item.iter_mut());
+    for (method, operation) in methods {
+        let Some(operation) = operation.as_object_mut() else { continue };
+        let parameters = operation.get("parameters").and_then(Json::as_array).cloned().unwrap_or_default();
+        let takes = |place: &str, name: Option<&str>| {
+            parameters.iter().any(|p| {
+                p.get("in").and_then(Json::as_str) == Some(place)
+                    && name.is_none_or(|name| p.get("name").and_then(Json::as_str) == Some(name))
+            })
+        };
+        let public = operation.get("security").and_then(Json::as_array).is_some_and(Vec::is_empty);
+        // A body can name something too (the extension a call starts from).
+        let names_something = takes("path", None) || operation.contains_key("requestBody");
+        let has_input = operation.contains_key("requestBody") || takes("query", None);
+        let conditional = takes("header", Some("If-Match"));
+        let writes = method != "get";
+        let Some(responses) = operation.get_mut("responses").and_then(Json::as_object_mut) else { continue };
+        responses.retain(|status, _| match status.as_str() {
+            "401" | "403" => !public,
+            "404" => names_something,
+            "405" | "409" => writes,
+            "412" => conditional,
+            "422" => has_input,
+            _ => true,
+        });
     }
 }
 

@@ -110,36 +110,36 @@ rest_resource! {
         updated_at: Option<chrono::DateTime<chrono::Utc>> = "ex_lastchange",
     }
     /// An extension to create (`number` required) or change (only the members sent change).
-    write ExtensionWrite {
+    write ExtensionCreate / ExtensionPatch {
         /// Number: 1-20 digits, unique within the tenant. Changing it changes the SIP username, so send
         /// `secret` with it.
-        number: Option<Text<NumberRule>> = "ex_number",
+        number: Text<NumberRule> = "ex_number",
         /// Display name.
-        name: Option<Text<NameRule>> = "ex_name",
+        name: Text<NameRule> = "ex_name",
         /// Channel technology: `PJSIP` (the default) or `SIP`, any case.
-        tech: Option<Text<TechRule>> = "ex_tech",
+        tech: Text<TechRule> = "ex_tech",
         /// SIP secret, 8-128 characters (write-only; stored only as the SIP digest).
         #[oai(write_only)]
-        secret: Option<Text<SecretRule>> = "secret",
+        secret: Text<SecretRule> = "secret",
         /// Password of the user portal, 8-128 characters (write-only; stored as argon2id).
         #[oai(write_only)]
-        web_password: Option<Text<WebPasswordRule>> = "ex_webpassword",
+        web_password: Text<WebPasswordRule> = "ex_webpassword",
         /// Outbound caller id number.
-        caller_id_number: Option<String> = "ex_cidnum",
+        caller_id_number: String = "ex_cidnum",
         /// Outbound caller id name.
-        caller_id_name: Option<String> = "ex_cidname",
+        caller_id_name: String = "ex_cidname",
         /// Call groups (comma list).
-        call_group: Option<String> = "ex_callgroup",
+        call_group: String = "ex_callgroup",
         /// Pickup groups (comma list).
-        pickup_group: Option<String> = "ex_pickupgroup",
+        pickup_group: String = "ex_pickupgroup",
         /// Outbound call permission.
-        call_allowed: Option<String> = "ex_callallowed",
+        call_allowed: String = "ex_callallowed",
         /// E-mail address.
-        email: Option<String> = "ex_email",
+        email: String = "ex_email",
         /// Free description.
-        description: Option<String> = "ex_description",
+        description: String = "ex_description",
         /// Disable (the PBX drops its registrations at once) or enable the extension.
-        disabled: Option<bool> = "disabled",
+        disabled: bool = "disabled",
     }
     /// A page of extensions.
     page ExtensionPage

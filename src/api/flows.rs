@@ -59,33 +59,33 @@ rest_resource! {
         state_changed_at: Option<chrono::DateTime<chrono::Utc>> = "fl_state_at",
     }
     /// A flow to create (`name` and `number` required) or change.
-    write FlowWrite {
+    write FlowCreate / FlowPatch {
         /// Name.
-        name: Option<String> = "fl_name",
+        name: String = "fl_name",
         /// Free comment.
-        comment: Option<String> = "fl_comment",
+        comment: String = "fl_comment",
         /// Number (digits), unique within the tenant.
-        number: Option<String> = "fl_number",
+        number: String = "fl_number",
         /// Current value.
-        value: Option<String> = "fl_value",
+        value: String = "fl_value",
         /// Value while UNAVAILABLE.
-        value_for_unavailable: Option<String> = "fl_value_for_unavailable",
+        value_for_unavailable: String = "fl_value_for_unavailable",
         /// Value while INUSE.
-        value_for_inuse: Option<String> = "fl_value_for_inuse",
+        value_for_inuse: String = "fl_value_for_inuse",
         /// Value while NOT_INUSE.
-        value_for_notinuse: Option<String> = "fl_value_for_notinuse",
+        value_for_notinuse: String = "fl_value_for_notinuse",
         /// Value while RINGING.
-        value_for_ringing: Option<String> = "fl_value_for_ringing",
+        value_for_ringing: String = "fl_value_for_ringing",
         /// Channel variable that carries the value.
-        variable_name: Option<String> = "fl_variable_name",
+        variable_name: String = "fl_variable_name",
         /// What the flow monitors.
-        monitor_type: Option<String> = "fl_monitor_type",
+        monitor_type: String = "fl_monitor_type",
         /// Id of the monitored object.
-        monitor_type_id: Option<String> = "fl_monitor_type_id",
+        monitor_type_id: String = "fl_monitor_type_id",
         /// Monitor parameter.
-        monitor_parameter: Option<String> = "fl_monitor_parameter",
+        monitor_parameter: String = "fl_monitor_parameter",
         /// State: `INUSE`, `NOT_INUSE`, `UNAVAILABLE` or `RINGING`.
-        state: Option<String> = "fl_state",
+        state: String = "fl_state",
     }
     /// A page of flows.
     page FlowPage
@@ -122,7 +122,7 @@ impl FlowStateApi {
         let b = body.0;
         let row = service::update_state(&self.core, &principal, &code, id.0, b.state.as_deref(), b.value.as_deref())
             .await
-            .map_err(|e| from_service(e, FlowWrite::rest_field))?;
+            .map_err(|e| from_service(e, FlowCreate::rest_field))?;
         Ok(Json(Flow::from(&row)))
     }
 }

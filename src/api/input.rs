@@ -2,12 +2,12 @@
 //! from rows: the only place REST names meet storage names.
 
 use chrono::{DateTime, NaiveDateTime, Utc};
-use serde_json::Value as Json;
 
 use crate::domain::time::TIME_FORMAT;
 use crate::service::objects::Input;
 
-/// Accumulates input members; `None` values are left out (PATCH semantics: absent = unchanged).
+/// Accumulates input members: absent values are left out (unchanged), a merge patch's `null` is kept
+/// (emptied); see `resource::IntoInput`.
 #[derive(Debug, Default)]
 pub struct InputBuilder(Input);
 
@@ -17,10 +17,10 @@ impl InputBuilder {
         InputBuilder::default()
     }
 
-    /// Sets member `name` when a value is given.
-    pub fn set<T: Into<Json>>(mut self, name: &str, value: Option<T>) -> Self {
-        if let Some(value) = value {
-            self.0.insert(name.to_string(), value.into());
+    /// Sets member `name` when a value (or a patch's `null`) is given.
+    pub fn set(mut self, name: &str, value: impl super::resource::IntoInput) -> Self {
+        if let Some(value) = value.into_input() {
+            self.0.insert(name.to_string(), value);
         }
         self
     }

@@ -31,6 +31,7 @@ pub mod problem;
 pub mod queue_members;
 pub mod recordings;
 pub mod report_logs;
+pub mod request_check;
 pub mod resource;
 pub mod security;
 pub mod settings;
@@ -104,6 +105,26 @@ pub enum Created<T: ToJSON> {
     /// Created; `Location` is the URL of the new resource.
     #[oai(status = 201)]
     Created(Json<T>, #[oai(header = "Location")] String),
+}
+
+/// 200 with an object and its `ETag` (a read that can also answer 304).
+#[derive(ApiResponse)]
+pub enum Fetched<T: ToJSON> {
+    /// The object; `ETag` names this version (send it in `If-Match` to change only this version, in
+    /// `If-None-Match` to read it again only when it changed).
+    #[oai(status = 200)]
+    Fetched(Json<T>, #[oai(header = "ETag")] String),
+    /// Not changed since the version `If-None-Match` names.
+    #[oai(status = 304)]
+    NotModified(#[oai(header = "ETag")] String),
+}
+
+/// 200 with the changed object and its new `ETag`.
+#[derive(ApiResponse)]
+pub enum Saved<T: ToJSON> {
+    /// The object as changed; `ETag` names the new version.
+    #[oai(status = 200)]
+    Saved(Json<T>, #[oai(header = "ETag")] String),
 }
 
 /// 204 after a delete.
@@ -205,6 +226,13 @@ pub fn service(core: Core) -> RestService {
              Lists take `limit` and an opaque `cursor` and answer `{items, next_cursor}`. \
              The legacy MiRTA `proxyapi.php` protocol is served on the same core at /proxyapi.php.",
         )
+}
+
+/// The write schemas of every generated resource (see `resource::WriteSchemas`).
+pub fn write_schemas() -> Vec<resource::WriteSchemas> {
+    let mut schemas = objects::write_schemas();
+    schemas.extend([extensions::Write::schemas(), flows::Write::schemas(), user_groups::Write::schemas()]);
+    schemas
 }
 
 /// The spec as YAML, exactly as `/openapi.yaml` serves it and `api-spec/openapi.yaml` stores it.

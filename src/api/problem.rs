@@ -23,9 +23,29 @@ pub struct Problem {
     /// Explanation of this occurrence.
     #[oai(skip_serializing_if_is_none)]
     pub detail: Option<String>,
-    /// The offending input field, for `validation_failed`.
+    /// The offending input field, for `validation_failed`: the first of `errors`.
     #[oai(skip_serializing_if_is_none)]
     pub field: Option<String>,
+    /// Every offending input field, for `validation_failed` (RFC 9457 extension member).
+    #[oai(skip_serializing_if_is_none)]
+    pub errors: Option<Vec<FieldProblem>>,
+}
+
+/// One invalid input member of a `validation_failed` problem.
+#[derive(Debug, Clone, Object)]
+pub struct FieldProblem {
+    /// The member, by its REST name; nested members are dotted (`entries[2].number`), `body` is the
+    /// body as a whole.
+    pub field: String,
+    /// What is wrong with it.
+    pub detail: String,
+}
+
+impl FieldProblem {
+    /// A problem of `field`.
+    pub fn new(field: &str, detail: String) -> FieldProblem {
+        FieldProblem { field: field.to_string(), detail }
+    }
 }
 
 impl Problem {
@@ -38,6 +58,7 @@ impl Problem {
             code: code.to_string(),
             detail,
             field: None,
+            errors: None,
         }
     }
 }
@@ -63,6 +84,9 @@ pub enum ApiError {
     /// The write conflicts with existing data (`conflict`, `tenant_not_empty`).
     #[oai(status = 409, content_type = "application/problem+json")]
     Conflict(Json<Box<Problem>>),
+    /// The object is no longer the version `If-Match` names (`precondition_failed`): read it again.
+    #[oai(status = 412, content_type = "application/problem+json")]
+    PreconditionFailed(Json<Box<Problem>>),
     /// The input is well-formed but invalid (`validation_failed`, `invalid_cursor`).
     #[oai(status = 422, content_type = "application/problem+json")]
     Unprocessable(Json<Box<Problem>>),
@@ -91,11 +115,13 @@ impl ApiError {
     /// A 422 about one field.
     pub fn invalid(field: &str, detail: impl Into<String>) -> ApiError {
         let mut problem = Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed", Some(detail.into()));
+        problem.errors = Some(vec![FieldProblem::new(field, problem.detail.clone().unwrap_or_default())]);
         problem.field = Some(field.to_string());
         ApiError::from_problem(problem)
     }
 
-    fn from_problem(problem: Problem) -> ApiError {
+    /// The error answering `problem`, by its status.
+    pub fn from_problem(problem: Problem) -> ApiError {
         // Boxed: problems travel in every `Result` and would otherwise make all of them large.
         let body = Json(Box::new(problem));
         match body.0.status {
@@ -105,6 +131,7 @@ impl ApiError {
             404 => ApiError::NotFound(body),
             405 => ApiError::MethodNotAllowed(body),
             409 => ApiError::Conflict(body),
+            412 => ApiError::PreconditionFailed(body),
             422 => ApiError::Unprocessable(body),
             429 => ApiError::TooManyRequests(body),
             503 => ApiError::Unavailable(body),
@@ -147,6 +174,7 @@ pub fn from_service(err: ServiceError, rest_field: fn(&str) -> &str) -> ApiError
         ServiceError::PbxUnavailable(_) => ApiError::new(S::SERVICE_UNAVAILABLE, "pbx_unavailable", detail),
         ServiceError::PbxRejected(_) => ApiError::new(S::CONFLICT, "pbx_rejected", detail),
         ServiceError::Unsupported(_) => ApiError::new(S::METHOD_NOT_ALLOWED, "method_not_allowed", detail),
+        ServiceError::PreconditionFailed => ApiError::new(S::PRECONDITION_FAILED, "precondition_failed", detail),
         ServiceError::TenantNotEmpty => ApiError::new(
             S::CONFLICT,
             "tenant_not_empty",
@@ -183,6 +211,10 @@ impl Problem {
         }
         if let Some(field) = &self.field {
             value["field"] = serde_json::Value::String(field.clone());
+        }
+        if let Some(errors) = &self.errors {
+            let errors = errors.iter().map(|e| serde_json::json!({"field": e.field, "detail": e.detail})).collect();
+            value["errors"] = serde_json::Value::Array(errors);
         }
         value
     }

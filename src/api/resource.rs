@@ -6,12 +6,13 @@
 
 use chrono::{DateTime, Utc};
 use poem_openapi::payload::Json as JsonBody;
+use poem_openapi::types::ToJSON;
 use serde_json::Value as Json;
 
 use super::problem::{ApiResult, from_service};
 use super::security::Auth;
-use super::{Created, Deleted, pagination};
-use crate::domain::object::{Check, FieldKind};
+use super::{Created, Deleted, Fetched, Saved, pagination};
+use crate::domain::object::{Check, FieldDef, FieldKind};
 use crate::service::Core;
 use crate::service::model::{Row, Value};
 use crate::service::objects::Filter;
@@ -93,6 +94,51 @@ impl<T: Into<Json>> IntoInput for Option<T> {
     }
 }
 
+/// A merge-patch member: `null` reaches the service as `null`, which empties the column.
+impl<T: Into<Json>> IntoInput for poem_openapi::types::MaybeUndefined<T> {
+    fn into_input(self) -> Option<Json> {
+        match self {
+            poem_openapi::types::MaybeUndefined::Undefined => None,
+            poem_openapi::types::MaybeUndefined::Null => Some(Json::Null),
+            poem_openapi::types::MaybeUndefined::Value(value) => Some(value.into()),
+        }
+    }
+}
+
+/// What the document needs to know of a generated resource's write schemas: their names, and the
+/// object whose declaration says which members are required (and so can be neither left out of a
+/// create nor emptied by a patch).
+#[derive(Debug, Clone, Copy)]
+pub struct WriteSchemas {
+    /// The create schema's name.
+    pub create: &'static str,
+    /// The patch schema's name.
+    pub patch: &'static str,
+    /// The object's rules.
+    pub rules: &'static dyn ObjectRules,
+    /// `(REST name, column)` of the fields.
+    pub columns: &'static [(&'static str, &'static str)],
+}
+
+impl WriteSchemas {
+    /// `(REST name, declared field)` of every member that names a declared column.
+    pub fn fields(&self) -> impl Iterator<Item = (&'static str, &'static FieldDef)> + '_ {
+        let def = self.rules.def();
+        self.columns.iter().filter_map(move |(rest, column)| {
+            def.field(column).map(|(_, field)| (rest.strip_prefix("r#").unwrap_or(rest), field))
+        })
+    }
+
+    /// REST names of the members the declaration requires.
+    pub fn required(&self) -> impl Iterator<Item = &'static str> + '_ {
+        let def = self.rules.def();
+        self.columns
+            .iter()
+            .filter(move |(_, column)| def.field(column).is_some_and(|(_, field)| field.required))
+            .map(|(rest, _)| rest.strip_prefix("r#").unwrap_or(rest))
+    }
+}
+
 /// The input member for `column` of `rules`' object: a boolean sent for a yes/no text column
 /// becomes the word the declaration allows (`yes`/`no`, or `yes`/empty), so REST clients use real
 /// booleans while the stored value stays what the PBX and legacy clients read.
@@ -110,6 +156,18 @@ pub fn input_member(rules: &dyn ObjectRules, column: &str, value: Json) -> Json 
         candidates.iter().find_map(|c| words.iter().find(|w| w.eq_ignore_ascii_case(c))).copied().unwrap_or("")
     };
     Json::String(if on { pick(&["yes", "on"]) } else { pick(&["no", "off"]) }.to_string())
+}
+
+/// Service input from `(column, member)` pairs: members not sent are left out, the others become
+/// what the column stores ([`input_member`]).
+pub fn input_of<const N: usize>(rules: &dyn ObjectRules, members: [(&str, Option<Json>); N]) -> Input {
+    let mut input = Input::new();
+    for (column, member) in members {
+        if let Some(value) = member {
+            input.insert(column.to_string(), input_member(rules, column, value));
+        }
+    }
+    input
 }
 
 /// A filter query value, compared with the stored text.
@@ -173,7 +231,7 @@ pub async fn list_rows<P: ResourcePage>(
 }
 
 /// Creates a row; answers 201 with `Location` = `path` (tenant code filled in) + `/` + id.
-pub async fn create_row<R: for<'a> From<&'a Row> + poem_openapi::types::ToJSON>(
+pub async fn create_row<R: for<'a> From<&'a Row> + ToJSON>(
     core: &Core,
     auth: &Auth,
     rules: &dyn ObjectRules,
@@ -189,48 +247,97 @@ pub async fn create_row<R: for<'a> From<&'a Row> + poem_openapi::types::ToJSON>(
     Ok(Created::Created(JsonBody(R::from(&row)), location))
 }
 
-/// Loads one row.
-pub async fn get_row<R: for<'a> From<&'a Row>>(
+/// Loads one row; 304 when `If-None-Match` names its current version.
+pub async fn get_row<R: for<'a> From<&'a Row> + ToJSON>(
     core: &Core,
     auth: &Auth,
     rules: &dyn ObjectRules,
     tenant: Option<&str>,
     id: i64,
+    if_none_match: Option<&str>,
     rest_field: fn(&str) -> &str,
-) -> ApiResult<JsonBody<R>> {
+) -> ApiResult<Fetched<R>> {
     let principal = auth.principal(core).await?;
     let row = objects::get(core, &principal, rules, tenant, id).await.map_err(|e| from_service(e, rest_field))?;
-    Ok(JsonBody(R::from(&row)))
+    Ok(fetched(R::from(&row), if_none_match))
 }
 
-/// Applies the members sent (PATCH) and answers the new row.
-pub async fn update_row<R: for<'a> From<&'a Row>>(
+/// Applies a merge patch, only while `If-Match` (when sent) names the stored version, and answers
+/// the new row.
+#[allow(clippy::too_many_arguments)]
+pub async fn update_row<R: for<'a> From<&'a Row> + ToJSON>(
     core: &Core,
     auth: &Auth,
     rules: &dyn ObjectRules,
     tenant: Option<&str>,
     id: i64,
     input: Input,
+    if_match: Option<&str>,
     rest_field: fn(&str) -> &str,
-) -> ApiResult<JsonBody<R>> {
+) -> ApiResult<Saved<R>> {
     let principal = auth.principal(core).await?;
-    let row =
-        objects::update(core, &principal, rules, tenant, id, &input).await.map_err(|e| from_service(e, rest_field))?;
-    Ok(JsonBody(R::from(&row)))
+    let holds = matches_if::<R>(if_match);
+    let row = objects::update_if(core, &principal, rules, tenant, id, &input, Some(&*holds))
+        .await
+        .map_err(|e| from_service(e, rest_field))?;
+    Ok(saved(R::from(&row)))
 }
 
-/// Deletes a row (204).
-pub async fn delete_row(
+/// Deletes a row (204), only while `If-Match` (when sent) names the stored version.
+pub async fn delete_row<R: for<'a> From<&'a Row> + ToJSON>(
     core: &Core,
     auth: &Auth,
     rules: &dyn ObjectRules,
     tenant: Option<&str>,
     id: i64,
+    if_match: Option<&str>,
     rest_field: fn(&str) -> &str,
 ) -> ApiResult<Deleted> {
     let principal = auth.principal(core).await?;
-    objects::delete(core, &principal, rules, tenant, id).await.map_err(|e| from_service(e, rest_field))?;
+    let holds = matches_if::<R>(if_match);
+    objects::delete_if(core, &principal, rules, tenant, id, Some(&*holds))
+        .await
+        .map_err(|e| from_service(e, rest_field))?;
     Ok(Deleted::Deleted)
+}
+
+/// The strong entity tag of a representation: a digest of its JSON, so any change a client could
+/// see (through either door) changes it.
+pub fn entity_tag<R: ToJSON>(representation: &R) -> String {
+    use sha2::{Digest, Sha256};
+    let json = representation.to_json().map(|value| value.to_string()).unwrap_or_default();
+    let digest = Sha256::digest(json.as_bytes());
+    format!("\"{}\"", hex::encode(&digest[..12]))
+}
+
+/// Whether an `If-Match` / `If-None-Match` value (`*` or a list of tags) names `tag`. Weak tags
+/// (`W/"..."`) compare by their opaque part, as `If-None-Match` allows; ours are never weak, so a
+/// weak tag in `If-Match` names no version of ours beyond that.
+pub fn entity_tags_match(names: &str, tag: &str) -> bool {
+    names.split(',').map(str::trim).any(|name| name == "*" || name.trim_start_matches("W/") == tag)
+}
+
+/// The precondition of a write under `If-Match` (none sent: always holds): the stored row's
+/// representation has a tag it names.
+pub fn matches_if<'a, R: for<'r> From<&'r Row> + ToJSON>(
+    if_match: Option<&'a str>,
+) -> Box<dyn Fn(&Row) -> bool + Send + Sync + 'a> {
+    Box::new(move |row: &Row| if_match.is_none_or(|names| entity_tags_match(names, &entity_tag(&R::from(row)))))
+}
+
+/// A read's answer: the object with its tag, or 304 when `If-None-Match` names that tag.
+pub fn fetched<R: ToJSON>(representation: R, if_none_match: Option<&str>) -> Fetched<R> {
+    let tag = entity_tag(&representation);
+    match if_none_match {
+        Some(names) if entity_tags_match(names, &tag) => Fetched::NotModified(tag),
+        _ => Fetched::Fetched(JsonBody(representation), tag),
+    }
+}
+
+/// A write's answer: the object with its new tag.
+pub fn saved<R: ToJSON>(representation: R) -> Saved<R> {
+    let tag = entity_tag(&representation);
+    Saved::Saved(JsonBody(representation), tag)
 }
 
 /// Generates a REST resource over a declared object. See `api::extensions` (tenant scope) and
@@ -248,8 +355,11 @@ pub async fn delete_row(
 /// - `operations` names the operation ids; `list` is always generated, each of `create`, `get`,
 ///   `update`, `delete` only when listed (in that order), so e.g. phones have no DELETE (405).
 /// - `filters` become optional exact-match query parameters (`name: String = "column"`).
-/// - `read` fields are read from row columns (`FromColumn`); `write` fields are all optional and
-///   become service input under their legacy names (PATCH semantics: absent = unchanged).
+/// - `read` fields are read from row columns (`FromColumn`). `write Create / Patch { field: T = "column" }`
+///   generates two schemas from one table: the create schema (members `Option<T>`; the document marks
+///   the ones the declaration requires as `required`) and the JSON Merge Patch schema (members
+///   `MaybeUndefined<T>`: absent = unchanged, `null` = emptied). Both become service input under the
+///   legacy names.
 macro_rules! rest_resource {
     // A tag of the file's own: declare it, then generate the resource under it.
     (
@@ -282,7 +392,7 @@ macro_rules! rest_resource {
         $(#[doc = $read_doc:literal])*
         read $Read:ident { $( $(#[$read_meta:meta])* $read_field:ident : $read_ty:ty = $read_col:literal ),* $(,)? }
         $(#[doc = $write_doc:literal])*
-        write $Write:ident { $( $(#[$write_meta:meta])* $write_field:ident : $write_ty:ty = $write_col:literal ),* $(,)? }
+        write $Write:ident / $Patch:ident { $( $(#[$write_meta:meta])* $write_field:ident : $write_ty:ty = $write_col:literal ),* $(,)? }
         $(#[doc = $page_doc:literal])*
         page $Page:ident
     ) => {
@@ -302,23 +412,44 @@ macro_rules! rest_resource {
         }
 
         $(#[doc = $write_doc])*
+        ///
+        /// The members the object requires are `required` here (the document takes them from the
+        /// object's declaration); the others may be left out or `null`.
         #[derive(Debug, poem_openapi::Object)]
         pub struct $Write {
-            $( $(#[$write_meta])* pub $write_field: $write_ty, )*
+            $( $(#[$write_meta])* pub $write_field: Option<$write_ty>, )*
+        }
+
+        /// A JSON Merge Patch (RFC 7396) of the object: the members sent change, `null` empties a
+        /// member that may be empty, the members left out keep their value.
+        #[derive(Debug, poem_openapi::Object)]
+        pub struct $Patch {
+            $( $(#[$write_meta])* pub $write_field: poem_openapi::types::MaybeUndefined<$write_ty>, )*
+        }
+
+        impl $Patch {
+            /// Service input under legacy names: absent members are left out, `null` ones empty.
+            pub fn into_input(self) -> $crate::service::objects::Input {
+                use $crate::api::resource::IntoInput as _;
+                $crate::api::resource::input_of(&$rules, [$( ($write_col, self.$write_field.into_input()) ),*])
+            }
         }
 
         impl $Write {
-            /// Service input under legacy names; absent fields are left out (PATCH semantics).
+            /// Service input under legacy names; absent members are left out.
             pub fn into_input(self) -> $crate::service::objects::Input {
                 use $crate::api::resource::IntoInput as _;
-                let mut input = $crate::service::objects::Input::new();
-                $(
-                    if let Some(value) = self.$write_field.into_input() {
-                        let value = $crate::api::resource::input_member(&$rules, $write_col, value);
-                        input.insert($write_col.to_string(), value);
-                    }
-                )*
-                input
+                $crate::api::resource::input_of(&$rules, [$( ($write_col, self.$write_field.into_input()) ),*])
+            }
+
+            /// The names of the create and patch schemas and what decides their `required` members.
+            pub fn schemas() -> $crate::api::resource::WriteSchemas {
+                $crate::api::resource::WriteSchemas {
+                    create: stringify!($Write),
+                    patch: stringify!($Patch),
+                    rules: &$rules,
+                    columns: Self::COLUMNS,
+                }
             }
 
             /// `(REST name, legacy column or input name)` of every write field, then every read field.
@@ -377,7 +508,7 @@ macro_rules! rest_resource {
         /// The write type, whose `rules()` and `named_columns()` the declared-columns test checks.
         pub type Write = $Write;
 
-        $crate::api::resource::rest_resource!(@ops $scope, $Api, $rules, $tag, $path, $item_path, $Read, $Write, $Page,
+        $crate::api::resource::rest_resource!(@ops $scope, $Api, $rules, $tag, $path, $item_path, $Read, $Write, $Patch, $Page,
             { list: $op_list $(, create: $op_create)? $(, get: $op_get)? $(, update: $op_update)? $(, delete: $op_delete)? },
             { $( $(#[doc = $filter_doc])* $filter : $filter_ty = $filter_col ),* });
     };
@@ -388,7 +519,7 @@ macro_rules! rest_resource {
     (@api_value $core:ident, $($Api:ident),+) => { ($($Api { core: $core.clone() }),+) };
 
     // Tenant resources: every operation takes the tenant code from the path.
-    (@ops tenant, $Api:ident, $rules:expr, $tag:expr, $path:literal, $item_path:literal, $Read:ident, $Write:ident, $Page:ident,
+    (@ops tenant, $Api:ident, $rules:expr, $tag:expr, $path:literal, $item_path:literal, $Read:ident, $Write:ident, $Patch:ident, $Page:ident,
         { list: $op_list:literal $(, create: $op_create:literal)? $(, get: $op_get:literal)?
             $(, update: $op_update:literal)? $(, delete: $op_delete:literal)? },
         { $( $(#[doc = $filter_doc:literal])* $filter:ident : $filter_ty:ty = $filter_col:literal ),* }) => {
@@ -427,7 +558,7 @@ macro_rules! rest_resource {
             )?
 
             $(
-            /// Get one.
+            /// Get one, with its `ETag`; 304 when `If-None-Match` names the current version.
             #[oai(path = $item_path, method = "get", operation_id = $op_get)]
             async fn get(
                 &self,
@@ -436,13 +567,16 @@ macro_rules! rest_resource {
                 code: poem_openapi::param::Path<String>,
                 /// Id.
                 id: poem_openapi::param::Path<i64>,
-            ) -> $crate::api::problem::ApiResult<poem_openapi::payload::Json<$Read>> {
-                $crate::api::resource::get_row(&self.core, &auth, &$rules, Some(&code), id.0, $Write::rest_field).await
+                /// Answer 304 (no body) when the object's `ETag` is one of these.
+                #[oai(name = "If-None-Match")]
+                if_none_match: poem_openapi::param::Header<Option<String>>,
+            ) -> $crate::api::problem::ApiResult<$crate::api::Fetched<$Read>> {
+                $crate::api::resource::get_row(&self.core, &auth, &$rules, Some(&code), id.0, if_none_match.0.as_deref(), $Write::rest_field).await
             }
             )?
 
             $(
-            /// Change; only the members sent change.
+            /// Change: a JSON Merge Patch; the members sent change, `null` empties one.
             #[oai(path = $item_path, method = "patch", operation_id = $op_update)]
             async fn update(
                 &self,
@@ -451,9 +585,12 @@ macro_rules! rest_resource {
                 code: poem_openapi::param::Path<String>,
                 /// Id.
                 id: poem_openapi::param::Path<i64>,
-                body: poem_openapi::payload::Json<$Write>,
-            ) -> $crate::api::problem::ApiResult<poem_openapi::payload::Json<$Read>> {
-                $crate::api::resource::update_row(&self.core, &auth, &$rules, Some(&code), id.0, body.0.into_input(), $Write::rest_field).await
+                /// Change only the version with this `ETag` (412 `precondition_failed` otherwise).
+                #[oai(name = "If-Match")]
+                if_match: poem_openapi::param::Header<Option<String>>,
+                body: poem_openapi::payload::Json<$Patch>,
+            ) -> $crate::api::problem::ApiResult<$crate::api::Saved<$Read>> {
+                $crate::api::resource::update_row(&self.core, &auth, &$rules, Some(&code), id.0, body.0.into_input(), if_match.0.as_deref(), $Write::rest_field).await
             }
             )?
 
@@ -467,15 +604,18 @@ macro_rules! rest_resource {
                 code: poem_openapi::param::Path<String>,
                 /// Id.
                 id: poem_openapi::param::Path<i64>,
+                /// Delete only the version with this `ETag` (412 `precondition_failed` otherwise).
+                #[oai(name = "If-Match")]
+                if_match: poem_openapi::param::Header<Option<String>>,
             ) -> $crate::api::problem::ApiResult<$crate::api::Deleted> {
-                $crate::api::resource::delete_row(&self.core, &auth, &$rules, Some(&code), id.0, $Write::rest_field).await
+                $crate::api::resource::delete_row::<$Read>(&self.core, &auth, &$rules, Some(&code), id.0, if_match.0.as_deref(), $Write::rest_field).await
             }
             )?
         }
     };
 
     // Global resources: no tenant; the service requires an admin (or only reading, for catalogues).
-    (@ops global, $Api:ident, $rules:expr, $tag:expr, $path:literal, $item_path:literal, $Read:ident, $Write:ident, $Page:ident,
+    (@ops global, $Api:ident, $rules:expr, $tag:expr, $path:literal, $item_path:literal, $Read:ident, $Write:ident, $Patch:ident, $Page:ident,
         { list: $op_list:literal $(, create: $op_create:literal)? $(, get: $op_get:literal)?
             $(, update: $op_update:literal)? $(, delete: $op_delete:literal)? },
         { $( $(#[doc = $filter_doc:literal])* $filter:ident : $filter_ty:ty = $filter_col:literal ),* }) => {
@@ -510,29 +650,35 @@ macro_rules! rest_resource {
             )?
 
             $(
-            /// Get one.
+            /// Get one, with its `ETag`; 304 when `If-None-Match` names the current version.
             #[oai(path = $item_path, method = "get", operation_id = $op_get)]
             async fn get(
                 &self,
                 auth: $crate::api::security::Auth,
                 /// Id.
                 id: poem_openapi::param::Path<i64>,
-            ) -> $crate::api::problem::ApiResult<poem_openapi::payload::Json<$Read>> {
-                $crate::api::resource::get_row(&self.core, &auth, &$rules, None, id.0, $Write::rest_field).await
+                /// Answer 304 (no body) when the object's `ETag` is one of these.
+                #[oai(name = "If-None-Match")]
+                if_none_match: poem_openapi::param::Header<Option<String>>,
+            ) -> $crate::api::problem::ApiResult<$crate::api::Fetched<$Read>> {
+                $crate::api::resource::get_row(&self.core, &auth, &$rules, None, id.0, if_none_match.0.as_deref(), $Write::rest_field).await
             }
             )?
 
             $(
-            /// Change; only the members sent change.
+            /// Change: a JSON Merge Patch; the members sent change, `null` empties one.
             #[oai(path = $item_path, method = "patch", operation_id = $op_update)]
             async fn update(
                 &self,
                 auth: $crate::api::security::Auth,
                 /// Id.
                 id: poem_openapi::param::Path<i64>,
-                body: poem_openapi::payload::Json<$Write>,
-            ) -> $crate::api::problem::ApiResult<poem_openapi::payload::Json<$Read>> {
-                $crate::api::resource::update_row(&self.core, &auth, &$rules, None, id.0, body.0.into_input(), $Write::rest_field).await
+                /// Change only the version with this `ETag` (412 `precondition_failed` otherwise).
+                #[oai(name = "If-Match")]
+                if_match: poem_openapi::param::Header<Option<String>>,
+                body: poem_openapi::payload::Json<$Patch>,
+            ) -> $crate::api::problem::ApiResult<$crate::api::Saved<$Read>> {
+                $crate::api::resource::update_row(&self.core, &auth, &$rules, None, id.0, body.0.into_input(), if_match.0.as_deref(), $Write::rest_field).await
             }
             )?
 
@@ -544,8 +690,11 @@ macro_rules! rest_resource {
                 auth: $crate::api::security::Auth,
                 /// Id.
                 id: poem_openapi::param::Path<i64>,
+                /// Delete only the version with this `ETag` (412 `precondition_failed` otherwise).
+                #[oai(name = "If-Match")]
+                if_match: poem_openapi::param::Header<Option<String>>,
             ) -> $crate::api::problem::ApiResult<$crate::api::Deleted> {
-                $crate::api::resource::delete_row(&self.core, &auth, &$rules, None, id.0, $Write::rest_field).await
+                $crate::api::resource::delete_row::<$Read>(&self.core, &auth, &$rules, None, id.0, if_match.0.as_deref(), $Write::rest_field).await
             }
             )?
         }

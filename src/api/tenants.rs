@@ -1,16 +1,18 @@
 //! `/v1/tenants`: tenant CRUD (admin). Tenants are addressed by their code.
 
 use chrono::{DateTime, Utc};
-use poem_openapi::param::{Path, Query};
+use poem_openapi::param::{Header, Path, Query};
 use poem_openapi::payload::Json;
+use poem_openapi::types::MaybeUndefined;
 use poem_openapi::{Object, OpenApi};
 
 use super::bounded::{Text, text_rules};
 use super::input::{InputBuilder, time};
 use super::pagination::{next_cursor, page_request};
 use super::problem::{ApiError, ApiResult, from_service};
+use super::resource::{fetched, matches_if, saved};
 use super::security::Auth;
-use super::{ApiTags, Created, Deleted, rest_name};
+use super::{ApiTags, Created, Deleted, Fetched, Saved, rest_name};
 use crate::service::catalog::TENANT;
 use crate::service::model::Row;
 use crate::service::objects::Filter;
@@ -84,24 +86,24 @@ impl From<&Row> for Tenant {
     }
 }
 
-/// Settings shared by create and patch; absent members stay as they are.
+/// Settings shared by create and patch: absent members stay as they are, `null` empties one.
 #[derive(Debug, Object)]
 pub struct TenantSettings {
     /// Disabled.
-    pub disabled: Option<bool>,
+    pub disabled: MaybeUndefined<bool>,
     /// Billing reference.
-    pub billing_code: Option<String>,
+    pub billing_code: MaybeUndefined<String>,
     /// Host receiving call recordings.
-    pub recording_host: Option<String>,
+    pub recording_host: MaybeUndefined<String>,
     /// User on the recording host.
-    pub recording_user: Option<String>,
+    pub recording_user: MaybeUndefined<String>,
     /// Password on the recording host (write-only).
     #[oai(write_only)]
-    pub recording_password: Option<String>,
+    pub recording_password: MaybeUndefined<String>,
     /// First parking slot.
-    pub parking_start: Option<u32>,
+    pub parking_start: MaybeUndefined<u32>,
     /// Last parking slot.
-    pub parking_end: Option<u32>,
+    pub parking_end: MaybeUndefined<u32>,
 }
 
 impl TenantSettings {
@@ -112,8 +114,8 @@ impl TenantSettings {
             .set("te_recordinghost", self.recording_host)
             .set("te_recordinguser", self.recording_user)
             .set("te_recordingpassword", self.recording_password)
-            .set("pk_start", self.parking_start.map(|v| v.to_string()))
-            .set("pk_end", self.parking_end.map(|v| v.to_string()))
+            .set("pk_start", self.parking_start.map_value(|v| v.to_string()))
+            .set("pk_end", self.parking_end.map_value(|v| v.to_string()))
             .build()
     }
 }
@@ -136,11 +138,12 @@ pub struct TenantCreate {
     pub settings: TenantSettings,
 }
 
-/// Changes to a tenant; absent members stay as they are. The code cannot change.
+/// Changes to a tenant, as a JSON Merge Patch: absent members stay as they are, `null` empties one.
+/// The code cannot change.
 #[derive(Debug, Object)]
 pub struct TenantPatch {
-    /// Display name.
-    pub name: Option<Text<NameRule>>,
+    /// Display name (cannot be emptied).
+    pub name: MaybeUndefined<Text<NameRule>>,
     #[oai(flatten)]
     pub settings: TenantSettings,
 }
@@ -201,33 +204,60 @@ impl TenantsApi {
         Ok(Created::Created(Json(tenant), location))
     }
 
-    /// Get a tenant by code (admin).
+    /// Get a tenant by code (admin), with its `ETag`; 304 when `If-None-Match` names it.
     #[oai(path = "/v1/tenants/:code", method = "get", operation_id = "get_tenant")]
-    async fn get(&self, auth: Auth, code: Path<String>) -> ApiResult<Json<Tenant>> {
+    async fn get(
+        &self,
+        auth: Auth,
+        code: Path<String>,
+        /// Answer 304 (no body) when the tenant's `ETag` is one of these.
+        #[oai(name = "If-None-Match")]
+        if_none_match: Header<Option<String>>,
+    ) -> ApiResult<Fetched<Tenant>> {
         let principal = auth.principal(&self.core).await?;
         let id = service::id_by_code(&self.core, &principal, &code).await.map_err(err)?;
         let row = objects::get(&self.core, &principal, &TenantRules, None, id).await.map_err(err)?;
-        Ok(Json(Tenant::from(&row)))
+        Ok(fetched(Tenant::from(&row), if_none_match.0.as_deref()))
     }
 
-    /// Change a tenant (admin); only the members sent change. The code cannot change.
+    /// Change a tenant (admin) with a JSON Merge Patch: the members sent change, `null` empties one.
+    /// The code cannot change.
     #[oai(path = "/v1/tenants/:code", method = "patch", operation_id = "update_tenant")]
-    async fn update(&self, auth: Auth, code: Path<String>, body: Json<TenantPatch>) -> ApiResult<Json<Tenant>> {
+    async fn update(
+        &self,
+        auth: Auth,
+        code: Path<String>,
+        /// Change only the version with this `ETag` (412 `precondition_failed` otherwise).
+        #[oai(name = "If-Match")]
+        if_match: Header<Option<String>>,
+        body: Json<TenantPatch>,
+    ) -> ApiResult<Saved<Tenant>> {
         let principal = auth.principal(&self.core).await?;
         let id = service::id_by_code(&self.core, &principal, &code).await.map_err(err)?;
         let b = body.0;
         let input = b.settings.into_input(InputBuilder::new().set("te_name", b.name));
-        let row = objects::update(&self.core, &principal, &TenantRules, None, id, &input).await.map_err(err)?;
-        Ok(Json(Tenant::from(&row)))
+        let holds = matches_if::<Tenant>(if_match.0.as_deref());
+        let row = objects::update_if(&self.core, &principal, &TenantRules, None, id, &input, Some(&*holds))
+            .await
+            .map_err(err)?;
+        Ok(saved(Tenant::from(&row)))
     }
 
     /// Delete a tenant (admin). Refused with `tenant_not_empty` while it owns extensions; its API
     /// keys and user links go with it.
     #[oai(path = "/v1/tenants/:code", method = "delete", operation_id = "delete_tenant")]
-    async fn delete(&self, auth: Auth, code: Path<String>) -> ApiResult<Deleted> {
+    async fn delete(
+        &self,
+        auth: Auth,
+        code: Path<String>,
+        /// Delete only the version with this `ETag` (412 `precondition_failed` otherwise).
+        #[oai(name = "If-Match")]
+        if_match: Header<Option<String>>,
+    ) -> ApiResult<Deleted> {
         let principal = auth.principal(&self.core).await?;
         let id = service::id_by_code(&self.core, &principal, &code).await.map_err(err)?;
-        objects::delete(&self.core, &principal, &TenantRules, None, id).await.map_err(err)?;
+        let holds = matches_if::<Tenant>(if_match.0.as_deref());
+        objects::delete_if(&self.core, &principal, &TenantRules, None, id, Some(&*holds)).await.map_err(err)?;
         Ok(Deleted::Deleted)
     }
 }

@@ -38,9 +38,9 @@ rest_resource! {
         created_at: Option<chrono::DateTime<chrono::Utc>> = "ug_created_at",
     }
     /// A user group to create or rename.
-    write UserGroupWrite {
+    write UserGroupCreate / UserGroupPatch {
         /// Name, unique.
-        name: Option<String> = "ug_name",
+        name: String = "ug_name",
     }
     /// A page of user groups.
     page UserGroupPage

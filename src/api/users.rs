@@ -3,12 +3,14 @@
 use chrono::{DateTime, Utc};
 use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
+use poem_openapi::types::MaybeUndefined;
 use poem_openapi::{Enum, Object, OpenApi};
 
 use super::bounded::{Text, choice_rules, text_rules};
 use super::input::{InputBuilder, time};
 use super::pagination::{next_cursor, page_request};
 use super::problem::{ApiError, ApiResult, from_service};
+use super::resource::IntoInput;
 use super::security::Auth;
 use super::{ApiTags, Created, Deleted, rest_name};
 use crate::auth::Principal;
@@ -128,31 +130,33 @@ pub struct UserCreate {
     pub tenants: Option<Vec<String>>,
 }
 
-/// Changes to a user; absent members stay as they are. `tenants`, when sent, replaces the links.
+/// Changes to a user, as a JSON Merge Patch: absent members stay as they are, `null` empties one
+/// (`role` back to `viewer`, `tenants` to none; a login name or password cannot be emptied). `tenants`,
+/// when sent, replaces the links.
 #[derive(Debug, Object)]
 pub struct UserPatch {
     /// Login name.
-    pub username: Option<Text<UsernameRule>>,
+    pub username: MaybeUndefined<Text<UsernameRule>>,
     /// New password, 8-1024 characters (write-only).
     #[oai(write_only)]
-    pub password: Option<Text<PasswordRule>>,
+    pub password: MaybeUndefined<Text<PasswordRule>>,
     /// `admin` (every tenant, read-write), `operator` (its tenants, read-write) or `viewer` (its tenants,
     /// read-only; the default).
-    pub role: Option<Text<RoleRule>>,
+    pub role: MaybeUndefined<Text<RoleRule>>,
     /// Legacy user profile id.
-    pub profile_id: Option<String>,
+    pub profile_id: MaybeUndefined<String>,
     /// Disabled.
-    pub disabled: Option<bool>,
+    pub disabled: MaybeUndefined<bool>,
     /// Codes of the tenants the user may act on.
-    pub tenants: Option<Vec<String>>,
+    pub tenants: MaybeUndefined<Vec<String>>,
 }
 
 fn input(
-    username: Option<Text<UsernameRule>>,
-    password: Option<Text<PasswordRule>>,
-    role: Option<Text<RoleRule>>,
-    profile: Option<String>,
-    disabled: Option<bool>,
+    username: impl IntoInput,
+    password: impl IntoInput,
+    role: impl IntoInput,
+    profile: impl IntoInput,
+    disabled: impl IntoInput,
 ) -> Input {
     InputBuilder::new()
         .set("us_username", username)
@@ -234,7 +238,12 @@ impl UsersApi {
         let principal = auth.principal(&self.core).await?;
         let b = body.0;
         let input = input(b.username, b.password, b.role, b.profile_id, b.disabled);
-        let row = service::update(&self.core, &principal, id.0, &input, b.tenants.as_deref()).await.map_err(err)?;
+        let tenants = match b.tenants {
+            MaybeUndefined::Undefined => None,
+            MaybeUndefined::Null => Some(Vec::new()),
+            MaybeUndefined::Value(codes) => Some(codes),
+        };
+        let row = service::update(&self.core, &principal, id.0, &input, tenants.as_deref()).await.map_err(err)?;
         Ok(Json(with_tenants(&self.core, &principal, &row).await?))
     }
 

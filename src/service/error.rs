@@ -54,6 +54,9 @@ pub enum ServiceError {
     /// The object has no such operation (e.g. legacy `phone` cannot be deleted).
     #[error("{0} is not supported for this object")]
     Unsupported(&'static str),
+    /// The stored object is not the version the caller's condition names (REST `If-Match`).
+    #[error("the object changed since the version named in If-Match")]
+    PreconditionFailed,
     /// A tenant that still owns objects cannot be deleted.
     #[error("tenant not empty")]
     TenantNotEmpty,

@@ -202,10 +202,49 @@ pub async fn update(
     id: i64,
     input: &Input,
 ) -> ServiceResult<Row> {
-    update_then(core, principal, rules, tenant, id, input, async |_, _| Ok(())).await
+    update_then(core, principal, rules, tenant, id, input, None, async |_, _| Ok(())).await
 }
 
-/// `update`, then `then(conn, id)` in the same transaction.
+/// A caller's condition on the stored row (REST `If-Match`): the write happens only while it holds,
+/// checked on the row locked inside the write's transaction, so two writers holding the same
+/// version cannot both pass it.
+pub type Precondition<'a> = Option<&'a (dyn Fn(&Row) -> bool + Send + Sync)>;
+
+/// `update` only while `precondition` holds on the stored row (`PreconditionFailed` otherwise).
+#[allow(clippy::too_many_arguments)]
+pub async fn update_if(
+    core: &Core,
+    principal: &Principal,
+    rules: &dyn ObjectRules,
+    tenant: Option<&str>,
+    id: i64,
+    input: &Input,
+    precondition: Precondition<'_>,
+) -> ServiceResult<Row> {
+    update_then(core, principal, rules, tenant, id, input, precondition, async |_, _| Ok(())).await
+}
+
+/// The stored row of `def` with `id`, locked for the rest of `tx` when a precondition must hold
+/// until the write, and the precondition checked on it.
+async fn current_row(
+    tx: &mut AnyConnection,
+    def: &'static ObjectDef,
+    tenant_id: Option<i64>,
+    id: i64,
+    precondition: Precondition<'_>,
+) -> ServiceResult<Row> {
+    let lock = precondition.map(|_| RowLock::Update);
+    let current = store::get_locked(tx, def, tenant_id, id, lock)
+        .await?
+        .ok_or(ServiceError::NotFound(Missing::Object(def.name)))?;
+    match precondition {
+        Some(holds) if !holds(&current) => Err(ServiceError::PreconditionFailed),
+        _ => Ok(current),
+    }
+}
+
+/// `update` (only while `precondition` holds), then `then(conn, id)` in the same transaction.
+#[allow(clippy::too_many_arguments)]
 #[tracing::instrument(name = "service.objects.update", skip_all, fields(object = rules.def().name))]
 pub async fn update_then(
     core: &Core,
@@ -214,6 +253,7 @@ pub async fn update_then(
     tenant: Option<&str>,
     id: i64,
     input: &Input,
+    precondition: Precondition<'_>,
     then: impl AsyncFnOnce(&mut AnyConnection, i64) -> ServiceResult<()>,
 ) -> ServiceResult<Row> {
     let def = rules.def();
@@ -221,8 +261,7 @@ pub async fn update_then(
     let tenant_id = scope.as_ref().map(|s| s.tenant_id);
     let converted = converted_input(def, input).await?;
     let mut tx = core.db().begin().await?;
-    let current =
-        store::get(&mut tx, def, tenant_id, id).await?.ok_or(ServiceError::NotFound(Missing::Object(def.name)))?;
+    let current = current_row(&mut tx, def, tenant_id, id, precondition).await?;
     // An admin addressing a tenant object by id alone still needs its tenant for the rules.
     let row_scope = match &scope {
         None => access::scope_of_row(principal, &current),
@@ -242,13 +281,25 @@ pub async fn update_then(
 }
 
 /// Deletes a row; refuses a tenant that still owns objects.
-#[tracing::instrument(name = "service.objects.delete", skip_all, fields(object = rules.def().name))]
 pub async fn delete(
     core: &Core,
     principal: &Principal,
     rules: &dyn ObjectRules,
     tenant: Option<&str>,
     id: i64,
+) -> ServiceResult<()> {
+    delete_if(core, principal, rules, tenant, id, None).await
+}
+
+/// `delete` only while `precondition` holds on the stored row (`PreconditionFailed` otherwise).
+#[tracing::instrument(name = "service.objects.delete", skip_all, fields(object = rules.def().name))]
+pub async fn delete_if(
+    core: &Core,
+    principal: &Principal,
+    rules: &dyn ObjectRules,
+    tenant: Option<&str>,
+    id: i64,
+    precondition: Precondition<'_>,
 ) -> ServiceResult<()> {
     let def = rules.def();
     if !def.deletable {
@@ -263,6 +314,9 @@ pub async fn delete(
     let Some(current) = store::get_locked(&mut tx, def, tenant_id, id, Some(RowLock::Update)).await? else {
         return Err(ServiceError::NotFound(Missing::Object(def.name)));
     };
+    if precondition.is_some_and(|holds| !holds(&current)) {
+        return Err(ServiceError::PreconditionFailed);
+    }
     for dependent in rules.dependents() {
         if store::count_in_tenant(&mut tx, dependent, id).await? > 0 {
             return Err(ServiceError::TenantNotEmpty);

@@ -69,7 +69,7 @@ pub async fn update(
     input: &Input,
     tenant_codes: Option<&[String]>,
 ) -> ServiceResult<Row> {
-    objects::update_then(core, principal, &UserRules, None, id, input, async |conn, id| {
+    objects::update_then(core, principal, &UserRules, None, id, input, None, async |conn, id| {
         if let Some(codes) = tenant_codes {
             link_codes(conn, id, codes).await?;
         }

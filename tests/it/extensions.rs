@@ -97,13 +97,13 @@ async fn invalid_extensions_are_refused_and_nothing_is_written() {
     app.tenant("ACME").await;
     let key = &app.admin_key;
     // Value rules are the service's: 422 naming the field, a value outside the schema's enum too. Only
-    // a value of the wrong JSON type is refused by the framework before the service sees it: 400.
+    // a value of the wrong JSON type is refused against the document before the service sees it: 422 too.
     let cases = [
         (json!({"name": "no number"}), StatusCode::UNPROCESSABLE_ENTITY, "number"),
         (json!({"number": "12a"}), StatusCode::UNPROCESSABLE_ENTITY, "number"),
         (json!({"number": "100", "secret": "short"}), StatusCode::UNPROCESSABLE_ENTITY, "secret"),
         (json!({"number": "100", "tech": "IAX"}), StatusCode::UNPROCESSABLE_ENTITY, "tech"),
-        (json!({"number": 100}), StatusCode::BAD_REQUEST, ""),
+        (json!({"number": 100}), StatusCode::UNPROCESSABLE_ENTITY, "number"),
         (json!({"number": "100", "name": "line\nbreak"}), StatusCode::UNPROCESSABLE_ENTITY, "name"),
     ];
     for (body, status, field) in cases {

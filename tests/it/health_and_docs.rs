@@ -88,7 +88,8 @@ async fn unknown_routes_and_malformed_json_are_problems_not_crashes() {
     assert_eq!(resp.status, StatusCode::BAD_REQUEST);
     assert_eq!(resp.code(), "invalid_request");
     let resp = app.post("/v1/tenants", &app.admin_key, serde_json::json!({"code": 5, "name": []})).await;
-    assert_eq!(resp.status, StatusCode::BAD_REQUEST, "{:?}", resp.body);
+    assert_eq!(resp.status, StatusCode::UNPROCESSABLE_ENTITY, "{:?}", resp.body);
+    assert_eq!(resp.code(), "validation_failed");
     assert_eq!(resp.header("content-type"), "application/problem+json");
 }
 

@@ -38,7 +38,10 @@ async fn same_as_missing(w: &World, key: &str, method: Method, foreign: &str, mi
     };
     let a = send(foreign.to_string()).await;
     let b = send(missing.to_string()).await;
-    assert_eq!(a.status, StatusCode::NOT_FOUND, "{method} {foreign}: {:?}", a.body);
+    // The body is checked against the operation's schema before the tenant is looked up: a body the
+    // operation does not take is 422 on every tenant alike, which tells nothing either.
+    let same_as_missing = [StatusCode::NOT_FOUND, StatusCode::UNPROCESSABLE_ENTITY];
+    assert!(same_as_missing.contains(&a.status), "{method} {foreign}: {:?}", a.body);
     assert_eq!((a.status, &a.body), (b.status, &b.body), "{method} {foreign} differs from {missing}");
 }
 

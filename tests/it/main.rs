@@ -49,6 +49,7 @@ mod recordings;
 mod reference_examples;
 mod references;
 mod report_logs;
+mod rest_writes;
 mod rule_parity;
 mod schema_parity;
 mod settings_dnd;

@@ -306,9 +306,9 @@ async fn rest_phonebooks_round_trip_and_parity_with_the_legacy_door() {
     let books = app.get("/v1/tenants/ACME/phonebooks", &key).await;
     assert_eq!(books.body["items"], json!([{"id": created.body["id"], "name": "Clienti VIP", "entries": 3}]));
 
-    // Invalid bodies: 400 for wrong JSON types, 422 for rule violations; nothing stored.
+    // Invalid bodies: 422 for wrong JSON types and rule violations alike; nothing stored.
     let wrong = app.post(base, &key, json!({"name": "not an array"})).await;
-    assert_eq!(wrong.status, StatusCode::BAD_REQUEST, "{:?}", wrong.body);
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY, "{:?}", wrong.body);
     assert_eq!(app.post(base, &key, json!([{"na me": "x"}])).await.code(), "validation_failed");
     assert_eq!(app.post(base, &key, json!([])).await.code(), "validation_failed");
 

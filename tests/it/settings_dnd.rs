@@ -220,7 +220,7 @@ async fn dnd_through_rest_parity_read_only_and_isolation() {
     assert_eq!(app.get("/v1/tenants/ACME/dnd/100", &key).await.body["dnd"], false);
     assert_eq!(
         put(&app, "/v1/tenants/ACME/dnd/100", &key, json!({"dnd": "yes"})).await.status,
-        StatusCode::BAD_REQUEST
+        StatusCode::UNPROCESSABLE_ENTITY
     );
     assert_eq!(app.get("/v1/tenants/ACME/dnd/999", &key).await.code(), "not_found");
 

@@ -32,11 +32,11 @@ rest_resource! {
         created_at: Option<chrono::DateTime<chrono::Utc>> = "cb_created_at",
     }
     /// An entry to create (`number` required) or change (only the members sent change).
-    write CallerIdBlacklistEntryWrite {
+    write CallerIdBlacklistEntryCreate / CallerIdBlacklistEntryPatch {
         /// Number or prefix pattern; never empty.
-        number: Option<String> = "cb_number",
+        number: String = "cb_number",
         /// Why it is refused.
-        description: Option<String> = "cb_description",
+        description: String = "cb_description",
     }
     /// A page of refused caller ids.
     page CallerIdBlacklistPage

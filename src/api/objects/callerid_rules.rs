@@ -37,17 +37,17 @@ rest_resource! {
         created_at: Option<chrono::DateTime<chrono::Utc>> = "cm_created_at",
     }
     /// A calleridrule to create or change (only the members sent change).
-    write CallerIdRuleWrite {
+    write CallerIdRuleCreate / CallerIdRulePatch {
         /// Name.
-        name: Option<String> = "cm_name",
+        name: String = "cm_name",
         /// Caller ids the rule applies to.
-        match_pattern: Option<String> = "cm_match",
+        match_pattern: String = "cm_match",
         /// Prefix added.
-        prefix: Option<String> = "cm_prefix",
+        prefix: String = "cm_prefix",
         /// Digits removed from the front.
-        strip: Option<i64> = "cm_strip",
+        strip: i64 = "cm_strip",
         /// Caller id name set.
-        new_name: Option<String> = "cm_newname",
+        new_name: String = "cm_newname",
     }
     /// A page.
     page CallerIdRulePage

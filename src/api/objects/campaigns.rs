@@ -35,13 +35,13 @@ rest_resource! {
         created_at: Option<chrono::DateTime<chrono::Utc>> = "ca_created_at",
     }
     /// A campaign to create or change (only the members sent change).
-    write CampaignWrite {
+    write CampaignCreate / CampaignPatch {
         /// Name.
-        name: Option<String> = "ca_name",
+        name: String = "ca_name",
         /// `ONDEMAND` or `SCHEDULED`.
-        campaign_type: Option<String> = "ca_type",
+        campaign_type: String = "ca_type",
         /// Most simultaneous calls.
-        max_channels: Option<i64> = "ca_maxchannels",
+        max_channels: i64 = "ca_maxchannels",
     }
     /// A page.
     page CampaignPage

@@ -35,11 +35,11 @@ rest_resource! {
         updated_at: Option<chrono::DateTime<chrono::Utc>> = "co_updated_at",
     }
     /// A condition to create (`name` and `type` required) or change (only the members sent change).
-    write ConditionWrite {
+    write ConditionCreate / ConditionPatch {
         /// Name, unique within the tenant; never empty.
-        name: Option<String> = "co_name",
+        name: String = "co_name",
         /// `WEEKTIME` or `CALENDAR` (any case).
-        r#type: Option<String> = "co_type",
+        r#type: String = "co_type",
     }
     /// A page of conditions.
     page ConditionPage

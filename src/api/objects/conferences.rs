@@ -36,17 +36,17 @@ rest_resource! {
         updated_at: Option<chrono::DateTime<chrono::Utc>> = "cr_updated_at",
     }
     /// A room to create (`number` required) or change (only the members sent change).
-    write ConferenceWrite {
+    write ConferenceCreate / ConferencePatch {
         /// Number (digits), unique within the tenant; never empty.
-        number: Option<String> = "cr_number",
+        number: String = "cr_number",
         /// Name.
-        name: Option<String> = "cr_name",
+        name: String = "cr_name",
         /// PIN participants enter (digits; write-only).
         #[oai(write_only)]
-        pin: Option<String> = "pin",
+        pin: String = "pin",
         /// PIN of the room's administrators (digits; write-only).
         #[oai(write_only)]
-        admin_pin: Option<String> = "adminpin",
+        admin_pin: String = "adminpin",
     }
     /// A page of conference rooms.
     page ConferencePage

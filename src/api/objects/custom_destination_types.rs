@@ -43,21 +43,21 @@ rest_resource! {
         param5_label: String = "ct_param5label",
     }
     /// A type to create (`name` required) or change (only the members sent change); admin only.
-    write CustomDestinationTypeWrite {
+    write CustomDestinationTypeCreate / CustomDestinationTypePatch {
         /// Name, unique; never empty.
-        name: Option<String> = "ct_name",
+        name: String = "ct_name",
         /// What destinations of this type do.
-        description: Option<String> = "ct_description",
+        description: String = "ct_description",
         /// Meaning of parameter 1.
-        param1_label: Option<String> = "ct_param1label",
+        param1_label: String = "ct_param1label",
         /// Meaning of parameter 2.
-        param2_label: Option<String> = "ct_param2label",
+        param2_label: String = "ct_param2label",
         /// Meaning of parameter 3.
-        param3_label: Option<String> = "ct_param3label",
+        param3_label: String = "ct_param3label",
         /// Meaning of parameter 4.
-        param4_label: Option<String> = "ct_param4label",
+        param4_label: String = "ct_param4label",
         /// Meaning of parameter 5.
-        param5_label: Option<String> = "ct_param5label",
+        param5_label: String = "ct_param5label",
     }
     /// A page of custom destination types.
     page CustomDestinationTypePage

@@ -77,51 +77,51 @@ rest_resource! {
     }
     /// A custom destination to create (`name` and `type_id` required) or change (only the members
     /// sent change).
-    write CustomDestinationWrite {
+    write CustomDestinationCreate / CustomDestinationPatch {
         /// Name, unique within the tenant; never empty.
-        name: Option<String> = "cu_name",
+        name: String = "cu_name",
         /// Id of an existing custom destination type.
-        type_id: Option<i64> = "cu_ct_id",
+        type_id: i64 = "cu_ct_id",
         /// Parameter 1 (meaning given by the type).
-        param1: Option<String> = "cu_param1",
+        param1: String = "cu_param1",
         /// Parameter 2.
-        param2: Option<String> = "cu_param2",
+        param2: String = "cu_param2",
         /// Parameter 3.
-        param3: Option<String> = "cu_param3",
+        param3: String = "cu_param3",
         /// Parameter 4.
-        param4: Option<String> = "cu_param4",
+        param4: String = "cu_param4",
         /// Parameter 5.
-        param5: Option<String> = "cu_param5",
+        param5: String = "cu_param5",
         /// Parameter 6.
-        param6: Option<String> = "cu_param6",
+        param6: String = "cu_param6",
         /// Parameter 7.
-        param7: Option<String> = "cu_param7",
+        param7: String = "cu_param7",
         /// Parameter 8.
-        param8: Option<String> = "cu_param8",
+        param8: String = "cu_param8",
         /// Parameter 9.
-        param9: Option<String> = "cu_param9",
+        param9: String = "cu_param9",
         /// Parameter 10.
-        param10: Option<String> = "cu_param10",
+        param10: String = "cu_param10",
         /// Parameter 11.
-        param11: Option<String> = "cu_param11",
+        param11: String = "cu_param11",
         /// Parameter 12.
-        param12: Option<String> = "cu_param12",
+        param12: String = "cu_param12",
         /// Parameter 13.
-        param13: Option<String> = "cu_param13",
+        param13: String = "cu_param13",
         /// Parameter 14.
-        param14: Option<String> = "cu_param14",
+        param14: String = "cu_param14",
         /// Parameter 15.
-        param15: Option<String> = "cu_param15",
+        param15: String = "cu_param15",
         /// Parameter 16.
-        param16: Option<String> = "cu_param16",
+        param16: String = "cu_param16",
         /// Parameter 17.
-        param17: Option<String> = "cu_param17",
+        param17: String = "cu_param17",
         /// Parameter 18.
-        param18: Option<String> = "cu_param18",
+        param18: String = "cu_param18",
         /// Parameter 19.
-        param19: Option<String> = "cu_param19",
+        param19: String = "cu_param19",
         /// Parameter 20.
-        param20: Option<String> = "cu_param20",
+        param20: String = "cu_param20",
     }
     /// A page of custom destinations.
     page CustomDestinationPage

@@ -55,29 +55,29 @@ rest_resource! {
         updated_at: Option<chrono::DateTime<chrono::Utc>> = "di_updated_at",
     }
     /// A DID to create (`number` required) or change (only the members sent change).
-    write DidWrite {
+    write DidCreate / DidPatch {
         /// Country code (digits).
-        country: Option<String> = "di_country",
+        country: String = "di_country",
         /// Area code (digits).
-        area: Option<String> = "di_area",
+        area: String = "di_area",
         /// Number (digits); never empty.
-        number: Option<String> = "di_number",
+        number: String = "di_number",
         /// Free comment.
-        comment: Option<String> = "di_comment",
+        comment: String = "di_comment",
         /// Whether calls to this number are recorded.
-        recording: Option<bool> = "di_recording",
+        recording: bool = "di_recording",
         /// Whether this number receives faxes.
-        fax: Option<bool> = "di_fax",
+        fax: bool = "di_fax",
         /// Fax station id.
-        fax_station_id: Option<String> = "di_faxstationid",
+        fax_station_id: String = "di_faxstationid",
         /// Address received faxes are mailed to.
-        fax_email: Option<String> = "di_fax_email",
+        fax_email: String = "di_fax_email",
         /// Most simultaneous calls (-1: unlimited).
-        max_channels: Option<i64> = "di_maxchannels",
+        max_channels: i64 = "di_maxchannels",
         /// Address recordings are mailed to.
-        email_recording: Option<String> = "di_emailrecording",
+        email_recording: String = "di_emailrecording",
         /// Address SMS to this number are mailed to.
-        sms_email: Option<String> = "di_smsemail",
+        sms_email: String = "di_smsemail",
     }
     /// A page of DIDs.
     page DidPage

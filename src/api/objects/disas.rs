@@ -31,14 +31,14 @@ rest_resource! {
         created_at: Option<chrono::DateTime<chrono::Utc>> = "da_created_at",
     }
     /// A disa to create or change (only the members sent change).
-    write DisaWrite {
+    write DisaCreate / DisaPatch {
         /// Name.
-        name: Option<String> = "da_name",
+        name: String = "da_name",
         /// PIN callers must enter (digits; write-only).
         #[oai(write_only)]
-        pin: Option<String> = "da_pin",
+        pin: String = "da_pin",
         /// Caller id presented.
-        caller_id: Option<String> = "da_callerid",
+        caller_id: String = "da_callerid",
     }
     /// A page.
     page DisaPage

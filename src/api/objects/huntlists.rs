@@ -34,11 +34,11 @@ rest_resource! {
         updated_at: Option<chrono::DateTime<chrono::Utc>> = "hl_updated_at",
     }
     /// A hunt list to create (`name` required) or change (only the members sent change).
-    write HuntlistWrite {
+    write HuntlistCreate / HuntlistPatch {
         /// Name, unique within the tenant; never empty.
-        name: Option<String> = "hl_name",
+        name: String = "hl_name",
         /// Seconds each target rings.
-        ring_time: Option<i64> = "hl_ringtime",
+        ring_time: i64 = "hl_ringtime",
     }
     /// A page of hunt lists.
     page HuntlistPage

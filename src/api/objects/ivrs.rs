@@ -36,13 +36,13 @@ rest_resource! {
         updated_at: Option<chrono::DateTime<chrono::Utc>> = "iv_updated_at",
     }
     /// An IVR to create (`name` required) or change (only the members sent change).
-    write IvrWrite {
+    write IvrCreate / IvrPatch {
         /// Name, unique within the tenant; never empty.
-        name: Option<String> = "iv_name",
+        name: String = "iv_name",
         /// Legacy media file id.
-        media_file_id: Option<i64> = "iv_me_id",
+        media_file_id: i64 = "iv_me_id",
         /// Seconds to wait for a key.
-        timeout: Option<i64> = "iv_timeout",
+        timeout: i64 = "iv_timeout",
     }
     /// A page of IVRs.
     page IvrPage

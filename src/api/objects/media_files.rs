@@ -36,9 +36,9 @@ rest_resource! {
         updated_at: Option<chrono::DateTime<chrono::Utc>> = "me_updated_at",
     }
     /// A media file to create (`name` required) or rename.
-    write MediaFileWrite {
+    write MediaFileCreate / MediaFilePatch {
         /// Name, unique within the tenant; never empty.
-        name: Option<String> = "me_name",
+        name: String = "me_name",
     }
     /// A page of media files.
     page MediaFilePage

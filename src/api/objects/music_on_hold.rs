@@ -33,11 +33,11 @@ rest_resource! {
         updated_at: Option<chrono::DateTime<chrono::Utc>> = "mu_updated_at",
     }
     /// A class to create (`name` required) or change (only the members sent change).
-    write MusicOnHoldWrite {
+    write MusicOnHoldCreate / MusicOnHoldPatch {
         /// Name, unique within the tenant; never empty.
-        name: Option<String> = "mu_name",
+        name: String = "mu_name",
         /// `files`, `custom`, `mp3` or `quietmp3`.
-        mode: Option<String> = "mu_mode",
+        mode: String = "mu_mode",
     }
     /// A page of music-on-hold classes.
     page MusicOnHoldPage

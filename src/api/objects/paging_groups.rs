@@ -33,13 +33,13 @@ rest_resource! {
         created_at: Option<chrono::DateTime<chrono::Utc>> = "pg_created_at",
     }
     /// A paginggroup to create or change (only the members sent change).
-    write PagingGroupWrite {
+    write PagingGroupCreate / PagingGroupPatch {
         /// Name.
-        name: Option<String> = "pg_name",
+        name: String = "pg_name",
         /// Number (digits).
-        number: Option<String> = "pg_number",
+        number: String = "pg_number",
         /// Two-way audio.
-        duplex: Option<bool> = "pg_duplex",
+        duplex: bool = "pg_duplex",
     }
     /// A page.
     page PagingGroupPage

@@ -28,9 +28,9 @@ rest_resource! {
         name: String = "pp_name",
     }
     /// A directory to create (`name` required) or change.
-    write PhonePhonebookWrite {
+    write PhonePhonebookCreate / PhonePhonebookPatch {
         /// Name, unique within the tenant; never empty.
-        name: Option<String> = "pp_name",
+        name: String = "pp_name",
     }
     /// A page of handset directories.
     page PhonePhonebookPage

@@ -39,13 +39,13 @@ rest_resource! {
         updated_at: Option<chrono::DateTime<chrono::Utc>> = "ph_updated_at",
     }
     /// A phone to create (`mac` required) or change (only the members sent change).
-    write PhoneWrite {
+    write PhoneCreate / PhonePatch {
         /// Name.
-        name: Option<String> = "ph_name",
+        name: String = "ph_name",
         /// MAC address: 12 hex digits, `:`/`-`/`.` separators allowed; stored as 12 upper-case digits.
-        mac: Option<String> = "ph_mac",
+        mac: String = "ph_mac",
         /// Phone model id.
-        model_id: Option<i64> = "ph_pm_id",
+        model_id: i64 = "ph_pm_id",
     }
     /// A page of phones.
     page PhonePage

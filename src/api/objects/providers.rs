@@ -64,40 +64,40 @@ rest_resource! {
         updated_at: Option<chrono::DateTime<chrono::Utc>> = "pr_updated_at",
     }
     /// A provider to create (`peer_name` required) or change (only the members sent change).
-    write ProviderWrite {
+    write ProviderCreate / ProviderPatch {
         /// Peer name in the PBX, unique; never empty.
-        peer_name: Option<String> = "pr_peername",
+        peer_name: String = "pr_peername",
         /// Display name.
-        name: Option<String> = "pr_name",
+        name: String = "pr_name",
         /// Channel driver: `SIP`, `PJSIP` or `IAX2`.
-        tech: Option<String> = "pr_tech",
+        tech: String = "pr_tech",
         /// Whether the PBX reads the peer through realtime.
-        use_realtime: Option<bool> = "pr_userealtime",
+        use_realtime: bool = "pr_userealtime",
         /// Host or IP of the provider.
-        host: Option<String> = "host",
+        host: String = "host",
         /// Port.
-        port: Option<i64> = "port",
+        port: i64 = "port",
         /// Allowed codecs, stored verbatim.
-        allow: Option<String> = "allow",
+        allow: String = "allow",
         /// Disallowed codecs.
-        disallow: Option<String> = "disallow",
+        disallow: String = "disallow",
         /// Username at the provider.
-        username: Option<String> = "username",
+        username: String = "username",
         /// Secret at the provider (write-only).
         #[oai(write_only)]
-        secret: Option<String> = "secret",
+        secret: String = "secret",
         /// SIP From user.
-        from_user: Option<String> = "fromuser",
+        from_user: String = "fromuser",
         /// SIP From domain.
-        from_domain: Option<String> = "fromdomain",
+        from_domain: String = "fromdomain",
         /// Dialplan context of inbound calls.
-        context: Option<String> = "context",
+        context: String = "context",
         /// Asterisk `qualify` value.
-        qualify: Option<String> = "qualify",
+        qualify: String = "qualify",
         /// Asterisk `nat` value.
-        nat: Option<String> = "nat",
+        nat: String = "nat",
         /// Asterisk `insecure` value.
-        insecure: Option<String> = "insecure",
+        insecure: String = "insecure",
     }
     /// A page of providers.
     page ProviderPage

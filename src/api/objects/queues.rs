@@ -60,36 +60,36 @@ rest_resource! {
         updated_at: Option<chrono::DateTime<chrono::Utc>> = "qu_updated_at",
     }
     /// A queue to create (`name` required) or change (only the members sent change).
-    write QueueWrite {
+    write QueueCreate / QueuePatch {
         /// Name, unique within the tenant; never empty.
-        name: Option<String> = "qu_name",
+        name: String = "qu_name",
         /// Number (digits).
-        number: Option<String> = "qu_number",
+        number: String = "qu_number",
         /// Ring strategy: `RINGALL`, `LEASTRECENT`, `FEWESTCALLS`, `RANDOM`, `RRMEMORY`, `RRORDERED`,
         /// `LINEAR` or `WRANDOM` (any case).
-        strategy: Option<String> = "strategy",
+        strategy: String = "strategy",
         /// Seconds an agent is rung before the next attempt.
-        timeout: Option<i64> = "timeout",
+        timeout: i64 = "timeout",
         /// Seconds to wait before ringing the agents again.
-        retry: Option<i64> = "retry",
+        retry: i64 = "retry",
         /// Seconds an agent rests after a call.
-        wrapup_time: Option<i64> = "wrapuptime",
+        wrapup_time: i64 = "wrapuptime",
         /// Most callers waiting (0: no limit).
-        max_length: Option<i64> = "maxlen",
+        max_length: i64 = "maxlen",
         /// Priority against other queues sharing agents.
-        weight: Option<i64> = "weight",
+        weight: i64 = "weight",
         /// Service level target, in seconds.
-        service_level: Option<i64> = "servicelevel",
+        service_level: i64 = "servicelevel",
         /// Music-on-hold class callers hear.
-        music_on_hold: Option<String> = "musiconhold",
+        music_on_hold: String = "musiconhold",
         /// Asterisk `joinempty` value.
-        join_empty: Option<String> = "joinempty",
+        join_empty: String = "joinempty",
         /// Asterisk `leavewhenempty` value.
-        leave_when_empty: Option<String> = "leavewhenempty",
+        leave_when_empty: String = "leavewhenempty",
         /// Asterisk `ringinuse` value (`yes`/`no`).
-        ring_in_use: Option<String> = "ringinuse",
+        ring_in_use: String = "ringinuse",
         /// Seconds between position announcements.
-        announce_frequency: Option<i64> = "announce_frequency",
+        announce_frequency: i64 = "announce_frequency",
     }
     /// A page of queues.
     page QueuePage

@@ -32,11 +32,11 @@ rest_resource! {
         created_at: Option<chrono::DateTime<chrono::Utc>> = "rh_created_at",
     }
     /// A response path to create (`name` required) or change.
-    write ResponsePathWrite {
+    write ResponsePathCreate / ResponsePathPatch {
         /// Name, unique within the tenant.
-        name: Option<String> = "rh_name",
+        name: String = "rh_name",
         /// Free description.
-        description: Option<String> = "rh_description",
+        description: String = "rh_description",
     }
     /// A page of response paths.
     page ResponsePathPage

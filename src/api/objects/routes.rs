@@ -55,21 +55,21 @@ rest_resource! {
     }
     /// A route to create (`routing_profile_id`, `regex` and `provider_id` required) or change (only
     /// the members sent change).
-    write RouteWrite {
+    write RouteCreate / RoutePatch {
         /// Id of an existing routing profile.
-        routing_profile_id: Option<i64> = "dl_rp_id",
+        routing_profile_id: i64 = "dl_rp_id",
         /// Name.
-        name: Option<String> = "dl_name",
+        name: String = "dl_name",
         /// Pattern of the dialled number; never empty.
-        regex: Option<String> = "dl_regex",
+        regex: String = "dl_regex",
         /// Id of an existing provider.
-        provider_id: Option<i64> = "dl_pr_id",
+        provider_id: i64 = "dl_pr_id",
         /// Whether this route carries emergency calls.
-        emergency_route: Option<bool> = "dl_emergencyroute",
+        emergency_route: bool = "dl_emergencyroute",
         /// Whether callers must enter a PIN.
-        use_pin: Option<bool> = "dl_usepin",
+        use_pin: bool = "dl_usepin",
         /// Position within the profile.
-        position: Option<i64> = "dl_position",
+        position: i64 = "dl_position",
     }
     /// A page of routes.
     page RoutePage
@@ -97,8 +97,8 @@ impl ProfileRoutesApi {
         /// Cursor from the previous page.
         cursor: Query<Option<String>>,
     ) -> ApiResult<Json<RoutePage>> {
-        get_row::<RoutingProfile>(&self.core, &auth, &ROUTINGPROFILES, None, id.0, |f| f).await?;
+        get_row::<RoutingProfile>(&self.core, &auth, &ROUTINGPROFILES, None, id.0, None, |f| f).await?;
         let filters = vec![("dl_rp_id", Some(id.0.to_string()))];
-        list_rows(&self.core, &auth, &ROUTES, None, filters, limit.0, cursor.0, RouteWrite::rest_field).await
+        list_rows(&self.core, &auth, &ROUTES, None, filters, limit.0, cursor.0, RouteCreate::rest_field).await
     }
 }

@@ -34,11 +34,11 @@ rest_resource! {
         created_at: Option<chrono::DateTime<chrono::Utc>> = "rp_created_at",
     }
     /// A profile to create (`name` required) or change (only the members sent change).
-    write RoutingProfileWrite {
+    write RoutingProfileCreate / RoutingProfilePatch {
         /// Name, unique; never empty.
-        name: Option<String> = "rp_name",
+        name: String = "rp_name",
         /// `VOICE` or `SMS` (any case).
-        r#type: Option<String> = "rp_type",
+        r#type: String = "rp_type",
     }
     /// A page of routing profiles.
     page RoutingProfilePage

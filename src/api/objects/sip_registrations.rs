@@ -51,20 +51,20 @@ rest_resource! {
         created_at: Option<chrono::DateTime<chrono::Utc>> = "sr_created_at",
     }
     /// A registration to create (`username` and `host` required) or change.
-    write SipRegistrationWrite {
+    write SipRegistrationCreate / SipRegistrationPatch {
         /// Provider id.
-        provider_id: Option<i64> = "sr_pr_id",
+        provider_id: i64 = "sr_pr_id",
         /// Username at the registrar.
-        username: Option<String> = "sr_username",
+        username: String = "sr_username",
         /// Secret at the registrar (write-only).
         #[oai(write_only)]
-        secret: Option<String> = "sr_secret",
+        secret: String = "sr_secret",
         /// Registrar host.
-        host: Option<String> = "sr_host",
+        host: String = "sr_host",
         /// Registrar port.
-        port: Option<i64> = "sr_port",
+        port: i64 = "sr_port",
         /// Extension inbound calls arrive on.
-        extension: Option<String> = "sr_extension",
+        extension: String = "sr_extension",
     }
     /// A page of registrations.
     page SipRegistrationPage

@@ -29,11 +29,11 @@ rest_resource! {
         description: String = "sp_description",
     }
     /// A specialdestination to create or change (only the members sent change).
-    write SpecialDestinationWrite {
+    write SpecialDestinationCreate / SpecialDestinationPatch {
         /// Name.
-        name: Option<String> = "sp_name",
+        name: String = "sp_name",
         /// What it does.
-        description: Option<String> = "sp_description",
+        description: String = "sp_description",
     }
     /// A page.
     page SpecialDestinationPage

@@ -90,72 +90,72 @@ rest_resource! {
         updated_at: Option<chrono::DateTime<chrono::Utc>> = "stamp",
     }
     /// A box to create (`mailbox` required) or change (only the members sent change).
-    write VoicemailBoxWrite {
+    write VoicemailBoxCreate / VoicemailBoxPatch {
         /// Mailbox number (digits), unique within the tenant; never empty.
-        mailbox: Option<String> = "mailbox",
+        mailbox: String = "mailbox",
         /// PIN (digits; write-only).
         #[oai(write_only)]
-        password: Option<String> = "password",
+        password: String = "password",
         /// Owner's name.
-        full_name: Option<String> = "fullname",
+        full_name: String = "fullname",
         /// Address new messages are announced to.
-        email: Option<String> = "email",
+        email: String = "email",
         /// Pager address.
-        pager: Option<String> = "pager",
+        pager: String = "pager",
         /// Attach the recording to the e-mail.
-        attach: Option<bool> = "attach",
+        attach: bool = "attach",
         /// Format of the attachment.
-        attach_format: Option<String> = "attachfmt",
+        attach_format: String = "attachfmt",
         /// Sender address of the e-mails.
-        server_email: Option<String> = "serveremail",
+        server_email: String = "serveremail",
         /// Prompt language.
-        language: Option<String> = "language",
+        language: String = "language",
         /// Time zone of the envelope.
-        time_zone: Option<String> = "tz",
+        time_zone: String = "tz",
         /// Delete messages once mailed.
-        delete_voicemail: Option<bool> = "deletevoicemail",
+        delete_voicemail: bool = "deletevoicemail",
         /// Announce the caller id.
-        say_caller_id: Option<bool> = "saycid",
+        say_caller_id: bool = "saycid",
         /// Allow forwarding messages to other boxes.
-        send_voicemail: Option<bool> = "sendvoicemail",
+        send_voicemail: bool = "sendvoicemail",
         /// Let callers review their message.
-        review: Option<bool> = "review",
+        review: bool = "review",
         /// Warn when a temporary greeting is active.
-        temp_greeting_warning: Option<bool> = "tempgreetwarn",
+        temp_greeting_warning: bool = "tempgreetwarn",
         /// Let callers reach the operator.
-        operator: Option<bool> = "operator",
+        operator: bool = "operator",
         /// Play the envelope before a message.
-        envelope: Option<bool> = "envelope",
+        envelope: bool = "envelope",
         /// Announce the message duration.
-        say_duration: Option<bool> = "sayduration",
+        say_duration: bool = "sayduration",
         /// Shortest duration announced, in minutes.
-        say_duration_minimum: Option<i64> = "saydurationm",
+        say_duration_minimum: i64 = "saydurationm",
         /// Force recording the name.
-        force_name: Option<bool> = "forcename",
+        force_name: bool = "forcename",
         /// Force recording the greetings.
-        force_greetings: Option<bool> = "forcegreetings",
+        force_greetings: bool = "forcegreetings",
         /// Context for calling back.
-        callback: Option<String> = "callback",
+        callback: String = "callback",
         /// Context for dialing out.
-        dial_out: Option<String> = "dialout",
+        dial_out: String = "dialout",
         /// Context when the caller exits.
-        exit_context: Option<String> = "exitcontext",
+        exit_context: String = "exitcontext",
         /// Most messages per folder.
-        max_messages: Option<i64> = "maxmsg",
+        max_messages: i64 = "maxmsg",
         /// Volume gain in dB.
-        volume_gain: Option<String> = "volgain",
+        volume_gain: String = "volgain",
         /// IMAP user (write-only).
         #[oai(write_only)]
-        imap_user: Option<String> = "imapuser",
+        imap_user: String = "imapuser",
         /// IMAP password (write-only).
         #[oai(write_only)]
-        imap_password: Option<String> = "imappassword",
+        imap_password: String = "imappassword",
         /// IMAP server.
-        imap_server: Option<String> = "imapserver",
+        imap_server: String = "imapserver",
         /// IMAP port.
-        imap_port: Option<i64> = "imapport",
+        imap_port: i64 = "imapport",
         /// IMAP flags.
-        imap_flags: Option<String> = "imapflags",
+        imap_flags: String = "imapflags",
     }
     /// A page of voicemail boxes.
     page VoicemailBoxPage
