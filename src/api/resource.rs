@@ -277,7 +277,7 @@ pub async fn update_row<R: for<'a> From<&'a Row> + ToJSON>(
 ) -> ApiResult<Saved<R>> {
     let principal = auth.principal(core).await?;
     let holds = matches_if::<R>(if_match);
-    let row = objects::update_if(core, &principal, rules, tenant, id, &input, Some(&*holds))
+    let row = objects::update_if(core, &principal, rules, tenant, id, &input, holds.as_deref())
         .await
         .map_err(|e| from_service(e, rest_field))?;
     Ok(saved(R::from(&row)))
@@ -295,7 +295,7 @@ pub async fn delete_row<R: for<'a> From<&'a Row> + ToJSON>(
 ) -> ApiResult<Deleted> {
     let principal = auth.principal(core).await?;
     let holds = matches_if::<R>(if_match);
-    objects::delete_if(core, &principal, rules, tenant, id, Some(&*holds))
+    objects::delete_if(core, &principal, rules, tenant, id, holds.as_deref())
         .await
         .map_err(|e| from_service(e, rest_field))?;
     Ok(Deleted::Deleted)
@@ -317,12 +317,14 @@ pub fn entity_tags_match(names: &str, tag: &str) -> bool {
     names.split(',').map(str::trim).any(|name| name == "*" || name.trim_start_matches("W/") == tag)
 }
 
-/// The precondition of a write under `If-Match` (none sent: always holds): the stored row's
-/// representation has a tag it names.
-pub fn matches_if<'a, R: for<'r> From<&'r Row> + ToJSON>(
-    if_match: Option<&'a str>,
-) -> Box<dyn Fn(&Row) -> bool + Send + Sync + 'a> {
-    Box::new(move |row: &Row| if_match.is_none_or(|names| entity_tags_match(names, &entity_tag(&R::from(row)))))
+/// A condition on a stored row, as `objects::Precondition` takes it.
+pub type RowCondition<'a> = dyn Fn(&Row) -> bool + Send + Sync + 'a;
+
+/// The precondition of a write under `If-Match` (none without it): the stored row's representation
+/// has a tag it names.
+pub fn matches_if<'a, R: for<'r> From<&'r Row> + ToJSON>(if_match: Option<&'a str>) -> Option<Box<RowCondition<'a>>> {
+    let names = if_match?;
+    Some(Box::new(move |row: &Row| entity_tags_match(names, &entity_tag(&R::from(row)))))
 }
 
 /// A read's answer: the object with its tag, or 304 when `If-None-Match` names that tag.

@@ -237,7 +237,7 @@ impl TenantsApi {
         let b = body.0;
         let input = b.settings.into_input(InputBuilder::new().set("te_name", b.name));
         let holds = matches_if::<Tenant>(if_match.0.as_deref());
-        let row = objects::update_if(&self.core, &principal, &TenantRules, None, id, &input, Some(&*holds))
+        let row = objects::update_if(&self.core, &principal, &TenantRules, None, id, &input, holds.as_deref())
             .await
             .map_err(err)?;
         Ok(saved(Tenant::from(&row)))
@@ -257,7 +257,7 @@ impl TenantsApi {
         let principal = auth.principal(&self.core).await?;
         let id = service::id_by_code(&self.core, &principal, &code).await.map_err(err)?;
         let holds = matches_if::<Tenant>(if_match.0.as_deref());
-        objects::delete_if(&self.core, &principal, &TenantRules, None, id, Some(&*holds)).await.map_err(err)?;
+        objects::delete_if(&self.core, &principal, &TenantRules, None, id, holds.as_deref()).await.map_err(err)?;
         Ok(Deleted::Deleted)
     }
 }
