@@ -59,6 +59,7 @@ fn complete(doc: &mut Json) {
     gateway_answers(doc);
     event_streams_as_text(doc);
     tags_in_learning_order(doc);
+    super::examples::add(doc);
 }
 
 /// poem-openapi declares a `text/event-stream` body as an array of its events, so generated clients

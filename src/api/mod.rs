@@ -14,6 +14,7 @@ pub mod dnd;
 pub mod document;
 pub mod download;
 pub mod events;
+pub mod examples;
 pub mod extensions;
 pub mod faxes;
 pub mod flows;

@@ -173,3 +173,34 @@ async fn media_types_are_what_the_server_sends() {
         assert_eq!(schema["type"], "string", "{events}: {schema}");
     }
 }
+
+/// Every schema member and every parameter shows an example (`api::examples`), and each keeps to its
+/// own schema's enum.
+#[tokio::test]
+async fn every_member_and_parameter_has_an_example() {
+    let spec = completed_spec().await;
+    let mut missing = Vec::new();
+    for (name, schema) in spec["components"]["schemas"].as_object().expect("schemas") {
+        for (member, property) in schema["properties"].as_object().into_iter().flatten() {
+            let documented = property.get("example").is_some() || property.get("$ref").is_some();
+            let composite =
+                matches!(property["type"].as_str(), Some("object") | None) || property["items"].get("$ref").is_some();
+            if !documented && !composite {
+                missing.push(format!("{name}.{member}"));
+            }
+            if let (Some(values), Some(example)) = (property["enum"].as_array(), property.get("example")) {
+                assert!(values.contains(example), "{name}.{member}: {example} is not one of {values:?}");
+            }
+        }
+    }
+    for (path, item) in spec["paths"].as_object().expect("paths") {
+        for (method, operation) in item.as_object().expect("path item") {
+            for parameter in operation["parameters"].as_array().into_iter().flatten() {
+                if parameter.get("example").is_none() {
+                    missing.push(format!("{method} {path} {}", parameter["name"]));
+                }
+            }
+        }
+    }
+    assert!(missing.is_empty(), "without an example: {missing:?}");
+}

@@ -1,0 +1,216 @@
+//! Examples for the OpenAPI document: every schema member and every parameter gets one, so Swagger
+//! UI's "Example Value" and generated client docs show a plausible request instead of `"string"`.
+//!
+//! They come from one table of what a value of a given name looks like on this PBX (a tenant code
+//! `ACME`, an extension number `201`), then fitted to the member's own schema: the first value of an
+//! `enum`, a value the `pattern` takes, cut to `maxLength`, kept within `minimum`/`maximum`. A member
+//! whose pattern this file does not know gets none rather than a wrong one (`tests/it/spec.rs` lists
+//! the members left without an example, so a new pattern is noticed).
+
+use serde_json::{Map, Value as Json, json};
+
+/// Adds an `example` to every component schema member and every operation parameter that has none.
+pub fn add(doc: &mut Json) {
+    if let Some(schemas) = doc.pointer_mut("/components/schemas").and_then(Json::as_object_mut) {
+        for schema in schemas.values_mut() {
+            let Some(properties) = schema.get_mut("properties").and_then(Json::as_object_mut) else { continue };
+            for (name, property) in properties.iter_mut() {
+                if let Some(property) = property.as_object_mut() {
+                    add_to(property, name);
+                }
+            }
+        }
+    }
+    let paths = doc.get_mut("paths").and_then(Json::as_object_mut).into_iter().flat_map(|paths| paths.values_mut());
+    let operations = paths.filter_map(Json::as_object_mut).flat_map(|item| item.values_mut());
+    for operation in operations {
+        let parameters = operation.get_mut("parameters").and_then(Json::as_array_mut).into_iter().flatten();
+        for parameter in parameters.filter_map(Json::as_object_mut) {
+            let name = parameter.get("name").and_then(Json::as_str).unwrap_or_default().to_string();
+            if parameter.contains_key("example") {
+                continue;
+            }
+            let Some(schema) = parameter.get("schema").and_then(Json::as_object) else { continue };
+            if let Some(example) = example_for(&name, schema) {
+                parameter.insert("example".into(), example);
+            }
+        }
+    }
+}
+
+/// Adds an example to one schema member (an inline schema; a `$ref` takes none beside it in 3.0).
+fn add_to(property: &mut Map<String, Json>, name: &str) {
+    if property.contains_key("example") || property.contains_key("$ref") {
+        return;
+    }
+    if let Some(example) = example_for(name, property) {
+        property.insert("example".into(), example);
+    }
+}
+
+/// A value of `schema` that a member or parameter called `name` plausibly holds.
+pub fn example_for(name: &str, schema: &Map<String, Json>) -> Option<Json> {
+    if let Some(first) = schema
+        .get("enum")
+        .and_then(Json::as_array)
+        .and_then(|values| values.iter().find(|v| v.as_str().is_some_and(|s| !s.is_empty())).or_else(|| values.first()))
+    {
+        return Some(first.clone());
+    }
+    let name = name.to_ascii_lowercase();
+    match schema.get("type").and_then(Json::as_str)? {
+        "boolean" => Some(Json::Bool(matches!(name.as_str(), "branch" | "fresh" | "latest"))),
+        "integer" => Some(json!(integer_for(&name, schema))),
+        "number" => Some(json!(12.5)),
+        "array" => {
+            let items = schema.get("items").and_then(Json::as_object)?;
+            if items.contains_key("$ref") {
+                return None;
+            }
+            let singular = name.strip_suffix('s').unwrap_or(&name);
+            Some(json!([example_for(singular, items)?]))
+        }
+        "string" => text_for(&name, schema).map(Json::String),
+        _ => None,
+    }
+}
+
+fn integer_for(name: &str, schema: &Map<String, Json>) -> i64 {
+    let value = match name {
+        "limit" => 50,
+        "port" => 5060,
+        "status" => 200,
+        _ if name.ends_with("timeout") || name.ends_with("_time") || name == "retry" => 30,
+        _ if name == "id" || name.ends_with("_id") => 42,
+        _ if name.contains("start") => 700,
+        _ if name.contains("end") => 719,
+        _ => 1,
+    };
+    let minimum = schema.get("minimum").and_then(Json::as_i64).unwrap_or(i64::MIN);
+    let maximum = schema.get("maximum").and_then(Json::as_i64).unwrap_or(i64::MAX);
+    let minimum = if schema.get("format").and_then(Json::as_str).is_some_and(|f| f.starts_with('u')) {
+        minimum.max(0)
+    } else {
+        minimum
+    };
+    value.clamp(minimum, maximum.max(minimum))
+}
+
+fn text_for(name: &str, schema: &Map<String, Json>) -> Option<String> {
+    if schema.get("format").and_then(Json::as_str) == Some("date-time") || is_time(name) {
+        return Some("2026-12-04T09:30:00Z".into());
+    }
+    let text = match schema.get("pattern").and_then(Json::as_str) {
+        None => by_name(name).to_string(),
+        Some("^[0-9]*$" | "^[0-9]{1,20}$") => digits_for(name).to_string(),
+        Some("^[A-Za-z0-9_]+$") => "ACME".to_string(),
+        Some("^[+-]?[0-9]{0,13}(\\.[0-9]{0,4})?$") => "12.50".to_string(),
+        Some(_) => return None,
+    };
+    let max = schema.get("maxLength").and_then(Json::as_u64).map_or(usize::MAX, |max| max as usize);
+    let min = schema.get("minLength").and_then(Json::as_u64).unwrap_or(0) as usize;
+    let mut text: String = text.chars().take(max).collect();
+    while text.chars().count() < min {
+        text.push('x');
+    }
+    Some(text)
+}
+
+fn is_time(name: &str) -> bool {
+    matches!(name, "from" | "to" | "since" | "until" | "start" | "end")
+        || name.ends_with("_at")
+        || name.ends_with("_time") && !name.contains("wrapup")
+}
+
+/// Numbers people dial or mailboxes they reach.
+fn digits_for(name: &str) -> &'static str {
+    match name {
+        "country" => "39",
+        "area" => "02",
+        _ if name.contains("did") => "0212345678",
+        _ => "201",
+    }
+}
+
+/// What a text called `name` looks like on this PBX.
+fn by_name(name: &str) -> &'static str {
+    match name {
+        "code" | "tenant" | "tenant_code" => "ACME",
+        "name" | "label" | "display_name" => "Support",
+        "email" | "mail" => "support@example.com",
+        "mac" => "0004F2A1B2C3",
+        "secret" | "password" | "recording_password" | "web_password" => "correct-horse-battery",
+        "username" | "recording_user" | "user" => "alice",
+        "uniqueid" | "linkedid" | "linked_id" | "unique_id" => "1764840600.42",
+        "if-match" | "if-none-match" | "etag" => "\"9f86d081884c7d659a2feaa0\"",
+        "idempotency-key" => "7d8f3c1e-2b4a-4c6e-9f1a-0b2c3d4e5f60",
+        "range" => "bytes=0-1023",
+        "accept" => "application/json",
+        "cursor" | "next_cursor" => "NDI",
+        "node" | "node_name" => "pbx1",
+        "folder" => "INBOX",
+        "msg_id" | "message_id" => "msg0001",
+        "context" => "from-internal",
+        "language" => "en",
+        "timezone" | "time_zone" => "Europe/Rome",
+        "direction" => "IN",
+        "disposition" => "ANSWERED",
+        "object" => "queue",
+        "action" => "update",
+        "event" => "AgentConnect",
+        "type" => "WEEKTIME",
+        "detail" | "title" | "description" | "note" | "notes" | "comment" => "Front desk line",
+        "field" => "name",
+        "value" => "Support",
+        "request_id" => "3f2b7c1e9a4d",
+        "host" | "recording_host" | "server" => "sip.example.com",
+        "music_on_hold" | "moh" => "default",
+        "destination" | "destinations" => "EXT-201",
+        _ if (name.contains("callerid") || name.contains("caller_id")) && name.contains("name") => "Reception",
+        _ if (name.contains("callerid") || name.contains("caller_id")) && name.contains("number") => "0212345678",
+        _ if name.contains("callerid") || name.contains("caller_id") => "\"Reception\" <201>",
+        _ if name.ends_with("_group") || name.ends_with("groups") => "1",
+        _ if name.contains("host") => "sip.example.com",
+        _ if name.contains("number")
+            || name.contains("extension")
+            || name.contains("mailbox")
+            || name.ends_with("src")
+            || name.ends_with("dst")
+            || matches!(name, "phone" | "agent" | "did" | "caller" | "callee" | "queue") =>
+        {
+            "201"
+        }
+        _ if name.ends_with("_id") || name == "id" => "42",
+        _ if name.contains("url") => "https://crm.example.com/hook",
+        _ if name.contains("file") || name.contains("path") => "welcome.wav",
+        _ => "Front desk",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn schema(value: Json) -> Map<String, Json> {
+        value.as_object().cloned().expect("an object")
+    }
+
+    #[test]
+    fn examples_keep_to_the_schema() {
+        assert_eq!(
+            example_for("strategy", &schema(json!({"type": "string", "enum": ["", "RINGALL"]}))),
+            Some(json!("RINGALL"))
+        );
+        assert_eq!(
+            example_for("number", &schema(json!({"type": "string", "pattern": "^[0-9]*$"}))),
+            Some(json!("201"))
+        );
+        assert_eq!(example_for("code", &schema(json!({"type": "string", "maxLength": 2}))), Some(json!("AC")));
+        assert_eq!(example_for("timeout", &schema(json!({"type": "integer", "maximum": 10}))), Some(json!(10)));
+        assert_eq!(example_for("x", &schema(json!({"type": "string", "pattern": "^[a-f]+$"}))), None);
+        assert_eq!(
+            example_for("numbers", &schema(json!({"type": "array", "items": {"type": "string"}}))),
+            Some(json!(["201"]))
+        );
+    }
+}
