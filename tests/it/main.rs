@@ -22,6 +22,7 @@ mod faxes;
 mod flows;
 mod health_and_docs;
 mod http_limits;
+mod http_methods;
 mod info_lists;
 mod isolation;
 mod layering;
