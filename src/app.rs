@@ -2,6 +2,7 @@
 //! request context every request goes through (request id, tracing span, access log, body limit,
 //! problem+json for framework errors).
 
+mod idempotency;
 mod routes;
 
 use std::sync::Arc;
@@ -23,11 +24,16 @@ use crate::service::request_scope::{Door, RequestInfo};
 /// Header carrying the request id.
 pub const REQUEST_ID: &str = "x-request-id";
 
-/// The whole application over `core`.
+/// The whole application over `core`. From the inside out: the REST door under the idempotency
+/// layer, CORS, then the request context and the HTTP layer's limits.
 pub fn build(core: Core) -> impl Endpoint<Output = Response> + 'static {
     let rest = crate::api::service(core.clone());
     let document = crate::api::document::Document::of(&rest);
     let routes = Arc::new(routes::RestRoutes::from_document(&document.json));
+    let keyed = {
+        let (core, routes) = (core.clone(), routes.clone());
+        rest.around(move |ep, req| idempotency::around(ep, req, core.clone(), routes.clone()))
+    };
     let mut route = Route::new();
     for path in LEGACY_PATHS {
         route = route.at(path, proxyapi);
@@ -37,7 +43,7 @@ pub fn build(core: Core) -> impl Endpoint<Output = Response> + 'static {
         .at("/openapi.yaml", served(document.yaml, "application/x-yaml"))
         .at("/docs", served(document.ui.clone(), "text/html; charset=utf-8"))
         .at("/docs/", served(document.ui, "text/html; charset=utf-8"))
-        .nest("/", rest)
+        .nest("/", keyed)
         .with_if(!core.config().cors_origins.is_empty(), cors(&core.config().cors_origins))
         .data(core.clone())
         .around(move |ep, req| request_context(ep, req, core.clone(), routes.clone()))

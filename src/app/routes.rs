@@ -1,5 +1,6 @@
 //! The REST paths and their methods, read from the OpenAPI document (the one description of the
-//! routes poem-openapi registered): the `Allow` header of 405 and `OPTIONS` answers.
+//! routes poem-openapi registered): the `Allow` header of 405 and `OPTIONS` answers, and which
+//! POSTs the idempotency layer serves.
 
 use poem::http::{HeaderValue, Method};
 use serde_json::Value as Json;
@@ -17,6 +18,8 @@ pub struct RestRoute {
     segments: Vec<Option<String>>,
     /// `Allow`: the document's methods, HEAD with GET, and OPTIONS.
     pub allow: HeaderValue,
+    /// The operation id of the POST when the idempotency layer serves it.
+    pub keyed_post: Option<&'static str>,
 }
 
 /// The methods in the order `Allow` lists them.
@@ -48,9 +51,16 @@ impl RestRoutes {
                         || **method == Method::OPTIONS
                 });
                 let allow = allowed.map(Method::as_str).collect::<Vec<_>>().join(", ");
+                let keyed_post = item
+                    .get("post")
+                    .filter(|post| crate::api::idempotency_doc::gateway_keyed(post))
+                    .and_then(|post| post.get("operationId").and_then(Json::as_str))
+                    // Once per route table (one per application): metrics need the id as `&'static str`.
+                    .map(|id| &*Box::leak(id.to_string().into_boxed_str()));
                 RestRoute {
                     segments: segments(path).map(|s| (!s.starts_with('{')).then(|| s.to_string())).collect(),
                     allow: HeaderValue::from_str(&allow).unwrap_or(HeaderValue::from_static("OPTIONS")),
+                    keyed_post,
                 }
             })
             .collect();
@@ -83,13 +93,15 @@ mod tests {
     fn allow_lists_the_document_methods_and_literal_segments_win() {
         let doc = serde_json::json!({"paths": {
             "/v1/x/{id}": {"get": {}, "delete": {}},
-            "/v1/x/new": {"post": {}},
+            "/v1/x/new": {"post": {"operationId": "make", "responses": {"201": {}}}},
         }});
         let routes = RestRoutes::from_document(&doc.to_string());
         let by_id = routes.find("/v1/x/12").expect("matches");
         assert_eq!(by_id.allow, "GET, HEAD, DELETE, OPTIONS");
+        assert_eq!(by_id.keyed_post, None);
         let new = routes.find("/v1/x/new").expect("matches");
         assert_eq!(new.allow, "POST, OPTIONS");
+        assert_eq!(new.keyed_post, Some("make"));
         assert!(routes.find("/v1/x").is_none() && routes.find("/v1/x/1/2").is_none());
     }
 }

@@ -23,6 +23,7 @@ mod flows;
 mod health_and_docs;
 mod http_limits;
 mod http_methods;
+mod idempotency;
 mod info_lists;
 mod isolation;
 mod layering;
