@@ -2,6 +2,7 @@
 //! request context every request goes through (request id, tracing span, access log, body limit,
 //! problem+json for framework errors).
 
+mod compression;
 mod idempotency;
 mod routes;
 
@@ -25,7 +26,8 @@ use crate::service::request_scope::{Door, RequestInfo};
 pub const REQUEST_ID: &str = "x-request-id";
 
 /// The whole application over `core`. From the inside out: the REST door under the idempotency
-/// layer, CORS, then the request context and the HTTP layer's limits.
+/// layer, REST and docs under compression (the legacy door never: its clients get the vendor's
+/// bytes whatever they send), CORS, then the request context and the HTTP layer's limits.
 pub fn build(core: Core) -> impl Endpoint<Output = Response> + 'static {
     let rest = crate::api::service(core.clone());
     let document = crate::api::document::Document::of(&rest);
@@ -34,16 +36,20 @@ pub fn build(core: Core) -> impl Endpoint<Output = Response> + 'static {
         let (core, routes) = (core.clone(), routes.clone());
         rest.around(move |ep, req| idempotency::around(ep, req, core.clone(), routes.clone()))
     };
+    let docs = Arc::new(compression::Fixed::new(document.ui, "text/html; charset=utf-8"));
+    let compressed = Route::new()
+        .at("/openapi.json", compression::Fixed::new(document.json, "application/json"))
+        .at("/openapi.yaml", compression::Fixed::new(document.yaml, "application/x-yaml"))
+        .at("/docs", docs.clone())
+        .at("/docs/", docs)
+        .nest("/", keyed)
+        .around(compression::around);
     let mut route = Route::new();
     for path in LEGACY_PATHS {
         route = route.at(path, proxyapi);
     }
     route
-        .at("/openapi.json", served(document.json, "application/json"))
-        .at("/openapi.yaml", served(document.yaml, "application/x-yaml"))
-        .at("/docs", served(document.ui.clone(), "text/html; charset=utf-8"))
-        .at("/docs/", served(document.ui, "text/html; charset=utf-8"))
-        .nest("/", keyed)
+        .nest("/", compressed)
         .with_if(!core.config().cors_origins.is_empty(), cors(&core.config().cors_origins))
         .data(core.clone())
         .around(move |ep, req| request_context(ep, req, core.clone(), routes.clone()))
@@ -72,11 +78,6 @@ fn cors(origins: &[String]) -> poem::middleware::Cors {
             "idempotent-replayed",
         ])
         .max_age(600)
-}
-
-/// A fixed body of `content_type`.
-fn served(body: String, content_type: &'static str) -> impl Endpoint<Output = Response> + 'static {
-    poem::endpoint::make_sync(move |_| Response::builder().content_type(content_type).body(body.clone()))
 }
 
 /// Where the legacy door answers (the vendor's path and the two prefixes deployments used).

@@ -13,6 +13,7 @@ mod cdrs;
 mod chaos;
 mod chaos_restarts;
 mod cli;
+mod compression;
 mod cors;
 mod demo_import;
 mod destination_targets;
