@@ -2,6 +2,11 @@
 //! request context every request goes through (request id, tracing span, access log, body limit,
 //! problem+json for framework errors).
 
+mod compression;
+mod idempotency;
+mod routes;
+
+use std::sync::Arc;
 use std::time::Instant;
 
 use poem::http::{HeaderValue, StatusCode, header};
@@ -20,24 +25,37 @@ use crate::service::request_scope::{Door, RequestInfo};
 /// Header carrying the request id.
 pub const REQUEST_ID: &str = "x-request-id";
 
-/// The whole application over `core`.
+/// The whole application over `core`. From the inside out: the REST door behind the check of
+/// request bodies against the document, under the idempotency layer, REST and docs under compression (the legacy door never: its clients get the vendor's
+/// bytes whatever they send), CORS, then the request context and the HTTP layer's limits.
 pub fn build(core: Core) -> impl Endpoint<Output = Response> + 'static {
     let rest = crate::api::service(core.clone());
     let document = crate::api::document::Document::of(&rest);
     let request_check = crate::api::request_check::RequestCheck::of(&document.value);
+    let routes = Arc::new(routes::RestRoutes::from_document(&document.json));
+    let keyed = {
+        let (core, routes) = (core.clone(), routes.clone());
+        request_check
+            .wrap(rest.into_endpoint())
+            .around(move |ep, req| idempotency::around(ep, req, core.clone(), routes.clone()))
+    };
+    let docs = Arc::new(compression::Fixed::new(document.ui, "text/html; charset=utf-8"));
+    let compressed = Route::new()
+        .at("/openapi.json", compression::Fixed::new(document.json, "application/json"))
+        .at("/openapi.yaml", compression::Fixed::new(document.yaml, "application/x-yaml"))
+        .at("/docs", docs.clone())
+        .at("/docs/", docs)
+        .nest("/", keyed)
+        .around(compression::around);
     let mut route = Route::new();
     for path in LEGACY_PATHS {
         route = route.at(path, proxyapi);
     }
     route
-        .at("/openapi.json", served(document.json, "application/json"))
-        .at("/openapi.yaml", served(document.yaml, "application/x-yaml"))
-        .at("/docs", served(document.ui.clone(), "text/html; charset=utf-8"))
-        .at("/docs/", served(document.ui, "text/html; charset=utf-8"))
-        .nest("/", request_check.wrap(rest.into_endpoint()))
+        .nest("/", compressed)
         .with_if(!core.config().cors_origins.is_empty(), cors(&core.config().cors_origins))
         .data(core.clone())
-        .around(move |ep, req| request_context(ep, req, core.clone()))
+        .around(move |ep, req| request_context(ep, req, core.clone(), routes.clone()))
         .into_endpoint()
         .map_to_response()
 }
@@ -65,15 +83,15 @@ fn cors(origins: &[String]) -> poem::middleware::Cors {
         .max_age(600)
 }
 
-/// A fixed body of `content_type`.
-fn served(body: String, content_type: &'static str) -> impl Endpoint<Output = Response> + 'static {
-    poem::endpoint::make_sync(move |_| Response::builder().content_type(content_type).body(body.clone()))
-}
-
 /// Where the legacy door answers (the vendor's path and the two prefixes deployments used).
 pub const LEGACY_PATHS: [&str; 3] = ["/proxyapi.php", "/mirtapbx/proxyapi.php", "/pbx/proxyapi.php"];
 
-async fn request_context<E: Endpoint>(ep: E, req: Request, core: Core) -> poem::Result<Response> {
+async fn request_context<E: Endpoint>(
+    ep: E,
+    req: Request,
+    core: Core,
+    routes: Arc<routes::RestRoutes>,
+) -> poem::Result<Response> {
     let request_id = incoming_request_id(&req).unwrap_or_else(new_request_id);
     let started = Instant::now();
     // The path only: legacy query strings carry keys and must never reach a log line.
@@ -85,7 +103,7 @@ async fn request_context<E: Endpoint>(ep: E, req: Request, core: Core) -> poem::
         let client = client_address(&req, &core.config().trusted_proxies);
         let door = if LEGACY_PATHS.contains(&path.as_str()) { Door::Legacy } else { Door::Rest };
         let info = RequestInfo { client, request_id: request_id.clone(), door };
-        let (mut resp, rate) = crate::service::request_scope::run(info, answer(ep, req, &core)).await;
+        let (mut resp, rate) = crate::service::request_scope::run(info, answer(ep, req, &core, &routes)).await;
         if let Some(rate) = rate {
             add_rate_limit_headers(&mut resp, &rate);
         }
@@ -103,8 +121,28 @@ async fn request_context<E: Endpoint>(ep: E, req: Request, core: Core) -> poem::
 }
 
 /// The response to a request: the HTTP layer's limits first (address rate limit, target length,
-/// body size and time), then the door, within the request deadline.
-async fn answer<E: Endpoint>(ep: E, mut req: Request, core: &Core) -> Response {
+/// body size and time), then the door, within the request deadline; `Allow` on a 405.
+async fn answer<E: Endpoint>(ep: E, req: Request, core: &Core, routes: &routes::RestRoutes) -> Response {
+    let route = routes.find(req.uri().path()).map(|route| route.allow.clone());
+    let options = req.method() == poem::http::Method::OPTIONS;
+    let mut resp = limited(ep, req, core).await;
+    if resp.status() == StatusCode::METHOD_NOT_ALLOWED
+        && let Some(allow) = route
+    {
+        resp.headers_mut().insert(header::ALLOW, allow);
+        // OPTIONS that CORS did not answer (no origins configured, or not a preflight): the methods.
+        if options {
+            resp.set_status(StatusCode::NO_CONTENT);
+            resp.headers_mut().remove(header::CONTENT_TYPE);
+            resp.headers_mut().remove(header::CONTENT_LENGTH);
+            resp.set_body(Body::empty());
+        }
+    }
+    resp
+}
+
+/// [`answer`] without the `Allow` header.
+async fn limited<E: Endpoint>(ep: E, mut req: Request, core: &Core) -> Response {
     let limits = &core.config().http;
     let legacy = LEGACY_PATHS.contains(&req.uri().path());
     if let Some(client) = crate::service::request_scope::client()

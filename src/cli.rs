@@ -221,6 +221,10 @@ pub struct ServeArgs {
     /// Days audit entries are kept (0 = forever).
     #[arg(long, env = "PBXGW_AUDIT_RETENTION_DAYS", default_value_t = 365)]
     pub audit_retention_days: u32,
+    /// Seconds an `Idempotency-Key` of a REST create and its stored answer are kept.
+    #[arg(long, env = "PBXGW_IDEMPOTENCY_KEY_TTL_SECS", default_value_t = defaults::IDEMPOTENCY_KEY_TTL_SECS,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub idempotency_key_ttl_secs: u64,
     /// Seconds requests in flight get to finish on shutdown.
     #[arg(long, env = "PBXGW_SHUTDOWN_GRACE_SECS", default_value_t = defaults::SHUTDOWN_GRACE_SECS)]
     pub shutdown_grace_secs: u64,
@@ -488,6 +492,7 @@ async fn serve(database_url: &str, dirs: crate::config::FileDirs, args: ServeArg
             .filter(|origin| !origin.is_empty())
             .collect(),
         audit_retention_days: args.audit_retention_days,
+        idempotency_key_ttl: Duration::from_secs(args.idempotency_key_ttl_secs),
         dirs,
         pbx,
     };

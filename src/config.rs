@@ -38,6 +38,8 @@ pub struct Config {
     pub cors_origins: Vec<String>,
     /// Days audit entries are kept before the hourly trim deletes them (0 = forever).
     pub audit_retention_days: u32,
+    /// How long a REST `Idempotency-Key` and the answer stored for it are kept (replays within it).
+    pub idempotency_key_ttl: Duration,
     /// Directories of the files the PBX writes and the gateway serves.
     pub dirs: FileDirs,
     /// The live PBX: AMI nodes, timeouts, dialplan naming.
@@ -112,6 +114,8 @@ impl FileDirs {
 
 /// Defaults shared by the CLI and the tests.
 pub mod defaults {
+    /// Lifetime of an idempotency key and its stored answer: a day, as most APIs keep them.
+    pub const IDEMPOTENCY_KEY_TTL_SECS: u64 = 24 * 3600;
     /// Listen address when `PBXGW_LISTEN` is not set.
     pub const LISTEN: &str = "127.0.0.1:8080";
     /// Database when `DATABASE_URL` is not set: an SQLite file created on first start.
@@ -166,6 +170,7 @@ impl Config {
             trusted_proxies: Vec::new(),
             cors_origins: Vec::new(),
             audit_retention_days: 365,
+            idempotency_key_ttl: Duration::from_secs(defaults::IDEMPOTENCY_KEY_TTL_SECS),
             dirs: FileDirs::default_under_data(),
             pbx: crate::pbx::settings::PbxSettings::default(),
         }

@@ -57,6 +57,7 @@ fn complete(doc: &mut Json) {
     explicit_security(doc);
     answers_each_operation_can_give(doc);
     gateway_answers(doc);
+    super::idempotency_doc::declare_idempotency_keys(doc);
     event_streams_as_text(doc);
     tags_in_learning_order(doc);
     super::examples::add(doc);

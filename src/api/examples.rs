@@ -21,20 +21,30 @@ pub fn add(doc: &mut Json) {
             }
         }
     }
+    let shared = doc.pointer_mut("/components/parameters").and_then(Json::as_object_mut);
+    let shared: Vec<&mut Json> = shared.into_iter().flat_map(|parameters| parameters.values_mut()).collect();
+    for parameter in shared.into_iter().filter_map(Json::as_object_mut) {
+        add_to_parameter(parameter);
+    }
     let paths = doc.get_mut("paths").and_then(Json::as_object_mut).into_iter().flat_map(|paths| paths.values_mut());
     let operations = paths.filter_map(Json::as_object_mut).flat_map(|item| item.values_mut());
     for operation in operations {
         let parameters = operation.get_mut("parameters").and_then(Json::as_array_mut).into_iter().flatten();
         for parameter in parameters.filter_map(Json::as_object_mut) {
-            let name = parameter.get("name").and_then(Json::as_str).unwrap_or_default().to_string();
-            if parameter.contains_key("example") {
-                continue;
-            }
-            let Some(schema) = parameter.get("schema").and_then(Json::as_object) else { continue };
-            if let Some(example) = example_for(&name, schema) {
-                parameter.insert("example".into(), example);
-            }
+            add_to_parameter(parameter);
         }
+    }
+}
+
+/// Adds an example to one parameter (inline, or shared under `components/parameters`).
+fn add_to_parameter(parameter: &mut Map<String, Json>) {
+    if parameter.contains_key("example") {
+        return;
+    }
+    let name = parameter.get("name").and_then(Json::as_str).unwrap_or_default();
+    let Some(schema) = parameter.get("schema").and_then(Json::as_object) else { return };
+    if let Some(example) = example_for(name, schema) {
+        parameter.insert("example".into(), example);
     }
 }
 
@@ -104,6 +114,8 @@ fn text_for(name: &str, schema: &Map<String, Json>) -> Option<String> {
         None => by_name(name).to_string(),
         Some("^[0-9]*$" | "^[0-9]{1,20}$") => digits_for(name).to_string(),
         Some("^[A-Za-z0-9_]+$") => "ACME".to_string(),
+        // Visible ASCII (idempotency keys).
+        Some(r"^[\x21-\x7E]+$") => by_name(name).to_string(),
         Some("^[+-]?[0-9]{0,13}(\\.[0-9]{0,4})?$") => "12.50".to_string(),
         Some(_) => return None,
     };

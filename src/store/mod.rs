@@ -14,6 +14,7 @@ pub mod cdr_templates;
 pub mod cdrs;
 pub mod destinations;
 pub mod faxes;
+pub mod idempotency;
 pub mod login_failures;
 pub mod media;
 pub mod objects;

@@ -196,6 +196,10 @@ async fn every_member_and_parameter_has_an_example() {
     for (path, item) in spec["paths"].as_object().expect("paths") {
         for (method, operation) in item.as_object().expect("path item") {
             for parameter in operation["parameters"].as_array().into_iter().flatten() {
+                let parameter = match parameter["$ref"].as_str() {
+                    Some(target) => spec.pointer(target.trim_start_matches('#')).expect("a shared parameter"),
+                    None => parameter,
+                };
                 if parameter.get("example").is_none() {
                     missing.push(format!("{method} {path} {}", parameter["name"]));
                 }
