@@ -18,6 +18,7 @@ pub mod extensions;
 pub mod faxes;
 pub mod flows;
 pub mod health;
+pub mod idempotency;
 pub mod input;
 pub mod live;
 pub mod login;
