@@ -1,8 +1,11 @@
 # pbx-gateway developer and CI entry points. GNU make.
 #
 #   make run          serve on 127.0.0.1:8080 with data/pbx-gateway.db (SQLite, created on first start)
-#   make test         test-sqlite, then test-pg (both must pass)
+#   make test         test-sqlite, test-api, then test-pg (all must pass)
 #   make test-sqlite  the whole workspace; the integration suite uses a fresh SQLite file per test
+#   make test-api     API conformance gates (scripts/api-gates.sh): the served spec is the committed one,
+#                     Redocly lint (recommended ruleset, 0 errors), Schemathesis over every operation as a
+#                     tenant key and as the admin key. Tools install once into .tools/ (needs PyPI + npm).
 #   make test-pg      the integration suite against PostgreSQL (PG_URL), a fresh database per test
 #                     Both run the real-PBX tests on Asterisk lab nodes (PBXGW_ASTERISK_LAB, default
 #                     a sibling shared/asterisk-lab; scripts/ensure-asterisk-lab.sh installs its packages).
@@ -27,24 +30,29 @@ PG_HOST ?= 127.0.0.1
 PG_PORT ?= 5432
 PG_URL ?= postgres://postgres@$(PG_HOST):$(PG_PORT)/test
 
-.PHONY: help run test test-sqlite test-pg spec fmt lint bench bench-live bench-cdr clean-data
+.PHONY: help run test test-sqlite test-api test-pg spec fmt lint bench bench-live bench-cdr clean-data
 
 help:
-	@echo 'targets: run test test-sqlite test-pg spec fmt lint bench bench-live bench-cdr clean-data'
+	@echo 'targets: run test test-sqlite test-api test-pg spec fmt lint bench bench-live bench-cdr clean-data'
 	@echo '  make run    serve on 127.0.0.1:8080 (SQLite file data/pbx-gateway.db)'
-	@echo '  make test   test-sqlite then test-pg (PostgreSQL at $(PG_HOST):$(PG_PORT))'
+	@echo '  make test   test-sqlite, test-api, then test-pg (PostgreSQL at $(PG_HOST):$(PG_PORT))'
 
 run:
 	$(CARGO) run --bin pbx-gateway -- serve
 
-# Sequential on purpose, also under make -j: both suites share target/ and the 2 cores.
+# Sequential on purpose, also under make -j: the suites share target/ and the 2 cores.
 test:
 	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-api
 	$(MAKE) --no-print-directory test-pg
 
 # The lab's path comes from scripts/ensure-asterisk-lab.sh (empty = skipped, which CI=true refuses).
 test-sqlite:
 	lab="$$(scripts/ensure-asterisk-lab.sh)"; PBXGW_ASTERISK_LAB="$$lab" $(CARGO) test --workspace
+
+# About 2 minutes after test-sqlite (which already built the binary); the first run also installs the tools.
+test-api:
+	CARGO='$(CARGO)' scripts/api-gates.sh
 
 test-pg:
 	PG_HOST='$(PG_HOST)' PG_PORT='$(PG_PORT)' scripts/ensure-postgres.sh

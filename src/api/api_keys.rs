@@ -7,7 +7,7 @@ use poem_openapi::{Object, OpenApi};
 
 use super::bounded::{List, Text, count_rules, text_rules};
 use super::input::time;
-use super::pagination::{next_cursor, page_request};
+use super::pagination::{Limit, next_cursor, page_request};
 use super::problem::ApiResult;
 use super::security::Auth;
 use super::{ApiTags, Created, Deleted};
@@ -121,12 +121,12 @@ impl ApiKeysApi {
         /// Tenant code.
         code: Path<String>,
         /// Page size, 1-500 (default 50).
-        limit: Query<Option<u32>>,
+        limit: Query<Option<Limit>>,
         /// Cursor from the previous page.
         cursor: Query<Option<String>>,
     ) -> ApiResult<Json<ApiKeyPage>> {
         let principal = auth.principal(&self.core).await?;
-        let page = page_request(limit.0, cursor.0.as_deref())?;
+        let page = page_request(limit.0.map(Limit::get), cursor.0.as_deref())?;
         let keys = api_keys::list(&self.core, &principal, &code, page).await?;
         Ok(Json(ApiKeyPage {
             items: keys.items.iter().map(ApiKey::from).collect(),

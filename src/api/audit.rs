@@ -7,7 +7,7 @@ use poem_openapi::payload::Json;
 use poem_openapi::{Enum, Object, OpenApi};
 
 use super::ApiTags;
-use super::pagination::{next_cursor, page_request};
+use super::pagination::{Limit, next_cursor, page_request};
 use super::problem::ApiResult;
 use super::security::Auth;
 use crate::domain::time::stored_utc;
@@ -59,9 +59,9 @@ pub struct AuditEntry {
     /// `create`, `update`, `delete`, or the operation's verb (`revoke`, `adjust`, `set`, `replace`, ...).
     pub action: String,
     /// The object before the write, credentials blanked (absent for creations and verbs).
-    pub before: Option<serde_json::Value>,
+    pub before: Option<Snapshot>,
     /// The object after the write, credentials blanked (absent for deletions).
-    pub after: Option<serde_json::Value>,
+    pub after: Option<Snapshot>,
     /// Columns whose value changed (updates of stored objects; credentials included, never their values).
     pub changed: Option<Vec<String>>,
     // The door the write came through (documented on the enum, as above).
@@ -74,7 +74,7 @@ pub struct AuditEntry {
 
 impl From<AuditRow> for AuditEntry {
     fn from(row: AuditRow) -> Self {
-        let json = |text: Option<String>| text.and_then(|t| serde_json::from_str(&t).ok());
+        let json = |text: Option<String>| text.and_then(|t| serde_json::from_str(&t).ok()).and_then(snapshot);
         AuditEntry {
             id: row.id,
             time: stored_utc(&row.at),
@@ -99,6 +99,22 @@ impl From<AuditRow> for AuditEntry {
             request_id: row.request_id,
             client_address: row.client,
         }
+    }
+}
+
+/// A before/after snapshot: always a JSON object (the document can then say so, where a bare JSON
+/// value would have no type).
+pub type Snapshot = std::collections::BTreeMap<String, serde_json::Value>;
+
+/// A stored snapshot as an object. Every snapshot is one, except the entries an `add_entries` of a
+/// phonebook recorded as a bare array before they were recorded as `{"entries": [...]}`; any other
+/// value is kept under `value`.
+fn snapshot(value: serde_json::Value) -> Option<Snapshot> {
+    match value {
+        serde_json::Value::Null => None,
+        serde_json::Value::Object(object) => Some(object.into_iter().collect()),
+        serde_json::Value::Array(entries) => Some(Snapshot::from([("entries".to_string(), entries.into())])),
+        other => Some(Snapshot::from([("value".to_string(), other)])),
     }
 }
 
@@ -147,12 +163,12 @@ impl AuditApi {
         /// Before this time (RFC 3339).
         until: Query<Option<DateTime<Utc>>>,
         /// Page size, 1-500 (default 50).
-        limit: Query<Option<u32>>,
+        limit: Query<Option<Limit>>,
         /// Cursor from the previous page.
         cursor: Query<Option<String>>,
     ) -> ApiResult<Json<AuditPage>> {
         let principal = auth.principal(&self.core).await?;
-        let page = page_request(limit.0, cursor.0.as_deref())?;
+        let page = page_request(limit.0.map(Limit::get), cursor.0.as_deref())?;
         let filter = AuditFilter {
             tenant: tenant.0,
             object: object.0,

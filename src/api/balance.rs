@@ -8,8 +8,9 @@ use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object, OpenApi};
 
 use super::bounded::{Text, text_rules};
+use super::idempotency::IdempotencyKey;
 use super::input::time;
-use super::pagination::{next_cursor, page_request};
+use super::pagination::{Limit, next_cursor, page_request};
 use super::problem::{ApiError, ApiResult};
 use super::security::Auth;
 use crate::domain::bounds::Length;
@@ -134,12 +135,13 @@ impl BalanceApi {
         &self,
         auth: Auth,
         code: Path<String>,
-        /// Unique per intended adjustment (e.g. a UUID).
+        /// Unique per intended adjustment (e.g. a UUID; 1-255 visible ASCII characters).
         #[oai(name = "Idempotency-Key")]
-        idempotency_key: Header<String>,
+        idempotency_key: Header<IdempotencyKey>,
         body: Json<AdjustmentRequest>,
     ) -> ApiResult<Adjusted> {
         let principal = auth.principal(&self.core).await?;
+        let idempotency_key = idempotency_key.0.require("POST /balance/adjustments")?;
         let amount = money(&body.amount.0, "amount")?;
         let description = body.0.description.map(Text::into_inner).unwrap_or_default();
         let done = balance::adjust(&self.core, &principal, &code, amount, &description, Some(&idempotency_key)).await?;
@@ -157,12 +159,12 @@ impl BalanceApi {
         /// Up to this time (default: now).
         to: Query<Option<DateTime<Utc>>>,
         /// Page size, 1-500 (default 50).
-        limit: Query<Option<u32>>,
+        limit: Query<Option<Limit>>,
         /// Cursor from the previous page.
         cursor: Query<Option<String>>,
     ) -> ApiResult<Json<AdjustmentPage>> {
         let principal = auth.principal(&self.core).await?;
-        let page = page_request(limit.0, cursor.0.as_deref())?;
+        let page = page_request(limit.0.map(Limit::get), cursor.0.as_deref())?;
         let from = from.0.map(crate::domain::time::stored).unwrap_or_default();
         let to = crate::domain::time::stored(to.0.unwrap_or_else(Utc::now));
         let movements = balance::movements(&self.core, &principal, &code, (&from, &to), page).await?;

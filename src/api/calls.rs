@@ -13,10 +13,12 @@ use poem_openapi::param::{Header, Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object, OpenApi};
 
-use super::bounded::{Int, int_rules};
+use super::bounded::{Int, Text, int_rules, text_rules};
+use super::idempotency::IdempotencyKey;
 use super::live::ChannelView;
 use super::problem::{ApiError, ApiResult, from_service};
 use super::security::Auth;
+use crate::domain::bounds::{DIAL_STRING_PATTERN, Length};
 use crate::service::Core;
 use crate::service::live::calls::{self as service, HangupTarget, OriginateOutcome, OriginateRequest, Originated};
 use crate::service::live::overview::{self, LiveCall};
@@ -58,6 +60,11 @@ pub struct CallList {
     pub unavailable_nodes: Vec<String>,
 }
 
+text_rules! {
+    /// Numbers to dial.
+    DialRule = Length::DIAL_STRING, DIAL_STRING_PATTERN;
+}
+
 int_rules! {
     /// Ring and call-length seconds.
     CallSecondsRule = service::CALL_SECONDS;
@@ -71,7 +78,7 @@ pub struct NewCall {
     /// the extension named in `account`.
     pub source: String,
     /// Number to dial: 1-40 characters of `0-9`, `*`, `#`, `+`.
-    pub destination: String,
+    pub destination: Text<DialRule>,
     /// Extension (number or username) whose account code the call carries, or `SOURCE`.
     pub account: Option<String>,
     /// Channel variables for the dialplan, set as `<TENANT>-<name>`. Names: letters, digits and
@@ -99,7 +106,7 @@ impl NewCall {
     fn into_request(self) -> OriginateRequest {
         OriginateRequest {
             source: self.source,
-            dest: self.destination,
+            dest: self.destination.into_inner(),
             account: self.account,
             variables: self.variables.unwrap_or_default().into_iter().collect(),
             ring_timeout: self.ring_timeout_seconds.map(|s| s.get()),
@@ -158,7 +165,7 @@ pub enum CallPlaced {
 #[derive(Debug, Object)]
 pub struct Transfer {
     /// Where to send the channel, dialled in the tenant's dialplan: `0-9`, `*`, `#`, `+`.
-    pub destination: String,
+    pub destination: Text<DialRule>,
     /// The other leg (channel name or unique id), moved to `destination` as well.
     pub extra_channel: Option<String>,
 }
@@ -167,7 +174,7 @@ pub struct Transfer {
 #[derive(Debug, Object)]
 pub struct AttendedTransfer {
     /// Number the channel's user consults before completing the transfer: `0-9`, `*`, `#`, `+`.
-    pub destination: String,
+    pub destination: Text<DialRule>,
 }
 
 /// 202 with the channel the PBX is now transferring.
@@ -240,17 +247,11 @@ impl CallsApi {
         code: Path<String>,
         /// Client-chosen unique key of this call (1-255 visible ASCII characters).
         #[oai(name = "Idempotency-Key")]
-        idempotency_key: Header<Option<String>>,
+        idempotency_key: Header<IdempotencyKey>,
         body: Json<NewCall>,
     ) -> ApiResult<CallPlaced> {
         let principal = auth.principal(&self.core).await?;
-        let Some(key) = idempotency_key.0 else {
-            return Err(ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "idempotency_key_required",
-                Some("POST /calls needs an Idempotency-Key header".into()),
-            ));
-        };
+        let key = idempotency_key.0.require("POST /calls")?;
         let request = body.0.into_request();
         let outcome = service::originate(&self.core, &principal, &code, &request, Some(&key))
             .await
@@ -303,7 +304,7 @@ impl CallsApi {
         let principal = auth.principal(&self.core).await?;
         let body = body.0;
         let live =
-            service::transfer(&self.core, &principal, &code, &id, &body.destination, body.extra_channel.as_deref())
+            service::transfer(&self.core, &principal, &code, &id, &body.destination.0, body.extra_channel.as_deref())
                 .await
                 .map_err(|e| from_service(e, rest_field))?;
         Ok(TransferAccepted::Accepted(Json(live.into())))
@@ -326,7 +327,7 @@ impl CallsApi {
         body: Json<AttendedTransfer>,
     ) -> ApiResult<TransferAccepted> {
         let principal = auth.principal(&self.core).await?;
-        let live = service::attended_transfer(&self.core, &principal, &code, &id, &body.0.destination)
+        let live = service::attended_transfer(&self.core, &principal, &code, &id, &body.0.destination.0)
             .await
             .map_err(|e| from_service(e, rest_field))?;
         Ok(TransferAccepted::Accepted(Json(live.into())))

@@ -5,10 +5,12 @@ use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::{Object, OpenApi};
 
-use super::pagination::{next_cursor, page_request};
+use super::bounded::{Text, text_rules};
+use super::pagination::{Limit, next_cursor, page_request};
 use super::problem::ApiResult;
 use super::security::Auth;
 use super::{Created, Deleted};
+use crate::domain::bounds::{DIAL_STRING_PATTERN, Length};
 use crate::service::Core;
 use crate::service::live::campaigns::{self as service, CampaignState, Control};
 use crate::service::model::NumberRow;
@@ -73,11 +75,16 @@ impl From<NumberRow> for CampaignNumber {
     }
 }
 
+text_rules! {
+    /// Numbers to dial.
+    DialRule = Length::DIAL_STRING, DIAL_STRING_PATTERN;
+}
+
 /// A number to add.
 #[derive(Debug, Object)]
 pub struct NewCampaignNumber {
     /// Digits, `*`, `#`, `+`; at most 40.
-    pub number: String,
+    pub number: Text<DialRule>,
     /// Free text.
     pub description: Option<String>,
 }
@@ -139,12 +146,12 @@ impl CampaignActionsApi {
         code: Path<String>,
         id: Path<i64>,
         /// Page size (1-500, default 50).
-        limit: Query<Option<u32>>,
+        limit: Query<Option<Limit>>,
         /// Cursor from the previous page.
         cursor: Query<Option<String>>,
     ) -> ApiResult<Json<CampaignNumberPage>> {
         let principal = auth.principal(&self.core).await?;
-        let page = page_request(limit.0, cursor.0.as_deref())?;
+        let page = page_request(limit.0.map(Limit::get), cursor.0.as_deref())?;
         let items = service::numbers(&self.core, &principal, &code, id.0, page).await?;
         let next = (items.len() as i64 == page.limit).then(|| items.last().map(|n| n.id)).flatten();
         Ok(Json(CampaignNumberPage {
@@ -164,7 +171,7 @@ impl CampaignActionsApi {
     ) -> ApiResult<Created<CampaignNumber>> {
         let principal = auth.principal(&self.core).await?;
         let description = body.0.description.unwrap_or_default();
-        let row = service::add_number(&self.core, &principal, &code, id.0, &body.0.number, &description).await?;
+        let row = service::add_number(&self.core, &principal, &code, id.0, &body.0.number.0, &description).await?;
         let location = format!("/v1/tenants/{}/campaigns/{}/numbers/{}", code.0, id.0, row.number);
         Ok(Created::Created(Json(row.into()), location))
     }

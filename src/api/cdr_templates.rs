@@ -8,8 +8,10 @@ use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object, OpenApi};
 
 use super::Deleted;
+use super::bounded::{Text, text_rules};
 use super::problem::ApiResult;
 use super::security::Auth;
+use crate::domain::bounds::Length;
 use crate::domain::time::stored_utc;
 use crate::service::Core;
 use crate::service::cdr_templates::{self, TemplateInput, TemplateScope};
@@ -42,11 +44,17 @@ impl From<TemplateRow> for CdrTemplate {
     }
 }
 
+text_rules! {
+    /// Template texts: 1 to [`cdr_templates::MAX_BODY`] bytes (the schema's `maxLength` counts
+    /// characters, so a text of many multi-byte characters can still be refused).
+    BodyRule = Length { min: 1, max: cdr_templates::MAX_BODY };
+}
+
 /// Template content to store.
 #[derive(Debug, Object)]
 pub struct CdrTemplateInput {
-    /// Template text, at most 64 KiB, at most one `{row_loop}`.
-    pub body: String,
+    /// Template text, at most 64 KiB (counted in UTF-8 bytes), at most one `{row_loop}`.
+    pub body: Text<BodyRule>,
     /// Make it the CSV export template of its scope (unmarks the previous one).
     #[oai(default)]
     pub csv_default: bool,
@@ -97,7 +105,7 @@ impl CdrTemplatesApi {
         input: CdrTemplateInput,
     ) -> ApiResult<Stored> {
         let principal = auth.principal(&self.core).await?;
-        let input = TemplateInput { body: &input.body, csv_default: input.csv_default };
+        let input = TemplateInput { body: &input.body.0, csv_default: input.csv_default };
         let (row, created) = cdr_templates::put(&self.core, &principal, scope, name, input).await?;
         Ok(if created { Stored::Created(Json(row.into())) } else { Stored::Replaced(Json(row.into())) })
     }

@@ -8,6 +8,7 @@ use poem_openapi::param::{Header, Path, Query};
 use poem_openapi::payload::{Binary, Json};
 use poem_openapi::{ApiResponse, Object, OpenApi, ResponseContent};
 
+use super::pagination::{DEFAULT_LIMIT, Limit};
 use super::problem::{ApiError, ApiResult};
 use super::security::Auth;
 use crate::domain::time::{stored, stored_utc};
@@ -366,7 +367,7 @@ impl CdrsApi {
         /// Asterisk dispositions (`ANSWERED`, `NO ANSWER`, `BUSY`, `FAILED`, `CONGESTION`).
         disposition: Query<Option<String>>,
         /// Page size, 1-1000 (default 50).
-        limit: Query<Option<u32>>,
+        limit: Query<Option<Limit<{ cdrs::MAX_PAGE as u32 }>>>,
         /// Cursor from the previous page.
         cursor: Query<Option<String>>,
         /// `text/csv` streams the whole range as CSV; JSON otherwise.
@@ -392,7 +393,7 @@ impl CdrsApi {
             let body = streaming::body(Vec::new(), export, CsvWriter);
             return Ok(CdrList::Ok(CdrListContent::Csv(Binary(body))));
         }
-        let limit = i64::from(limit.0.unwrap_or(50));
+        let limit = i64::from(limit.0.map_or(DEFAULT_LIMIT, Limit::get));
         if !(1..=cdrs::MAX_PAGE).contains(&limit) {
             return Err(ApiError::invalid("limit", format!("limit must be between 1 and {}", cdrs::MAX_PAGE)));
         }

@@ -262,6 +262,10 @@ fn declared_requirements(doc: &mut Json, resources: &[WriteSchemas]) {
             for member in &present {
                 if let Some(property) = properties.get_mut(*member).and_then(Json::as_object_mut) {
                     property.remove("nullable");
+                    // Required means never empty (`service::objects::check_values`).
+                    if property.get("type").and_then(Json::as_str) == Some("string") {
+                        property.entry("minLength").or_insert(json!(1));
+                    }
                 }
             }
             for (rest, field) in resource.fields() {

@@ -110,22 +110,20 @@ fn text_for(name: &str, schema: &Map<String, Json>) -> Option<String> {
     if schema.get("format").and_then(Json::as_str) == Some("date-time") || is_time(name) {
         return Some("2026-12-04T09:30:00Z".into());
     }
-    let text = match schema.get("pattern").and_then(Json::as_str) {
-        None => by_name(name).to_string(),
-        Some("^[0-9]*$" | "^[0-9]{1,20}$") => digits_for(name).to_string(),
-        Some("^[A-Za-z0-9_]+$") => "ACME".to_string(),
-        // Visible ASCII (idempotency keys).
-        Some(r"^[\x21-\x7E]+$") => by_name(name).to_string(),
-        Some("^[+-]?[0-9]{0,13}(\\.[0-9]{0,4})?$") => "12.50".to_string(),
-        Some(_) => return None,
-    };
     let max = schema.get("maxLength").and_then(Json::as_u64).map_or(usize::MAX, |max| max as usize);
     let min = schema.get("minLength").and_then(Json::as_u64).unwrap_or(0) as usize;
-    let mut text: String = text.chars().take(max).collect();
-    while text.chars().count() < min {
-        text.push('x');
-    }
-    Some(text)
+    let fits = |text: &str| (min..=max).contains(&text.chars().count());
+    let Some(pattern) = schema.get("pattern").and_then(Json::as_str) else {
+        let mut text: String = by_name(name).chars().take(max).collect();
+        while text.chars().count() < min {
+            text.push('x');
+        }
+        return Some(text);
+    };
+    // The first plausible value the member's own pattern takes; none rather than a wrong one.
+    let pattern = regex::Regex::new(pattern).ok()?;
+    let candidates = [by_name(name), digits_for(name), "ACME", "12.50", "+390212345678", "Support", "hello"];
+    candidates.into_iter().find(|text| fits(text) && pattern.is_match(text)).map(str::to_string)
 }
 
 fn is_time(name: &str) -> bool {

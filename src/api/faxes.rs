@@ -14,7 +14,8 @@ use poem_openapi::types::multipart::Upload;
 use poem_openapi::{ApiResponse, Multipart, Object, OpenApi};
 
 use super::download::{self, FileAnswer, Pdf};
-use super::pagination::{next_cursor, page_request};
+use super::idempotency::IdempotencyKey;
+use super::pagination::{Limit, next_cursor, page_request};
 use super::period::{self, Bound};
 use super::problem::{ApiError, ApiResult, from_service};
 use super::security::Auth;
@@ -147,17 +148,11 @@ impl FaxesApi {
         code: Path<String>,
         /// Client-chosen unique key of this send (1-255 visible ASCII characters).
         #[oai(name = "Idempotency-Key")]
-        idempotency_key: Header<Option<String>>,
+        idempotency_key: Header<IdempotencyKey>,
         body: FaxUpload,
     ) -> ApiResult<FaxSent> {
         let principal = auth.principal(&self.core).await?;
-        let Some(key) = idempotency_key.0 else {
-            return Err(ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "idempotency_key_required",
-                Some("POST /faxes needs an Idempotency-Key header".into()),
-            ));
-        };
+        let key = idempotency_key.0.require("POST /faxes")?;
         let schedule = match body.schedule.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             None => None,
             Some(raw) => Some(
@@ -208,12 +203,12 @@ impl FaxesApi {
         /// Queued at or before (RFC 3339, or a UTC date: the whole day).
         to: Query<Option<String>>,
         /// Page size, 1-500 (default 50).
-        limit: Query<Option<u32>>,
+        limit: Query<Option<Limit>>,
         /// Cursor from the previous page.
         cursor: Query<Option<String>>,
     ) -> ApiResult<Json<FaxPage>> {
         let principal = auth.principal(&self.core).await?;
-        let page = page_request(limit.0, cursor.0.as_deref())?;
+        let page = page_request(limit.0.map(Limit::get), cursor.0.as_deref())?;
         let from = period::parse("from", from.0.as_deref(), Bound::From)?;
         let to = period::parse("to", to.0.as_deref(), Bound::To)?;
         let rows = service::list(&self.core, &principal, &code, from.as_deref(), to.as_deref(), page).await?;

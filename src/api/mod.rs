@@ -19,6 +19,7 @@ pub mod extensions;
 pub mod faxes;
 pub mod flows;
 pub mod health;
+pub mod idempotency;
 pub mod idempotency_doc;
 pub mod input;
 pub mod live;

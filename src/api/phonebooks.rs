@@ -8,10 +8,12 @@ use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::{Json, PlainText};
 use poem_openapi::{ApiResponse, Object, OpenApi};
 
-use super::pagination::{next_cursor, page_request};
+use super::bounded::{Text, text_rules};
+use super::pagination::{Limit, next_cursor, page_request};
 use super::problem::{ApiError, ApiResult};
 use super::security::Auth;
 use super::{ApiTags, Created, Deleted};
+use crate::domain::bounds::Length;
 use crate::service::Core;
 use crate::service::model::{Entry, Phonebook as PhonebookRow};
 use crate::service::objects::PageRequest;
@@ -34,11 +36,18 @@ impl From<PhonebookRow> for Phonebook {
     }
 }
 
+text_rules! {
+    /// Phonebook names ([`service::phonebook_name`]): 1-64 characters, not all blank, without
+    /// control characters, `/`, `\` or `|`.
+    PhonebookNameRule = Length { min: 1, max: service::MAX_NAME_CHARS },
+        r"^[^\x00-\x1f\x7f-\x9f/\\|]*[^\s\x00-\x1f\x7f-\x9f/\\|][^\x00-\x1f\x7f-\x9f/\\|]*$";
+}
+
 /// A phonebook to create.
 #[derive(Debug, Object)]
 pub struct PhonebookCreate {
     /// 1-64 characters, no control characters, `/`, `\` or `|`.
-    pub name: String,
+    pub name: Text<PhonebookNameRule>,
 }
 
 /// A page of phonebooks.
@@ -125,12 +134,12 @@ impl PhonebooksApi {
         /// Tenant code.
         code: Path<String>,
         /// Page size, 1-500 (default 50).
-        limit: Query<Option<u32>>,
+        limit: Query<Option<Limit>>,
         /// Cursor from the previous page.
         cursor: Query<Option<String>>,
     ) -> ApiResult<Json<PhonebookPage>> {
         let principal = auth.principal(&self.core).await?;
-        let page = page_request(limit.0, cursor.0.as_deref())?;
+        let page = page_request(limit.0.map(Limit::get), cursor.0.as_deref())?;
         let books = service::list(&self.core, &principal, &code, page).await?;
         Ok(Json(PhonebookPage {
             items: books.items.into_iter().map(Phonebook::from).collect(),
@@ -147,7 +156,7 @@ impl PhonebooksApi {
         body: Json<PhonebookCreate>,
     ) -> ApiResult<Created<Phonebook>> {
         let principal = auth.principal(&self.core).await?;
-        let book = service::create(&self.core, &principal, &code, &body.0.name).await?;
+        let book = service::create(&self.core, &principal, &code, &body.0.name.0).await?;
         let location = format!("/v1/tenants/{}/phonebooks/{}", path_segment(&code), path_segment(&book.name));
         Ok(Created::Created(Json(Phonebook::from(book)), location))
     }
@@ -182,12 +191,12 @@ impl PhonebooksApi {
         /// Value to match; `%` is the wildcard. Needs `field`.
         value: Query<Option<String>>,
         /// Page size, 1-500 (default 50).
-        limit: Query<Option<u32>>,
+        limit: Query<Option<Limit>>,
         /// Cursor from the previous page.
         cursor: Query<Option<String>>,
     ) -> ApiResult<Json<PhonebookEntryPage>> {
         let principal = auth.principal(&self.core).await?;
-        let page = page_request(limit.0, cursor.0.as_deref())?;
+        let page = page_request(limit.0.map(Limit::get), cursor.0.as_deref())?;
         let search = match (field.0.as_deref(), value.0.as_deref()) {
             (Some(field), Some(value)) => Some(EntrySearch { field, value }),
             (None, None) => None,

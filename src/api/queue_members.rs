@@ -5,7 +5,7 @@ use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object, OpenApi};
 
 use super::Deleted;
-use super::bounded::{Int, int_rules};
+use super::bounded::{Int, Text, choice_rules, int_rules};
 use super::problem::ApiResult;
 use super::security::Auth;
 use crate::service::Core;
@@ -64,6 +64,11 @@ int_rules! {
     OrderRule = service::ORDER;
 }
 
+choice_rules! {
+    /// Legacy member types.
+    MemberTypeRule = service::MEMBER_TYPES;
+}
+
 /// Settings of a member; absent ones keep their value (new members: penalty 0, not paused, `NF`, order 0).
 #[derive(Debug, Object)]
 pub struct QueueMemberSettings {
@@ -71,9 +76,9 @@ pub struct QueueMemberSettings {
     pub penalty: Option<Int<PenaltyRule>>,
     /// Paused.
     pub paused: Option<bool>,
-    /// Legacy member type.
+    /// Legacy member type: `NF`, `AD`, `NFR`, `ADR`, `EA`, `EANM`, `EAC`, `EANMC`, `CU`, `CUNM`, `CC` or `CUFF`.
     #[oai(rename = "type")]
-    pub member_type: Option<String>,
+    pub member_type: Option<Text<MemberTypeRule>>,
     /// Legacy order.
     pub order: Option<Int<OrderRule>>,
 }
@@ -132,7 +137,7 @@ impl QueueMembersApi {
         let change = MemberChange {
             penalty: b.penalty.map(|p| p.get()),
             paused: b.paused,
-            kind: b.member_type,
+            kind: b.member_type.map(Text::into_inner),
             order: b.order.map(|o| o.get()),
         };
         let (member, created) =

@@ -8,7 +8,7 @@ use poem_openapi::payload::Json;
 use poem_openapi::{Object, OpenApi};
 
 use super::download::{self, Audio, FileAnswer};
-use super::pagination::{next_cursor, page_request};
+use super::pagination::{Limit, next_cursor, page_request};
 use super::period::{self, Bound};
 use super::problem::ApiResult;
 use super::security::Auth;
@@ -91,12 +91,12 @@ impl RecordingsApi {
         /// Only the recordings of this call (`_` accepted for `.`).
         uniqueid: Query<Option<String>>,
         /// Page size, 1-500 (default 50).
-        limit: Query<Option<u32>>,
+        limit: Query<Option<Limit>>,
         /// Cursor from the previous page.
         cursor: Query<Option<String>>,
     ) -> ApiResult<Json<RecordingPage>> {
         let principal = auth.principal(&self.core).await?;
-        let page = page_request(limit.0, cursor.0.as_deref())?;
+        let page = page_request(limit.0.map(Limit::get), cursor.0.as_deref())?;
         let filter = RecordingFilter {
             from: period::parse("from", from.0.as_deref(), Bound::From)?,
             to: period::parse("to", to.0.as_deref(), Bound::To)?,

@@ -7,7 +7,7 @@ use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::{Object, OpenApi};
 
-use super::pagination::{next_cursor, page_request};
+use super::pagination::{Limit, next_cursor, page_request};
 use super::problem::{ApiError, ApiResult};
 use super::security::Auth;
 use crate::domain::time::stored_utc;
@@ -215,12 +215,12 @@ impl ReportLogsApi {
         /// Up to this time (default: no end).
         to: Query<Option<DateTime<Utc>>>,
         /// Page size, 1-500 (default 50).
-        limit: Query<Option<u32>>,
+        limit: Query<Option<Limit>>,
         /// Cursor from the previous page.
         cursor: Query<Option<String>>,
     ) -> ApiResult<Json<QueueLogPage>> {
         let principal = auth.principal(&self.core).await?;
-        let page = page_request(limit.0, cursor.0.as_deref())?;
+        let page = page_request(limit.0.map(Limit::get), cursor.0.as_deref())?;
         let filter = QueueLogFilter {
             range: range(from.0, to.0)?,
             queue: queue_id.0.map(QueueSelector::Id),
@@ -250,12 +250,12 @@ impl ReportLogsApi {
         /// Up to this time (default: no end).
         to: Query<Option<DateTime<Utc>>>,
         /// Page size, 1-500 (default 50).
-        limit: Query<Option<u32>>,
+        limit: Query<Option<Limit>>,
         /// Cursor from the previous page.
         cursor: Query<Option<String>>,
     ) -> ApiResult<Json<IvrLogPage>> {
         let principal = auth.principal(&self.core).await?;
-        let page = page_request(limit.0, cursor.0.as_deref())?;
+        let page = page_request(limit.0.map(Limit::get), cursor.0.as_deref())?;
         let filter = IvrLogFilter { range: range(from.0, to.0)?, ivr_id: ivr_id.0, uniqueid: text(&uniqueid.0) };
         let rows = service::ivr_logs(&self.core, &principal, &code, &filter, page).await?;
         Ok(Json(IvrLogPage {
@@ -289,14 +289,17 @@ impl ReportLogsApi {
         /// Only calls with steps up to this time.
         to: Query<Option<DateTime<Utc>>>,
         /// Page size, 1-500 (default 50).
-        limit: Query<Option<u32>>,
+        limit: Query<Option<Limit>>,
         /// Cursor from the previous page.
         cursor: Query<Option<String>>,
     ) -> ApiResult<Json<ResponsePathCallPage>> {
         let principal = auth.principal(&self.core).await?;
         let latest = latest.0.unwrap_or(false);
-        let page =
-            if latest { PageRequest { after_id: None, limit: 1 } } else { page_request(limit.0, cursor.0.as_deref())? };
+        let page = if latest {
+            PageRequest { after_id: None, limit: 1 }
+        } else {
+            page_request(limit.0.map(Limit::get), cursor.0.as_deref())?
+        };
         let timed = from.0.is_some() || to.0.is_some();
         let filter = ResultFilter {
             range: if timed { Some(range(from.0, to.0)?) } else { None },

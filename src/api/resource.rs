@@ -537,12 +537,12 @@ macro_rules! rest_resource {
                 code: poem_openapi::param::Path<String>,
                 $( $(#[doc = $filter_doc])* $filter: poem_openapi::param::Query<Option<$filter_ty>>, )*
                 /// Page size, 1-500 (default 50).
-                limit: poem_openapi::param::Query<Option<u32>>,
+                limit: poem_openapi::param::Query<Option<$crate::api::pagination::Limit>>,
                 /// Cursor from the previous page.
                 cursor: poem_openapi::param::Query<Option<String>>,
             ) -> $crate::api::problem::ApiResult<poem_openapi::payload::Json<$Page>> {
                 let filters = vec![$( ($filter_col, $filter.0.map($crate::api::resource::FilterValue::into_text)) ),*];
-                $crate::api::resource::list_rows(&self.core, &auth, &$rules, Some(&code), filters, limit.0, cursor.0, $Write::rest_field).await
+                $crate::api::resource::list_rows(&self.core, &auth, &$rules, Some(&code), filters, limit.0.map($crate::api::pagination::Limit::get), cursor.0, $Write::rest_field).await
             }
 
             $(
@@ -631,12 +631,12 @@ macro_rules! rest_resource {
                 auth: $crate::api::security::Auth,
                 $( $(#[doc = $filter_doc])* $filter: poem_openapi::param::Query<Option<$filter_ty>>, )*
                 /// Page size, 1-500 (default 50).
-                limit: poem_openapi::param::Query<Option<u32>>,
+                limit: poem_openapi::param::Query<Option<$crate::api::pagination::Limit>>,
                 /// Cursor from the previous page.
                 cursor: poem_openapi::param::Query<Option<String>>,
             ) -> $crate::api::problem::ApiResult<poem_openapi::payload::Json<$Page>> {
                 let filters = vec![$( ($filter_col, $filter.0.map($crate::api::resource::FilterValue::into_text)) ),*];
-                $crate::api::resource::list_rows(&self.core, &auth, &$rules, None, filters, limit.0, cursor.0, $Write::rest_field).await
+                $crate::api::resource::list_rows(&self.core, &auth, &$rules, None, filters, limit.0.map($crate::api::pagination::Limit::get), cursor.0, $Write::rest_field).await
             }
 
             $(

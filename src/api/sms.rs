@@ -7,9 +7,11 @@ use poem_openapi::payload::Json;
 use poem_openapi::{Object, OpenApi};
 
 use super::Created;
-use super::pagination::{next_cursor, page_request};
+use super::bounded::{Text, text_rules};
+use super::pagination::{Limit, next_cursor, page_request};
 use super::problem::{ApiError, ApiResult};
 use super::security::Auth;
+use crate::domain::bounds::Length;
 use crate::service::Core;
 use crate::service::live::sms::{self as service, SmsRequest};
 use crate::service::model::SmsRow;
@@ -54,6 +56,11 @@ impl From<SmsRow> for Sms {
     }
 }
 
+text_rules! {
+    /// Message texts: at most [`service::MAX_MESSAGE`] characters, at least one of them not blank.
+    MessageRule = Length { min: 1, max: service::MAX_MESSAGE }, r"\S";
+}
+
 /// A message to send.
 #[derive(Debug, Object)]
 pub struct NewSms {
@@ -61,8 +68,8 @@ pub struct NewSms {
     pub source: String,
     /// An extension of the tenant, or an external number (when the deployment enables them).
     pub dest: String,
-    /// The text (line breaks allowed, at most 1600 characters).
-    pub message: String,
+    /// The text (line breaks allowed, at most 1600 characters, not all blank).
+    pub message: Text<MessageRule>,
     /// Extension username the message is accounted to, or `SOURCE`.
     pub account: Option<String>,
     /// Sender id shown to the destination instead of the source's caller id.
@@ -98,7 +105,7 @@ impl SmsApi {
         let request = SmsRequest {
             source: body.source,
             dest: body.dest,
-            message: body.message,
+            message: body.message.into_inner(),
             account: body.account,
             dest_clid: body.dest_clid,
             node: body.node,
@@ -119,7 +126,7 @@ impl SmsApi {
         /// Sent at or before.
         to: Query<Option<DateTime<Utc>>>,
         /// Page size (1-500, default 50).
-        limit: Query<Option<u32>>,
+        limit: Query<Option<Limit>>,
         /// Cursor from the previous page.
         cursor: Query<Option<String>>,
     ) -> ApiResult<Json<SmsPage>> {
@@ -129,7 +136,7 @@ impl SmsApi {
         {
             return Err(ApiError::invalid("from", "from must not be after to"));
         }
-        let page = page_request(limit.0, cursor.0.as_deref())?;
+        let page = page_request(limit.0.map(Limit::get), cursor.0.as_deref())?;
         let range = TimeRange::between(from.0, to.0);
         let items = service::list(&self.core, &principal, &code, &range, page).await?;
         let next = (items.len() as i64 == page.limit).then(|| items.last().map(|m| m.id)).flatten();

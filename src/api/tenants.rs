@@ -174,12 +174,12 @@ impl TenantsApi {
         /// Only the tenant with this exact code.
         code: Query<Option<String>>,
         /// Page size, 1-500 (default 50).
-        limit: Query<Option<u32>>,
+        limit: Query<Option<crate::api::pagination::Limit>>,
         /// Cursor from the previous page.
         cursor: Query<Option<String>>,
     ) -> ApiResult<Json<TenantPage>> {
         let principal = auth.principal(&self.core).await?;
-        let page = page_request(limit.0, cursor.0.as_deref())?;
+        let page = page_request(limit.0.map(crate::api::pagination::Limit::get), cursor.0.as_deref())?;
         let filters = match code.0 {
             Some(code) => vec![Filter::equals(&TenantRules, "te_code", &code).map_err(err)?],
             None => Vec::new(),

@@ -193,12 +193,12 @@ impl UsersApi {
         /// Only the user with this username.
         username: Query<Option<String>>,
         /// Page size, 1-500 (default 50).
-        limit: Query<Option<u32>>,
+        limit: Query<Option<crate::api::pagination::Limit>>,
         /// Cursor from the previous page.
         cursor: Query<Option<String>>,
     ) -> ApiResult<Json<UserPage>> {
         let principal = auth.principal(&self.core).await?;
-        let page = page_request(limit.0, cursor.0.as_deref())?;
+        let page = page_request(limit.0.map(crate::api::pagination::Limit::get), cursor.0.as_deref())?;
         let filters = match username.0 {
             Some(username) => vec![Filter::equals(&UserRules, "us_username", &username).map_err(err)?],
             None => Vec::new(),

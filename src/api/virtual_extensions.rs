@@ -5,7 +5,7 @@ use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object, OpenApi};
 
-use super::pagination::{next_cursor, page_request};
+use super::pagination::{Limit, next_cursor, page_request};
 use super::problem::ApiResult;
 use super::security::Auth;
 use super::{ApiTags, Deleted};
@@ -92,12 +92,12 @@ impl VirtualExtensionsApi {
         /// Tenant code.
         code: Path<String>,
         /// Page size, 1-500 (default 50).
-        limit: Query<Option<u32>>,
+        limit: Query<Option<Limit>>,
         /// Cursor from the previous page.
         cursor: Query<Option<String>>,
     ) -> ApiResult<Json<VirtualExtensionPage>> {
         let principal = auth.principal(&self.core).await?;
-        let page = page_request(limit.0, cursor.0.as_deref())?;
+        let page = page_request(limit.0.map(Limit::get), cursor.0.as_deref())?;
         let rows = service::list(&self.core, &principal, &code, page).await?;
         Ok(Json(VirtualExtensionPage {
             items: rows.items.into_iter().map(VirtualExtension::from).collect(),

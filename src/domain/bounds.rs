@@ -23,6 +23,9 @@ impl Length {
     pub const USER_PASSWORD: Length = Length { min: 8, max: 1024 };
     /// SIP secrets: registrations are brute-forced on the open internet.
     pub const SIP_SECRET: Length = Length { min: 8, max: 128 };
+    /// Numbers to dial (a call's destination, a transfer's target, a campaign's number), of the
+    /// characters [`DIAL_STRING_PATTERN`] allows.
+    pub const DIAL_STRING: Length = Length { min: 1, max: 40 };
 
     /// Whether a non-empty value of `chars` characters fits.
     pub const fn admits(self, chars: usize) -> bool {
@@ -59,3 +62,6 @@ impl IntRange {
         format!("must be between {} and {}", self.min, self.max)
     }
 }
+
+/// The characters of a number to dial ([`Length::DIAL_STRING`]): digits, `*`, `#`, `+`.
+pub const DIAL_STRING_PATTERN: &str = "^[0-9*#+]+$";

@@ -20,9 +20,11 @@ impl Money {
     /// stop here, well below the 64-bit limit where SQLite would turn the stored sum into a float.
     pub const MAX_BALANCE: Money = Money(100 * MAX_UNITS * SCALE);
 
-    /// What `parse` accepts, as a regular expression for schemas (the magnitude bound is checked
-    /// by `parse` alone).
-    pub const PATTERN: &'static str = r"^[+-]?[0-9]{0,13}(\.[0-9]{0,4})?$";
+    /// What `parse` accepts, as a regular expression for schemas: a sign, digits on at least one
+    /// side of the point, at most 4 decimals. The whole part shows at most 12 digits, so every value
+    /// the pattern admits is within the magnitude bound (`parse` also takes 1,000,000,000,000 itself
+    /// and leading zeros beyond 12 digits, which the pattern leaves out).
+    pub const PATTERN: &'static str = r"^[+-]?([0-9]{1,12}(\.[0-9]{0,4})?|\.[0-9]{1,4})$";
 
     /// Parses a signed decimal with at most 4 decimals (`123.45`, `-10`, `+0.0125`).
     pub fn parse(raw: &str, field: &'static str) -> Result<Money, InvalidValue> {

@@ -228,7 +228,8 @@ pub async fn add(
         let id = store::add_entry(&mut tx, book.id, &fields).await?;
         added.push(Entry { id, fields: fields.into_iter().map(|f| (f.name, f.value)).collect() });
     }
-    let change = book_change(&scope, "add_entries", &book).after_view(&added);
+    // An object like every other snapshot (the REST door declares snapshots as objects).
+    let change = book_change(&scope, "add_entries", &book).after(serde_json::json!({ "entries": added }));
     audit::record(&mut tx, principal, change).await?;
     tx.commit().await?;
     Ok(added)

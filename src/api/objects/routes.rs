@@ -93,12 +93,22 @@ impl ProfileRoutesApi {
         /// Routing profile id.
         id: Path<i64>,
         /// Page size, 1-500 (default 50).
-        limit: Query<Option<u32>>,
+        limit: Query<Option<crate::api::pagination::Limit>>,
         /// Cursor from the previous page.
         cursor: Query<Option<String>>,
     ) -> ApiResult<Json<RoutePage>> {
         get_row::<RoutingProfile>(&self.core, &auth, &ROUTINGPROFILES, None, id.0, None, |f| f).await?;
         let filters = vec![("dl_rp_id", Some(id.0.to_string()))];
-        list_rows(&self.core, &auth, &ROUTES, None, filters, limit.0, cursor.0, RouteCreate::rest_field).await
+        list_rows(
+            &self.core,
+            &auth,
+            &ROUTES,
+            None,
+            filters,
+            limit.0.map(crate::api::pagination::Limit::get),
+            cursor.0,
+            RouteCreate::rest_field,
+        )
+        .await
     }
 }

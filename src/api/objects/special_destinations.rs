@@ -15,7 +15,6 @@ rest_resource! {
         create: "create_special_destination",
         get: "get_special_destination",
         update: "update_special_destination",
-        delete: "delete_special_destination",
     },
     filters: {
         /// Only the entry with this name.

@@ -16,7 +16,7 @@ use crate::service::{Core, ServiceError, ServiceResult, idempotency};
 use crate::store::originates::{self as store, NewOriginate, OriginateRow};
 
 /// Longest destination accepted (E.164 plus prefixes and feature codes).
-const MAX_DEST: usize = 40;
+const MAX_DEST: usize = crate::domain::bounds::Length::DIAL_STRING.max;
 
 /// A DIAL / `POST /calls`: ring `source` first; when it answers, dial `dest` in the tenant's context.
 #[derive(Debug, Clone, Default)]

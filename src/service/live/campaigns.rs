@@ -33,7 +33,7 @@ use crate::store::campaign_numbers::{self as store, CampaignRow, NumberRow};
 /// Most simultaneous calls a campaign may ask for.
 pub const MAX_CHANNELS: i64 = 30;
 /// Longest number accepted.
-const MAX_NUMBER: usize = 40;
+const MAX_NUMBER: usize = crate::domain::bounds::Length::DIAL_STRING.max;
 /// Longest number description.
 const MAX_DESCRIPTION: usize = 255;
 /// A `DIALING` number whose OriginateResponse is this much later than the ring timeout failed.
