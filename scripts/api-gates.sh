@@ -99,7 +99,14 @@ spec_served() {
 import json, sys, urllib.request
 import yaml
 
-committed = yaml.safe_load(open(sys.argv[1], encoding="utf-8"))
+# Timestamps stay text, as in JSON (an example like 2026-12-04T09:30:00Z is a string).
+class TextTimes(yaml.SafeLoader):
+    pass
+TextTimes.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+committed = yaml.load(open(sys.argv[1], encoding="utf-8"), Loader=TextTimes)
 served = json.load(urllib.request.urlopen(sys.argv[2]))
 
 def diff(a, b, path, out):

@@ -61,6 +61,74 @@ fn complete(doc: &mut Json) {
     event_streams_as_text(doc);
     tags_in_learning_order(doc);
     super::examples::add(doc);
+    how_to_call_each_operation(doc);
+}
+
+/// Every operation's description starts from its summary and says how to call it, from what the
+/// document itself declares: the credential, paging, conditional reads and writes, retries, and the
+/// body check. `deprecated: false` (the default) is dropped, as noise.
+fn how_to_call_each_operation(doc: &mut Json) {
+    for operation in operations(doc) {
+        if operation.get("deprecated") == Some(&Json::Bool(false)) {
+            operation.remove("deprecated");
+        }
+        let parameters = operation.get("parameters").and_then(Json::as_array).cloned().unwrap_or_default();
+        for parameter in operation.get_mut("parameters").and_then(Json::as_array_mut).into_iter().flatten() {
+            if let Some(parameter) = parameter.as_object_mut()
+                && parameter.get("deprecated") == Some(&Json::Bool(false))
+            {
+                parameter.remove("deprecated");
+            }
+        }
+        let takes = |name: &str| {
+            parameters.iter().any(|p| {
+                p.get("name").and_then(Json::as_str) == Some(name)
+                    || p.get("$ref").and_then(Json::as_str).is_some_and(|r| r.ends_with(&format!("/{name}")))
+            })
+        };
+        let mut lines: Vec<String> = Vec::new();
+        if let Some(text) = operation.get("description").and_then(Json::as_str) {
+            lines.push(text.to_string());
+        } else if let Some(summary) = operation.get("summary").and_then(Json::as_str) {
+            lines.push(summary.to_string());
+        }
+        let public = operation.get("security").and_then(Json::as_array).is_some_and(Vec::is_empty);
+        lines.push(if public {
+            "No credential is needed.".to_string()
+        } else {
+            "Send an API key (`X-API-Key`) or a token or key as `Authorization: Bearer ...`.".to_string()
+        });
+        if takes("cursor") {
+            lines.push(
+                "Paged: `limit` sets the page size; pass the answer's `next_cursor` as `cursor` for the next page \
+                 (`null` on the last one)."
+                    .to_string(),
+            );
+        }
+        if takes("If-None-Match") {
+            lines.push("Answers an `ETag`; with `If-None-Match` naming it, 304 without a body.".to_string());
+        }
+        if takes("If-Match") {
+            lines.push(
+                "Send the `ETag` you read as `If-Match` to act only on that version (412 `precondition_failed` \
+                 when it changed since)."
+                    .to_string(),
+            );
+        }
+        if takes("Idempotency-Key") {
+            lines.push(
+                "An `Idempotency-Key` makes a retry safe: the same request answers the first result.".to_string(),
+            );
+        }
+        if operation.contains_key("requestBody") {
+            lines.push(
+                "The body is checked against its schema first: every unknown member, wrong type or missing \
+                 required member is listed in one 422 `validation_failed`."
+                    .to_string(),
+            );
+        }
+        operation.insert("description".into(), Json::String(lines.join("\n\n")));
+    }
 }
 
 /// poem-openapi declares a `text/event-stream` body as an array of its events, so generated clients
@@ -354,8 +422,9 @@ fn references(schema: &Json) -> Vec<String> {
 }
 
 /// poem-openapi gives every operation every error of `ApiError`. Each keeps those it can give:
-/// 401/403 only when it needs a credential, 404 only when its path or body names something, 409/405 only
-/// when it writes, 412 only with `If-Match`, 422 only when it takes input beyond its path.
+/// 401/403 only when it needs a credential (and 401 on login), 404 only when its path, body or a
+/// filter names something, 409/405 only when it writes, 412 only with `If-Match`, 422 only when it
+/// takes input beyond its tenant code and id.
 fn answers_each_operation_can_give(doc: &mut Json) {
     let paths = doc.get_mut("paths").and_then(Json::as_object_mut).into_iter().flat_map(|paths| paths.values_mut());
     let methods = paths.filter_map(Json::as_object_mut).flat_map(|item| item.iter_mut());
@@ -369,14 +438,28 @@ fn answers_each_operation_can_give(doc: &mut Json) {
             })
         };
         let public = operation.get("security").and_then(Json::as_array).is_some_and(Vec::is_empty);
-        // A body can name something too (the extension a call starts from).
-        let names_something = takes("path", None) || operation.contains_key("requestBody");
-        let has_input = operation.contains_key("requestBody") || takes("query", None);
+        let takes_body = operation.contains_key("requestBody");
+        // Paging parameters and the path's tenant code and numeric id are checked by the framework
+        // (400) or looked up (404); any other parameter or a body can also be refused (422), and a
+        // body or filter can name something missing (the extension a call starts from: 404).
+        let checked = |p: &Json| {
+            let name = p.get("name").and_then(Json::as_str).unwrap_or_default();
+            match p.get("in").and_then(Json::as_str) {
+                Some("query") => !matches!(name, "limit" | "cursor"),
+                Some("path") => !matches!(name, "code" | "id"),
+                _ => false,
+            }
+        };
+        let names_something = takes("path", None) || takes_body || parameters.iter().any(checked);
+        let has_input = takes_body || takes("query", None) || parameters.iter().any(checked);
+        // Logging in is open and answers 401 to wrong credentials.
+        let answers_401 = !public || takes_body;
         let conditional = takes("header", Some("If-Match"));
         let writes = method != "get";
         let Some(responses) = operation.get_mut("responses").and_then(Json::as_object_mut) else { continue };
         responses.retain(|status, _| match status.as_str() {
-            "401" | "403" => !public,
+            "401" => answers_401,
+            "403" => !public,
             "404" => names_something,
             "405" | "409" => writes,
             "412" => conditional,

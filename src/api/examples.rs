@@ -9,6 +9,11 @@
 
 use serde_json::{Map, Value as Json, json};
 
+/// Parameters no fixed value can stand for: a cursor is a token only the server issues (a made-up one
+/// is refused), and an idempotency key must be new for each request (a shared one would replay or
+/// refuse the next request). Their descriptions say what to send.
+pub const WITHOUT_EXAMPLE: &[&str] = &["cursor", "Idempotency-Key"];
+
 /// Adds an `example` to every component schema member and every operation parameter that has none.
 pub fn add(doc: &mut Json) {
     if let Some(schemas) = doc.pointer_mut("/components/schemas").and_then(Json::as_object_mut) {
@@ -38,10 +43,10 @@ pub fn add(doc: &mut Json) {
 
 /// Adds an example to one parameter (inline, or shared under `components/parameters`).
 fn add_to_parameter(parameter: &mut Map<String, Json>) {
-    if parameter.contains_key("example") {
+    let name = parameter.get("name").and_then(Json::as_str).unwrap_or_default();
+    if parameter.contains_key("example") || WITHOUT_EXAMPLE.contains(&name) {
         return;
     }
-    let name = parameter.get("name").and_then(Json::as_str).unwrap_or_default();
     let Some(schema) = parameter.get("schema").and_then(Json::as_object) else { return };
     if let Some(example) = example_for(name, schema) {
         parameter.insert("example".into(), example);
@@ -153,10 +158,8 @@ fn by_name(name: &str) -> &'static str {
         "username" | "recording_user" | "user" => "alice",
         "uniqueid" | "linkedid" | "linked_id" | "unique_id" => "1764840600.42",
         "if-match" | "if-none-match" | "etag" => "\"9f86d081884c7d659a2feaa0\"",
-        "idempotency-key" => "7d8f3c1e-2b4a-4c6e-9f1a-0b2c3d4e5f60",
         "range" => "bytes=0-1023",
         "accept" => "application/json",
-        "cursor" | "next_cursor" => "NDI",
         "node" | "node_name" => "pbx1",
         "folder" => "INBOX",
         "msg_id" | "message_id" => "msg0001",

@@ -223,7 +223,7 @@ pub fn service(core: Core) -> RestService {
     );
     OpenApiService::new(apis, "pbx-gateway", env!("CARGO_PKG_VERSION"))
         .server(poem_openapi::ServerObject::new("/").description("this gateway"))
-        .license(poem_openapi::LicenseObject::new(env!("CARGO_PKG_LICENSE")))
+        .license(poem_openapi::LicenseObject::new(env!("CARGO_PKG_LICENSE")).url("https://opensource.org/license/mit"))
         .description(
             "REST API of a multi-tenant Asterisk PBX. Errors are application/problem+json with a stable `code`. \
              Lists take `limit` and an opaque `cursor` and answer `{items, next_cursor}`. \

@@ -174,8 +174,8 @@ async fn media_types_are_what_the_server_sends() {
     }
 }
 
-/// Every schema member and every parameter shows an example (`api::examples`), and each keeps to its
-/// own schema's enum.
+/// Every schema member and every parameter shows an example (`api::examples`; but a cursor or an
+/// idempotency key, which no fixed value can stand for), and each keeps to its own schema's enum.
 #[tokio::test]
 async fn every_member_and_parameter_has_an_example() {
     let spec = completed_spec().await;
@@ -200,7 +200,9 @@ async fn every_member_and_parameter_has_an_example() {
                     Some(target) => spec.pointer(target.trim_start_matches('#')).expect("a shared parameter"),
                     None => parameter,
                 };
-                if parameter.get("example").is_none() {
+                let exempt = pbx_gateway::api::examples::WITHOUT_EXAMPLE
+                    .contains(&parameter["name"].as_str().unwrap_or_default());
+                if parameter.get("example").is_none() && !exempt {
                     missing.push(format!("{method} {path} {}", parameter["name"]));
                 }
             }
