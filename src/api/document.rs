@@ -49,6 +49,19 @@ fn operations(doc: &mut Json) -> impl Iterator<Item = &mut Map<String, Json>> {
     paths.filter_map(Json::as_object_mut).flat_map(|item| item.values_mut()).filter_map(Json::as_object_mut)
 }
 
+/// Whether `parameters` hold one in `place` (any place when `None`) named `name` (any name when
+/// `None`); a shared parameter (`$ref`) is known by the last segment of its reference, which is its
+/// name, in every place.
+fn takes_parameter(parameters: &[Json], place: Option<&str>, name: Option<&str>) -> bool {
+    parameters.iter().any(|p| {
+        if let Some(target) = p.get("$ref").and_then(Json::as_str) {
+            return place.is_none() && name.is_some_and(|name| target.ends_with(&format!("/{name}")));
+        }
+        place.is_none_or(|place| p.get("in").and_then(Json::as_str) == Some(place))
+            && name.is_none_or(|name| p.get("name").and_then(Json::as_str) == Some(name))
+    })
+}
+
 /// Every completion, in order.
 fn complete(doc: &mut Json) {
     nullable_optional_members(doc);
@@ -80,12 +93,7 @@ fn how_to_call_each_operation(doc: &mut Json) {
                 parameter.remove("deprecated");
             }
         }
-        let takes = |name: &str| {
-            parameters.iter().any(|p| {
-                p.get("name").and_then(Json::as_str) == Some(name)
-                    || p.get("$ref").and_then(Json::as_str).is_some_and(|r| r.ends_with(&format!("/{name}")))
-            })
-        };
+        let takes = |name: &str| takes_parameter(&parameters, None, Some(name));
         let mut lines: Vec<String> = Vec::new();
         if let Some(text) = operation.get("description").and_then(Json::as_str) {
             lines.push(text.to_string());
@@ -316,12 +324,7 @@ fn nullable_optional_members(doc: &mut Json) {
 fn declared_requirements(doc: &mut Json, resources: &[WriteSchemas]) {
     let Some(schemas) = doc.pointer_mut("/components/schemas").and_then(Json::as_object_mut) else { return };
     for resource in resources {
-        let mut required: Vec<&str> = Vec::new();
-        for member in resource.required() {
-            if !required.contains(&member) {
-                required.push(member);
-            }
-        }
+        let required: Vec<&str> = resource.required().collect();
         for (name, is_create) in [(resource.create, true), (resource.patch, false)] {
             let Some(schema) = schemas.get_mut(name).and_then(Json::as_object_mut) else { continue };
             let Some(properties) = schema.get_mut("properties").and_then(Json::as_object_mut) else { continue };
@@ -431,12 +434,7 @@ fn answers_each_operation_can_give(doc: &mut Json) {
     for (method, operation) in methods {
         let Some(operation) = operation.as_object_mut() else { continue };
         let parameters = operation.get("parameters").and_then(Json::as_array).cloned().unwrap_or_default();
-        let takes = |place: &str, name: Option<&str>| {
-            parameters.iter().any(|p| {
-                p.get("in").and_then(Json::as_str) == Some(place)
-                    && name.is_none_or(|name| p.get("name").and_then(Json::as_str) == Some(name))
-            })
-        };
+        let takes = |place: &str, name: Option<&str>| takes_parameter(&parameters, Some(place), name);
         let public = operation.get("security").and_then(Json::as_array).is_some_and(Vec::is_empty);
         let takes_body = operation.contains_key("requestBody");
         // Paging parameters and the path's tenant code and numeric id are checked by the framework

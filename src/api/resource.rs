@@ -116,7 +116,7 @@ pub struct WriteSchemas {
     pub patch: &'static str,
     /// The object's rules.
     pub rules: &'static dyn ObjectRules,
-    /// `(REST name, column)` of the fields.
+    /// `(REST name, column)` of the write fields.
     pub columns: &'static [(&'static str, &'static str)],
 }
 
@@ -450,12 +450,15 @@ macro_rules! rest_resource {
                     create: stringify!($Write),
                     patch: stringify!($Patch),
                     rules: &$rules,
-                    columns: Self::COLUMNS,
+                    columns: Self::WRITE_COLUMNS,
                 }
             }
 
             /// `(REST name, legacy column or input name)` of every write field, then every read field.
             pub const COLUMNS: &[(&str, &str)] = &[ $( (stringify!($write_field), $write_col), )* $( (stringify!($read_field), $read_col), )* ];
+
+            /// `(REST name, legacy column or input name)` of every write field.
+            pub const WRITE_COLUMNS: &[(&str, &str)] = &[ $( (stringify!($write_field), $write_col), )* ];
 
             /// `(query parameter, legacy column)` of every list filter.
             pub const FILTER_COLUMNS: &[(&str, &str)] = &[ $( (stringify!($filter), $filter_col), )* ];
