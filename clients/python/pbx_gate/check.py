@@ -6,8 +6,12 @@ from __future__ import annotations
 from types import ModuleType
 from typing import Any
 
+import attrs
+
 from pbx_gateway_client.errors import UnexpectedStatus
 from pbx_gateway_client.models import Problem
+
+from .conformance import model_problems
 
 
 class Failure(Exception):
@@ -27,8 +31,9 @@ def call(endpoint: ModuleType, status: int, /, **kwargs: Any):
     """Calls `endpoint.sync_detailed(**kwargs)` and returns the generated Response after checking its status.
 
     The clients raise on a status the operation does not declare (`raise_on_unexpected_status`), and the
-    generated models raise TypeError/KeyError/ValueError when a body does not fit the declared schema: both
-    are defects of the document or the server, reported with the operation's name."""
+    generated models raise TypeError/KeyError/ValueError when a body does not fit the declared schema, and
+    conformance.model_problems finds the values they let through: all are defects of the document or the
+    server, reported with the operation's name."""
     name = op_name(endpoint)
     try:
         response = endpoint.sync_detailed(**kwargs)
@@ -46,6 +51,10 @@ def call(endpoint: ModuleType, status: int, /, **kwargs: Any):
         raise Failure(f"{name}: expected status {status}, got {int(response.status_code)}: {response.content[:400]!r}")
     if 200 <= status < 300 and isinstance(response.parsed, Problem):
         raise Failure(f"{name}: status {status} parsed as a Problem: {response.content[:300]!r}")
+    if attrs.has(type(response.parsed)):
+        wrong = model_problems(response.parsed)
+        if wrong:
+            raise Failure(f"{name}: the {status} answer is not what the document declares: " + "; ".join(wrong[:5]))
     return response
 
 

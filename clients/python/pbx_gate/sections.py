@@ -232,19 +232,21 @@ def balance(ctx: Context) -> None:
     ids = [m.id for m in movements]
     expect(credit.id in ids and len(movements) >= 2, "list_balance_adjustments", f"adjustment {credit.id} listed", ids)
     end = ok(set_balance_floor, client=admin, code=code, body=FloorChange(floor=start.floor))
-    expect(end.to_dict() == start.to_dict(), "get_balance", "balance and floor as found", (start, end))
+    expect(end.to_dict() == start.to_dict(), "set_balance_floor", "balance and floor as found", (start, end))
 
 
 def live(ctx: Context) -> None:
     """No PBX node is configured in the gate: every live operation answers 503 pbx_unavailable, as each
     declares (the event streams too, before any event is sent). /nodes lists the (no) nodes."""
     t, a, code = ctx.tenant_client, ctx.admin_client, ctx.tenant
-    expect(ok(list_nodes, client=a).items == [], "list_nodes", "no node", None)
+    nodes = ok(list_nodes, client=a).items
+    expect(nodes == [], "list_nodes", "no node", nodes)
     unavailable = [
         (list_calls, dict(client=t, code=code)),
         (place_call, dict(client=t, code=code, body=NewCall(source="101", destination="102"),
                           idempotency_key=str(uuid.uuid4()))),
-        (hang_up_call, dict(client=t, code=code, id="PJSIP%2F101-GATES-00000001")),
+        # A channel name: the generated code percent-encodes its `/` into the one path segment.
+        (hang_up_call, dict(client=t, code=code, id="PJSIP/101-GATES-00000001")),
         (transfer_call, dict(client=t, code=code, id="PJSIP/101-GATES-00000001", body=Transfer(destination="103"))),
         (attended_transfer_call, dict(client=t, code=code, id="1796306863.870",
                                       body=AttendedTransfer(destination="103"))),
