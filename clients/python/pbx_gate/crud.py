@@ -73,9 +73,16 @@ def walk(resource: Resource, client) -> list[Any]:
         if i == 0:
             key = str(uuid.uuid4())
             first = call(create, 201, client=client, body=body, idempotency_key=key, **scope)
+            expect(first.headers.get("idempotent-replayed") == "false", op_name(create),
+                   "Idempotent-Replayed: false on a first answer", dict(first.headers))
+            expect(first.headers.get("location", "").endswith(f"/{first.parsed.id}"), op_name(create),
+                   f"a Location ending in /{first.parsed.id}", first.headers.get("location"))
             again = call(create, 201, client=client, body=body, idempotency_key=key, **scope)
-            expect(again.headers.get("idempotent-replayed") == "true" and again.parsed.id == first.parsed.id,
+            expect(again.headers.get("idempotent-replayed") == "true" and again.parsed.to_dict() == first.parsed.to_dict(),
                    op_name(create), "a replay of the first answer", (again.headers.get("idempotent-replayed"), again.parsed))
+            # The same key with another request is refused.
+            problem(create, 422, "idempotency_key_reused", client=client, body=resource.make(resource.count),
+                    idempotency_key=key, **scope)
             obj = first.parsed
         else:
             obj = ok(create, 201, client=client, body=body, **scope)
@@ -88,7 +95,8 @@ def walk(resource: Resource, client) -> list[Any]:
     expect(read.parsed.to_dict() == target.to_dict(), op_name(get), "the created object", read.parsed)
     etag = read.headers.get("etag")
     expect(bool(etag), op_name(get), "an ETag header", dict(read.headers))
-    call(get, 304, client=client, id=target.id, if_none_match=etag, **scope)
+    unchanged = call(get, 304, client=client, id=target.id, if_none_match=etag, **scope)
+    expect(unchanged.content == b"", op_name(get), "no body with 304", unchanged.content[:100])
 
     # List with limit=2, every page to the end: each created object is there once.
     items, pages = list_all(lister, client, **scope)
@@ -98,7 +106,10 @@ def walk(resource: Resource, client) -> list[Any]:
         expect(obj.id in ids, op_name(lister), f"object {obj.id} in the list", ids)
 
     # Merge patch with If-Match: the members sent change, the others keep their value.
-    changed = ok(update, client=client, id=target.id, body=resource.patch, if_match=etag, **scope)
+    patched = call(update, 200, client=client, id=target.id, body=resource.patch, if_match=etag, **scope)
+    changed = patched.parsed
+    expect(patched.headers.get("etag") not in (None, etag), op_name(update), "a new ETag",
+           (etag, patched.headers.get("etag")))
     same_members(op_name(update), resource.patch.to_dict(), changed.to_dict(), skip=resource.write_only)
     untouched = {k: v for k, v in target.to_dict().items()
                  if k not in resource.patch.to_dict() and k not in ("updated_at", *resource.derived)}
