@@ -4,8 +4,9 @@
 #   make test         test-sqlite, test-api, then test-pg (all must pass)
 #   make test-sqlite  the whole workspace; the integration suite uses a fresh SQLite file per test
 #   make test-api     API conformance gates (scripts/api-gates.sh): the served spec is the committed one,
-#                     Redocly lint (recommended ruleset, 0 errors), Schemathesis over every operation as a
-#                     tenant key and as the admin key. Tools install once into .tools/ (needs PyPI + npm).
+#                     Redocly lint (recommended ruleset, 0 errors), generated TypeScript and Python clients
+#                     whose programs call every operation between them, Schemathesis over every operation
+#                     as a tenant key and as the admin key. Tools install once into .tools/ (needs PyPI + npm).
 #   make test-pg      the integration suite against PostgreSQL (PG_URL), a fresh database per test
 #                     Both run the real-PBX tests on Asterisk lab nodes (PBXGW_ASTERISK_LAB, default
 #                     a sibling shared/asterisk-lab; scripts/ensure-asterisk-lab.sh installs its packages).

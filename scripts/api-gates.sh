@@ -5,6 +5,11 @@
 #   spec-served   the document the gateway serves at /openapi.json is the committed api-spec/openapi.yaml
 #                 (the drift test `tests/it/spec.rs` holds the copy to the code; this holds the served form)
 #   redocly       Redocly CLI `lint` of api-spec/openapi.yaml, recommended ruleset (redocly.yaml): 0 errors
+#   clients       clients generated from the committed document and used unmodified: clients/typescript/run.sh
+#                 (openapi-typescript + openapi-fetch, tsc --strict) and clients/python/run.sh
+#                 (openapi-python-client) each run a program over their share of the operations, checking
+#                 every answer; scripts/api-gates/client-coverage.py then holds the two records to the spec:
+#                 every operation called by one of them, no status an operation does not declare
 #   st-tenant     Schemathesis over every operation of the spec, as a tenant read-write API key
 #   st-admin      the same as the admin key
 #
@@ -14,8 +19,9 @@
 # operations that need one answer 503 `pbx_unavailable`, which they declare.
 #
 # Tools install into .tools/ (gitignored; PBXGW_GATES_TOOLS to move it), pinned by scripts/api-gates/:
-# requirements.txt -> .tools/venv (python3 -m venv), package.json + package-lock.json -> .tools/node_modules
-# (npm ci). A later run reuses them while the pinned files are unchanged. Needs python3 (with venv), npm
+# requirements.txt -> .tools/venv (python3 -m venv), requirements-clients.txt -> .tools/clients-venv (the
+# Python client generator, apart so its pins never fight Schemathesis's), package.json + package-lock.json ->
+# .tools/node_modules (npm ci). A later run reuses them while the pinned files are unchanged. Needs python3 (with venv), npm
 # and the package registries (PyPI, npm) on the first run.
 #
 # Knobs (environment): GATES_MAX_EXAMPLES (generated cases per operation and phase, default 5),
@@ -63,6 +69,19 @@ install_python_tools() {
     python3 -m venv "$venv"
     "$venv/bin/pip" install -q --disable-pip-version-check -r "$pins/requirements.txt"
     cp "$pins/requirements.txt" "$venv/.pins"
+}
+
+install_client_tools() {
+    local venv="$tools/clients-venv"
+    if [[ -x "$venv/bin/openapi-python-client" ]] && cmp -s "$pins/requirements-clients.txt" "$venv/.pins"; then
+        return
+    fi
+    log "installing Python client tools into $venv"
+    rm -rf "$venv"
+    mkdir -p "$tools"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install -q --disable-pip-version-check -r "$pins/requirements-clients.txt"
+    cp "$pins/requirements-clients.txt" "$venv/.pins"
 }
 
 install_node_tools() {
@@ -140,6 +159,33 @@ redocly_lint() {
         api-spec/openapi.yaml 2>&1 | grep -v -e '^ *║' -e '^ *╔' -e '^ *╚')
 }
 
+# client_run LANG: clients/LANG/run.sh with the seeded gateway, recording its exchanges in $work/called-LANG.txt.
+client_run() {
+    local lang="$1" script="$root/clients/$1/run.sh"
+    if [[ ! -x "$script" ]]; then
+        echo "clients/$lang/run.sh missing (or not executable)"
+        return 1
+    fi
+    echo "-- $lang client"
+    PBXGW_BASE_URL="$base" PBXGW_ADMIN_KEY="$admin_key" PBXGW_TENANT="$tenant" PBXGW_TENANT_KEY="$tenant_key" \
+        PBXGW_CALLED_OUT="$work/called-$lang.txt" PBXGW_GATES_TOOLS="$tools" PBXGW_CLIENT_WORK="$work/client-$lang" \
+        "$script"
+}
+
+# Both programs run even when the first fails (each failure is its own message), then the coverage of
+# their records together: the gate passes only when the two have called every operation between them.
+clients_gate() {
+    local status=0
+    : >"$work/called-typescript.txt"
+    : >"$work/called-python.txt"
+    client_run typescript || status=1
+    client_run python || status=1
+    echo "-- coverage of the spec by both clients"
+    "$tools/venv/bin/python" "$pins/client-coverage.py" "$root/api-spec/openapi.yaml" \
+        "$work/called-typescript.txt" "$work/called-python.txt" || status=1
+    return $status
+}
+
 # schemathesis_run NAME KEY [OPTION...]: the whole spec with that key (options: exclusions).
 #   --checks all: every check applies to this API; none is excluded.
 #   --max-examples: cases per operation in each generating phase (examples, fuzzing); the coverage phase
@@ -188,6 +234,7 @@ case "${GATES_BASELINE_UPDATE:-}" in
 esac
 
 install_python_tools
+install_client_tools
 install_node_tools
 
 log "building the gateway (debug)"
@@ -228,6 +275,9 @@ tenant_key="$(post "/v1/tenants/$tenant/api-keys" '{"name":"api-gates","read_onl
 
 run_gate spec-served spec_served
 run_gate redocly redocly_lint
+# Before the Schemathesis runs, on the data as seeded: the programs count on the demo data (60 CDRs, 4
+# recordings, ...) and leave it as they found it, deleting what they create where the API allows.
+run_gate clients clients_gate
 # The tenant key first: the admin run may change the tenant (disable it, say) through its PATCH.
 # Revoking a key as the tenant key is left to the admin run: the tenant run learns key ids from the key
 # list, so it would revoke its own key, and every request after that would answer 401.
