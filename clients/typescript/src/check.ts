@@ -111,3 +111,21 @@ export function echoes(sent: object, got: object, op: string, writeOnly: readonl
         }
     }
 }
+
+// Merge patch: the members left out of the patch keep their value (`updated_at` moves on).
+export function keeps(before: object, after: object, patch: object, op: string): void {
+    const changed = new Set([...Object.keys(patch), "updated_at"]);
+    const now = new Map(Object.entries(after));
+    for (const [member, value] of Object.entries(before)) {
+        if (!changed.has(member)) expectEqual(now.get(member), value, op, `${member} (not in the patch)`);
+    }
+}
+
+// 422 validation_failed where the server names a field that is not the body member the document gives
+// (a reported defect, named at each call): the status, code and a non-empty `errors` are checked, the
+// field name is not.
+export function invalidFieldMisnamed<T>(answer: Answer<T>, op: string): Problem {
+    const p = problem(answer, 422, "validation_failed", op);
+    expect((p.errors ?? []).length > 0, op, "a non-empty errors list", p);
+    return p;
+}
