@@ -93,7 +93,7 @@ export async function exercise<Obj extends { id: number }, Create extends object
 
     // The same key and body answer the first result again; the key with another body is refused.
     const replay = await f.create(first, keys[0] ?? "");
-    expectEqual(ok(replay, 201, op("create replayed")).id, one.id, op("create replayed"), "id");
+    expectEqual(ok(replay, 201, op("create replayed")), one, op("create replayed"), "the first answer");
     expectEqual(header(replay, "idempotent-replayed", op("create replayed")), "true", op("create replayed"), "Idempotent-Replayed");
     problem(await f.create(second, keys[0] ?? ""), 422, "idempotency_key_reused", op("create, key reused"));
 
@@ -104,7 +104,9 @@ export async function exercise<Obj extends { id: number }, Create extends object
         etags.set(obj.id, header(read, "etag", op("get")));
     }
     const etag = etags.get(one.id) ?? "";
-    empty(await f.get(one.id, etag), 304, op("get, If-None-Match current"));
+    const unchanged = await f.get(one.id, etag);
+    empty(unchanged, 304, op("get, If-None-Match current"));
+    expectEqual(header(unchanged, "etag", op("get, 304")), etag, op("get, 304"), "ETag");
 
     const { items, pages } = await walk(f.list, op("list"));
     expect(pages >= 2, op("list"), "two pages or more with limit=2", pages);

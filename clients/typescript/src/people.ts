@@ -20,7 +20,8 @@ export async function users(): Promise<S["User"][]> {
         const answer = await admin.POST("/v1/users", { params: { header: idempotent(`ts-${runId}-user-${i}`) }, body });
         const user = ok(answer, 201, "create_user");
         echoes(body, user, "create_user", ["password"]);
-        header(answer, "location", "create_user");
+        const location = header(answer, "location", "create_user");
+        expect(location.endsWith(`/v1/users/${user.id}`), "create_user", `Location ending in /v1/users/${user.id}`, location);
         created.push(user);
     }
     const [operator, viewer] = created;
@@ -165,6 +166,8 @@ export async function apiKeys(): Promise<void> {
         const key = ok(answer, 201, "create_api_key");
         echoes(body, key, "create_api_key");
         expect(key.key.startsWith(key.prefix) && key.revoked_at === null, "create_api_key", "a live key starting with its prefix", key);
+        const location = header(answer, "location", "create_api_key");
+        expect(location.endsWith(`/api-keys/${key.id}`), "create_api_key", `Location ending in /api-keys/${key.id}`, location);
         issued.push(key);
     }
     const [readOnly, loopback] = issued;

@@ -1,6 +1,6 @@
 // Phonebooks (by name) and their entries: add, search, export as CSV, delete one, clear, delete.
 import { asTenant as api, code, runId, type Schemas as S } from "./client.js";
-import { empty, expect, expectEqual, invalidFieldMisnamed, ok, problem } from "./check.js";
+import { empty, expect, expectEqual, header, invalidFieldMisnamed, ok, problem } from "./check.js";
 import { walk } from "./crud.js";
 import { idempotent, page, tenantPath } from "./params.js";
 
@@ -11,6 +11,8 @@ export async function phonebooks(): Promise<void> {
         const answer = await api.POST("/v1/tenants/{code}/phonebooks", { params: { path: tenantPath, header: idempotent(`ts-${runId}-${name}`) }, body: { name } });
         const book = ok(answer, 201, "create_phonebook");
         expectEqual([book.name, book.entries], [name, 0], "create_phonebook", "name, entries");
+        const location = header(answer, "location", "create_phonebook");
+        expect(location.endsWith(`/phonebooks/${name}`), "create_phonebook", `Location ending in /phonebooks/${name}`, location);
         created.push(book);
     }
     const [book, ...others] = created;

@@ -36,7 +36,9 @@ export async function tenants(): Promise<void> {
     const read = await get(a.code);
     expectEqual(ok(read, 200, "get_tenant"), a, "get_tenant", "tenant as created");
     const etag = header(read, "etag", "get_tenant");
-    empty(await get(a.code, etag), 304, "get_tenant, If-None-Match current");
+    const unchanged = await get(a.code, etag);
+    empty(unchanged, 304, "get_tenant, If-None-Match current");
+    expectEqual(header(unchanged, "etag", "get_tenant, 304"), etag, "get_tenant, 304", "ETag");
     expectEqual(ok(await get(seededCode), 200, "get_tenant (seeded)").code, seededCode, "get_tenant (seeded)", "code");
     problem(await get(`TS${runId}Z`), 404, "tenant_not_found", "get_tenant, no such tenant");
 
