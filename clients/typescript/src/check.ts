@@ -21,7 +21,7 @@ export function fail(op: string, expected: string, got: unknown): never {
 }
 
 function describe(value: unknown): string {
-    const text = typeof value === "string" ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
+    const text = typeof value === "string" ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
     return text.length > 600 ? `${text.slice(0, 600)}...` : text;
 }
 

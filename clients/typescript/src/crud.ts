@@ -7,18 +7,7 @@
 // paths, so openapi-fetch checks path, parameters and bodies against the spec at each call; this module
 // only sees the typed results.
 import { runId } from "./client.js";
-import {
-    type Answer,
-    echoes,
-    empty,
-    expect,
-    expectEqual,
-    header,
-    invalid,
-    keeps,
-    ok,
-    problem,
-} from "./check.js";
+import { type Answer, echoes, empty, expect, expectEqual, header, invalid, keeps, ok, problem } from "./check.js";
 
 export interface Page<T> {
     items: T[];
@@ -94,7 +83,12 @@ export async function exercise<Obj extends { id: number }, Create extends object
     // The same key and body answer the first result again; the key with another body is refused.
     const replay = await f.create(first, keys[0] ?? "");
     expectEqual(ok(replay, 201, op("create replayed")), one, op("create replayed"), "the first answer");
-    expectEqual(header(replay, "idempotent-replayed", op("create replayed")), "true", op("create replayed"), "Idempotent-Replayed");
+    expectEqual(
+        header(replay, "idempotent-replayed", op("create replayed")),
+        "true",
+        op("create replayed"),
+        "Idempotent-Replayed",
+    );
     problem(await f.create(second, keys[0] ?? ""), 422, "idempotency_key_reused", op("create, key reused"));
 
     const etags = new Map<number, string>();

@@ -61,7 +61,10 @@ export const voicemailBoxes: Family<S["VoicemailBox"], S["VoicemailBoxCreate"], 
     list: (limit, cursor) =>
         api.GET("/v1/tenants/{code}/voicemail-boxes", { params: { path: tenantPath, query: page(limit, cursor) } }),
     patch: (id, body, etag) =>
-        api.PATCH("/v1/tenants/{code}/voicemail-boxes/{id}", { params: { path: item(id), header: ifMatch(etag) }, body }),
+        api.PATCH("/v1/tenants/{code}/voicemail-boxes/{id}", {
+            params: { path: item(id), header: ifMatch(etag) },
+            body,
+        }),
     remove: (id, etag) =>
         api.DELETE("/v1/tenants/{code}/voicemail-boxes/{id}", { params: { path: item(id), header: ifMatch(etag) } }),
     bodies: [
@@ -78,7 +81,8 @@ export const dids: Family<S["Did"], S["DidCreate"], S["DidPatch"]> = {
     label: "dids",
     create: (body, key) =>
         api.POST("/v1/tenants/{code}/dids", { params: { path: tenantPath, header: idempotent(key) }, body }),
-    get: (id, etag) => api.GET("/v1/tenants/{code}/dids/{id}", { params: { path: item(id), header: ifNoneMatch(etag) } }),
+    get: (id, etag) =>
+        api.GET("/v1/tenants/{code}/dids/{id}", { params: { path: item(id), header: ifNoneMatch(etag) } }),
     list: (limit, cursor) =>
         api.GET("/v1/tenants/{code}/dids", { params: { path: tenantPath, query: page(limit, cursor) } }),
     patch: (id, body, etag) =>
@@ -98,7 +102,8 @@ export const ivrs: Family<S["Ivr"], S["IvrCreate"], S["IvrPatch"]> = {
     label: "ivrs",
     create: (body, key) =>
         api.POST("/v1/tenants/{code}/ivrs", { params: { path: tenantPath, header: idempotent(key) }, body }),
-    get: (id, etag) => api.GET("/v1/tenants/{code}/ivrs/{id}", { params: { path: item(id), header: ifNoneMatch(etag) } }),
+    get: (id, etag) =>
+        api.GET("/v1/tenants/{code}/ivrs/{id}", { params: { path: item(id), header: ifNoneMatch(etag) } }),
     list: (limit, cursor) =>
         api.GET("/v1/tenants/{code}/ivrs", { params: { path: tenantPath, query: page(limit, cursor) } }),
     patch: (id, body, etag) =>
@@ -152,7 +157,8 @@ export const flows: Family<S["Flow"], S["FlowCreate"], S["FlowPatch"]> = {
     label: "flows",
     create: (body, key) =>
         api.POST("/v1/tenants/{code}/flows", { params: { path: tenantPath, header: idempotent(key) }, body }),
-    get: (id, etag) => api.GET("/v1/tenants/{code}/flows/{id}", { params: { path: item(id), header: ifNoneMatch(etag) } }),
+    get: (id, etag) =>
+        api.GET("/v1/tenants/{code}/flows/{id}", { params: { path: item(id), header: ifNoneMatch(etag) } }),
     list: (limit, cursor) =>
         api.GET("/v1/tenants/{code}/flows", { params: { path: tenantPath, query: page(limit, cursor) } }),
     patch: (id, body, etag) =>
@@ -227,13 +233,19 @@ export const musicOnHold: Family<S["MusicOnHold"], S["MusicOnHoldCreate"], S["Mu
 export const phonePhonebooks: Family<S["PhonePhonebook"], S["PhonePhonebookCreate"], S["PhonePhonebookPatch"]> = {
     label: "phone-phonebooks",
     create: (body, key) =>
-        api.POST("/v1/tenants/{code}/phone-phonebooks", { params: { path: tenantPath, header: idempotent(key) }, body }),
+        api.POST("/v1/tenants/{code}/phone-phonebooks", {
+            params: { path: tenantPath, header: idempotent(key) },
+            body,
+        }),
     get: (id, etag) =>
         api.GET("/v1/tenants/{code}/phone-phonebooks/{id}", { params: { path: item(id), header: ifNoneMatch(etag) } }),
     list: (limit, cursor) =>
         api.GET("/v1/tenants/{code}/phone-phonebooks", { params: { path: tenantPath, query: page(limit, cursor) } }),
     patch: (id, body, etag) =>
-        api.PATCH("/v1/tenants/{code}/phone-phonebooks/{id}", { params: { path: item(id), header: ifMatch(etag) }, body }),
+        api.PATCH("/v1/tenants/{code}/phone-phonebooks/{id}", {
+            params: { path: item(id), header: ifMatch(etag) },
+            body,
+        }),
     remove: (id, etag) =>
         api.DELETE("/v1/tenants/{code}/phone-phonebooks/{id}", { params: { path: item(id), header: ifMatch(etag) } }),
     bodies: [{ name: "ts-ppb-1" }, { name: "ts-ppb-2" }, { name: "ts-ppb-3" }],

@@ -8,7 +8,12 @@ export async function health(): Promise<void> {
 
     const metrics = await asAdmin.GET("/metrics", { parseAs: "text" });
     const text = ok(metrics, 200, "metrics");
-    expect(text.includes("# TYPE pbxgw_http_requests_total counter"), "metrics", "the request counter", text.slice(0, 300));
+    expect(
+        text.includes("# TYPE pbxgw_http_requests_total counter"),
+        "metrics",
+        "the request counter",
+        text.slice(0, 300),
+    );
     expect(
         (metrics.response.headers.get("content-type") ?? "").startsWith("text/plain"),
         "metrics",

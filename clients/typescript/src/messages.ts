@@ -6,13 +6,18 @@ import { idempotent, page, tenantPath } from "./params.js";
 
 async function boxWithMessages(): Promise<{ mailbox: string; messages: S["VoicemailMessage"][] }> {
     const { items } = await walk(
-        (limit, cursor) => api.GET("/v1/tenants/{code}/voicemail-boxes", { params: { path: tenantPath, query: page(limit, cursor) } }),
+        (limit, cursor) =>
+            api.GET("/v1/tenants/{code}/voicemail-boxes", { params: { path: tenantPath, query: page(limit, cursor) } }),
         "list_voicemail_boxes",
         50,
     );
     for (const box of items) {
         const path = { code, mailbox: box.mailbox };
-        const list = ok(await api.GET("/v1/tenants/{code}/voicemail-boxes/{mailbox}/messages", { params: { path } }), 200, "list_voicemail_messages");
+        const list = ok(
+            await api.GET("/v1/tenants/{code}/voicemail-boxes/{mailbox}/messages", { params: { path } }),
+            200,
+            "list_voicemail_messages",
+        );
         if (list.items.length > 0) return { mailbox: box.mailbox, messages: list.items };
     }
     return expectFound();
@@ -30,20 +35,39 @@ export async function voicemailMessages(): Promise<void> {
     const box = { code, mailbox };
 
     const folder = message.folder;
-    const inFolder = await api.GET("/v1/tenants/{code}/voicemail-boxes/{mailbox}/messages", { params: { path: box, query: { folder } } });
+    const inFolder = await api.GET("/v1/tenants/{code}/voicemail-boxes/{mailbox}/messages", {
+        params: { path: box, query: { folder } },
+    });
     const folderItems = ok(inFolder, 200, `list_voicemail_messages folder=${folder}`).items;
-    expect(folderItems.every((m) => m.folder === folder), `list_voicemail_messages folder=${folder}`, `only ${folder}`, folderItems);
-    expect(folderItems.some((m) => m.msg_id === message.msg_id), `list_voicemail_messages folder=${folder}`, message.msg_id, folderItems);
+    expect(
+        folderItems.every((m) => m.folder === folder),
+        `list_voicemail_messages folder=${folder}`,
+        `only ${folder}`,
+        folderItems,
+    );
+    expect(
+        folderItems.some((m) => m.msg_id === message.msg_id),
+        `list_voicemail_messages folder=${folder}`,
+        message.msg_id,
+        folderItems,
+    );
 
     const path = { ...box, msg_id: message.msg_id };
     expectEqual(
-        ok(await api.GET("/v1/tenants/{code}/voicemail-boxes/{mailbox}/messages/{msg_id}", { params: { path } }), 200, "get_voicemail_message"),
+        ok(
+            await api.GET("/v1/tenants/{code}/voicemail-boxes/{mailbox}/messages/{msg_id}", { params: { path } }),
+            200,
+            "get_voicemail_message",
+        ),
         message,
         "get_voicemail_message",
         "message as listed",
     );
 
-    const whole = await api.GET("/v1/tenants/{code}/voicemail-boxes/{mailbox}/messages/{msg_id}/audio", { params: { path }, parseAs: "arrayBuffer" });
+    const whole = await api.GET("/v1/tenants/{code}/voicemail-boxes/{mailbox}/messages/{msg_id}/audio", {
+        params: { path },
+        parseAs: "arrayBuffer",
+    });
     const audio = new Uint8Array(ok(whole, 200, "get_voicemail_message_audio"));
     expectEqual(message.audio_format, "wav", "list_voicemail_messages", "audio_format of a demo message");
     expectEqual(whole.response.headers.get("content-type"), "audio/wav", "get_voicemail_message_audio", "content type");
@@ -54,24 +78,42 @@ export async function voicemailMessages(): Promise<void> {
     });
     const part = new Uint8Array(ok(range, 206, "get_voicemail_message_audio Range"));
     expectEqual([...part], [...audio.slice(4, 12)], "get_voicemail_message_audio Range", "bytes 4-11");
-    expectEqual(range.response.headers.get("content-range"), `bytes 4-11/${audio.length}`, "get_voicemail_message_audio Range", "Content-Range");
+    expectEqual(
+        range.response.headers.get("content-range"),
+        `bytes 4-11/${audio.length}`,
+        "get_voicemail_message_audio Range",
+        "Content-Range",
+    );
 
     // Read moves it to Old, unread to INBOX; flipped and flipped back, the demo data ends as it was.
     for (const read of [!message.read, message.read]) {
         const op = `update_voicemail_message read=${read}`;
-        const changed = ok(await api.PATCH("/v1/tenants/{code}/voicemail-boxes/{mailbox}/messages/{msg_id}", { params: { path }, body: { read } }), 200, op);
+        const changed = ok(
+            await api.PATCH("/v1/tenants/{code}/voicemail-boxes/{mailbox}/messages/{msg_id}", {
+                params: { path },
+                body: { read },
+            }),
+            200,
+            op,
+        );
         const folder = read ? "Old" : "INBOX";
         expectEqual([changed.read, changed.folder], [read, folder], op, "read, folder");
         // `number` is the message's place in its folder, so it moves with it.
         keeps(message, changed, { read, folder, number: 0 }, op);
     }
-    const after = ok(await api.GET("/v1/tenants/{code}/voicemail-boxes/{mailbox}/messages/{msg_id}", { params: { path } }), 200, "get_voicemail_message after");
+    const after = ok(
+        await api.GET("/v1/tenants/{code}/voicemail-boxes/{mailbox}/messages/{msg_id}", { params: { path } }),
+        200,
+        "get_voicemail_message after",
+    );
     keeps(message, after, { number: 0 }, "get_voicemail_message after read and unread");
 
     // No operation creates a message, and the demo data's must stay: deleting is checked on a missing one.
     const missing = { ...box, msg_id: "1700000000-ts000000" };
     problem(
-        await api.DELETE("/v1/tenants/{code}/voicemail-boxes/{mailbox}/messages/{msg_id}", { params: { path: missing } }),
+        await api.DELETE("/v1/tenants/{code}/voicemail-boxes/{mailbox}/messages/{msg_id}", {
+            params: { path: missing },
+        }),
         404,
         "not_found",
         "delete_voicemail_message, no such message",
@@ -83,7 +125,10 @@ export async function voicemailMessages(): Promise<void> {
         "get_voicemail_message, no such message",
     );
     problem(
-        await api.PATCH("/v1/tenants/{code}/voicemail-boxes/{mailbox}/messages/{msg_id}", { params: { path: missing }, body: { read: true } }),
+        await api.PATCH("/v1/tenants/{code}/voicemail-boxes/{mailbox}/messages/{msg_id}", {
+            params: { path: missing },
+            body: { read: true },
+        }),
         404,
         "not_found",
         "update_voicemail_message, no such message",
@@ -106,9 +151,16 @@ export async function sms(from: string, to: string): Promise<void> {
     });
     const items = ok(list, 200, "list_sms").items;
     const ours = items.filter((m) => m.source === from && m.dest === to && m.message === "ts hello");
-    expect(ours.every((m) => m.status === "FAILED"), "list_sms", "the refused SMS not listed as sent (absent or FAILED)", ours);
+    expect(
+        ours.every((m) => m.status === "FAILED"),
+        "list_sms",
+        "the refused SMS not listed as sent (absent or FAILED)",
+        ours,
+    );
     problem(
-        await api.GET("/v1/tenants/{code}/sms", { params: { path: tenantPath, query: { limit: 10, cursor: "not-a-cursor" } } }),
+        await api.GET("/v1/tenants/{code}/sms", {
+            params: { path: tenantPath, query: { limit: 10, cursor: "not-a-cursor" } },
+        }),
         422,
         "invalid_cursor",
         "list_sms, a cursor this API did not issue",

@@ -21,7 +21,12 @@ export async function users(): Promise<S["User"][]> {
         const user = ok(answer, 201, "create_user");
         echoes(body, user, "create_user", ["password"]);
         const location = header(answer, "location", "create_user");
-        expect(location.endsWith(`/v1/users/${user.id}`), "create_user", `Location ending in /v1/users/${user.id}`, location);
+        expect(
+            location.endsWith(`/v1/users/${user.id}`),
+            "create_user",
+            `Location ending in /v1/users/${user.id}`,
+            location,
+        );
         created.push(user);
     }
     const [operator, viewer] = created;
@@ -32,19 +37,41 @@ export async function users(): Promise<S["User"][]> {
         "conflict",
         "create_user, username taken",
     );
-    invalid(await admin.POST("/v1/users", { body: { username: `ts-${runId}-short`, password: "short" } }), "password", "create_user, short password");
+    invalid(
+        await admin.POST("/v1/users", { body: { username: `ts-${runId}-short`, password: "short" } }),
+        "password",
+        "create_user, short password",
+    );
     problem(await asTenant.GET("/v1/users"), 403, "admin_required", "list_users as a tenant key");
 
-    for (const user of created) expectEqual(ok(await getUser(user.id), 200, "get_user"), user, "get_user", "user as created");
-    const { items, pages } = await walk((limit, cursor) => admin.GET("/v1/users", { params: { query: page(limit, cursor) } }), "list_users");
+    for (const user of created)
+        expectEqual(ok(await getUser(user.id), 200, "get_user"), user, "get_user", "user as created");
+    const { items, pages } = await walk(
+        (limit, cursor) => admin.GET("/v1/users", { params: { query: page(limit, cursor) } }),
+        "list_users",
+    );
     expect(pages >= 2, "list_users", "two pages or more with limit=2", pages);
-    for (const user of created) expectEqual(items.find((u) => u.id === user.id), user, "list_users", user.username);
-    const byName = ok(await admin.GET("/v1/users", { params: { query: { username: viewer.username } } }), 200, "list_users username=");
+    for (const user of created)
+        expectEqual(
+            items.find((u) => u.id === user.id),
+            user,
+            "list_users",
+            user.username,
+        );
+    const byName = ok(
+        await admin.GET("/v1/users", { params: { query: { username: viewer.username } } }),
+        200,
+        "list_users username=",
+    );
     expectEqual(byName.items, [viewer], "list_users username=", "items");
 
     // profile_id takes digits only (the document does not say so: reported).
     const change: S["UserPatch"] = { profile_id: "8", password: password(4) };
-    const patched = ok(await admin.PATCH("/v1/users/{id}", { params: { path: { id: operator.id } }, body: change }), 200, "update_user");
+    const patched = ok(
+        await admin.PATCH("/v1/users/{id}", { params: { path: { id: operator.id } }, body: change }),
+        200,
+        "update_user",
+    );
     echoes(change, patched, "update_user", ["password"]);
     keeps(operator, patched, change, "update_user");
     expectEqual(ok(await getUser(operator.id), 200, "get_user after patch"), patched, "get_user after patch", "user");
@@ -59,7 +86,13 @@ export async function users(): Promise<S["User"][]> {
 }
 
 // Logging in exchanges the password for a bearer token that works as that user would.
-async function login(operator: S["User"], current: string, old: string, viewer: S["User"], viewerPassword: string): Promise<void> {
+async function login(
+    operator: S["User"],
+    current: string,
+    old: string,
+    viewer: S["User"],
+    viewerPassword: string,
+): Promise<void> {
     const answer = await anonymous.POST("/v1/auth/login", { body: { username: operator.username, password: current } });
     const token = ok(answer, 200, "login");
     expectEqual(token.token_type, "Bearer", "login", "token_type");
@@ -75,8 +108,15 @@ async function login(operator: S["User"], current: string, old: string, viewer: 
     // invalid_credentials, not 422 validation_failed naming `username`.
 
     const asOperator = withBearer(token.access_token);
-    const extensions = await asOperator.GET("/v1/tenants/{code}/extensions", { params: { path: tenantPath, query: { limit: 1 } } });
-    expectEqual(ok(extensions, 200, "list_extensions as the logged-in operator").items.length, 1, "list_extensions as operator", "items");
+    const extensions = await asOperator.GET("/v1/tenants/{code}/extensions", {
+        params: { path: tenantPath, query: { limit: 1 } },
+    });
+    expectEqual(
+        ok(extensions, 200, "list_extensions as the logged-in operator").items.length,
+        1,
+        "list_extensions as operator",
+        "items",
+    );
     problem(await asOperator.GET("/v1/users"), 403, "admin_required", "list_users as an operator");
 
     const viewerToken = ok(
@@ -102,7 +142,12 @@ export async function deleteUsers(created: S["User"][]): Promise<void> {
     }
     const [one] = created;
     if (one !== undefined) {
-        problem(await admin.DELETE("/v1/users/{id}", { params: { path: { id: one.id } } }), 404, "not_found", "delete_user again");
+        problem(
+            await admin.DELETE("/v1/users/{id}", { params: { path: { id: one.id } } }),
+            404,
+            "not_found",
+            "delete_user again",
+        );
     }
 }
 
@@ -114,26 +159,55 @@ export function groupMembers(people: () => S["User"][]) {
         expect(group !== undefined && user !== undefined, "user group members", "a group and a user", { groups });
         const members = async (op: string) =>
             ok(await admin.GET("/v1/user-groups/{id}/members", { params: { path: { id: group.id } } }), 200, op);
-        expectEqual(await members("get_user_group_members (new)"), { tenants: [], users: [] }, "get_user_group_members (new)", "members");
+        expectEqual(
+            await members("get_user_group_members (new)"),
+            { tenants: [], users: [] },
+            "get_user_group_members (new)",
+            "members",
+        );
 
-        const withTenant = await admin.PUT("/v1/user-groups/{id}/tenants/{code}", { params: { path: { id: group.id, code } } });
-        expectEqual(ok(withTenant, 200, "add_user_group_tenant"), { tenants: [code], users: [] }, "add_user_group_tenant", "members");
+        const withTenant = await admin.PUT("/v1/user-groups/{id}/tenants/{code}", {
+            params: { path: { id: group.id, code } },
+        });
+        expectEqual(
+            ok(withTenant, 200, "add_user_group_tenant"),
+            { tenants: [code], users: [] },
+            "add_user_group_tenant",
+            "members",
+        );
         problem(
-            await admin.PUT("/v1/user-groups/{id}/tenants/{code}", { params: { path: { id: group.id, code: `TS${runId}Z` } } }),
+            await admin.PUT("/v1/user-groups/{id}/tenants/{code}", {
+                params: { path: { id: group.id, code: `TS${runId}Z` } },
+            }),
             404,
             "tenant_not_found",
             "add_user_group_tenant, no such tenant",
         );
         const userPath = { id: group.id, user_id: user.id };
-        const withUser = await admin.PUT("/v1/user-groups/{id}/users/{user_id}", { params: { path: userPath }, body: { inherit: true } });
+        const withUser = await admin.PUT("/v1/user-groups/{id}/users/{user_id}", {
+            params: { path: userPath },
+            body: { inherit: true },
+        });
         const both = { tenants: [code], users: [{ id: user.id, username: user.username, inherit: true }] };
         expectEqual(ok(withUser, 200, "add_user_group_user"), both, "add_user_group_user", "members");
-        const notInherit = await admin.PUT("/v1/user-groups/{id}/users/{user_id}", { params: { path: userPath }, body: { inherit: false } });
+        const notInherit = await admin.PUT("/v1/user-groups/{id}/users/{user_id}", {
+            params: { path: userPath },
+            body: { inherit: false },
+        });
         const changed = { tenants: [code], users: [{ id: user.id, username: user.username, inherit: false }] };
-        expectEqual(ok(notInherit, 200, "add_user_group_user (inherit false)"), changed, "add_user_group_user (inherit false)", "members");
+        expectEqual(
+            ok(notInherit, 200, "add_user_group_user (inherit false)"),
+            changed,
+            "add_user_group_user (inherit false)",
+            "members",
+        );
         expectEqual(await members("get_user_group_members"), changed, "get_user_group_members", "members");
 
-        empty(await admin.DELETE("/v1/user-groups/{id}/users/{user_id}", { params: { path: userPath } }), 204, "remove_user_group_user");
+        empty(
+            await admin.DELETE("/v1/user-groups/{id}/users/{user_id}", { params: { path: userPath } }),
+            204,
+            "remove_user_group_user",
+        );
         problem(
             await admin.DELETE("/v1/user-groups/{id}/users/{user_id}", { params: { path: userPath } }),
             404,
@@ -145,7 +219,12 @@ export function groupMembers(people: () => S["User"][]) {
             204,
             "remove_user_group_tenant",
         );
-        expectEqual(await members("get_user_group_members after removals"), { tenants: [], users: [] }, "get_user_group_members", "members");
+        expectEqual(
+            await members("get_user_group_members after removals"),
+            { tenants: [], users: [] },
+            "get_user_group_members",
+            "members",
+        );
     };
 }
 
@@ -165,15 +244,28 @@ export async function apiKeys(): Promise<void> {
         });
         const key = ok(answer, 201, "create_api_key");
         echoes(body, key, "create_api_key");
-        expect(key.key.startsWith(key.prefix) && key.revoked_at === null, "create_api_key", "a live key starting with its prefix", key);
+        expect(
+            key.key.startsWith(key.prefix) && key.revoked_at === null,
+            "create_api_key",
+            "a live key starting with its prefix",
+            key,
+        );
         const location = header(answer, "location", "create_api_key");
-        expect(location.endsWith(`/api-keys/${key.id}`), "create_api_key", `Location ending in /api-keys/${key.id}`, location);
+        expect(
+            location.endsWith(`/api-keys/${key.id}`),
+            "create_api_key",
+            `Location ending in /api-keys/${key.id}`,
+            location,
+        );
         issued.push(key);
     }
     const [readOnly, loopback] = issued;
     if (readOnly === undefined || loopback === undefined) throw new Error("unreachable: two keys were issued");
     invalid(
-        await asTenant.POST("/v1/tenants/{code}/api-keys", { params: { path: keysPath }, body: { name: "ts-bad", allowed_addresses: ["not an address"] } }),
+        await asTenant.POST("/v1/tenants/{code}/api-keys", {
+            params: { path: keysPath },
+            body: { name: "ts-bad", allowed_addresses: ["not an address"] },
+        }),
         "allowed_addresses",
         "create_api_key, bad address",
     );
@@ -184,29 +276,61 @@ export async function apiKeys(): Promise<void> {
         expectEqual(ok(read, 200, "get_api_key"), metadata(key), "get_api_key", "metadata (no key)");
     }
     const { items, pages } = await walk(
-        (limit, cursor) => asTenant.GET("/v1/tenants/{code}/api-keys", { params: { path: keysPath, query: page(limit, cursor) } }),
+        (limit, cursor) =>
+            asTenant.GET("/v1/tenants/{code}/api-keys", { params: { path: keysPath, query: page(limit, cursor) } }),
         "list_api_keys",
     );
     expect(pages >= 2, "list_api_keys", "two pages or more with limit=2", pages);
-    for (const key of issued) expectEqual(items.find((k) => k.id === key.id), metadata(key), "list_api_keys", key.name);
-    expect(items.every((k) => !("key" in k)), "list_api_keys", "no key in the metadata", items);
+    for (const key of issued)
+        expectEqual(
+            items.find((k) => k.id === key.id),
+            metadata(key),
+            "list_api_keys",
+            key.name,
+        );
+    expect(
+        items.every((k) => !("key" in k)),
+        "list_api_keys",
+        "no key in the metadata",
+        items,
+    );
 
     // The read-only key reads, and is refused a write.
     const asReadOnly = client({ "X-API-Key": readOnly.key });
-    ok(await asReadOnly.GET("/v1/tenants/{code}/api-keys", { params: { path: keysPath } }), 200, "list_api_keys as the read-only key");
+    ok(
+        await asReadOnly.GET("/v1/tenants/{code}/api-keys", { params: { path: keysPath } }),
+        200,
+        "list_api_keys as the read-only key",
+    );
     problem(
-        await asReadOnly.POST("/v1/tenants/{code}/conferences", { params: { path: keysPath }, body: { number: "73039" } }),
+        await asReadOnly.POST("/v1/tenants/{code}/conferences", {
+            params: { path: keysPath },
+            body: { number: "73039" },
+        }),
         403,
         "read_only_api_key",
         "create_conference as a read-only key",
     );
 
     for (const key of issued) {
-        empty(await asTenant.DELETE("/v1/tenants/{code}/api-keys/{id}", { params: { path: { code, id: key.id } } }), 204, "revoke_api_key");
-        const after = ok(await asTenant.GET("/v1/tenants/{code}/api-keys/{id}", { params: { path: { code, id: key.id } } }), 200, "get_api_key after revoke");
+        empty(
+            await asTenant.DELETE("/v1/tenants/{code}/api-keys/{id}", { params: { path: { code, id: key.id } } }),
+            204,
+            "revoke_api_key",
+        );
+        const after = ok(
+            await asTenant.GET("/v1/tenants/{code}/api-keys/{id}", { params: { path: { code, id: key.id } } }),
+            200,
+            "get_api_key after revoke",
+        );
         expect(typeof after.revoked_at === "string", "get_api_key after revoke", "revoked_at set", after);
     }
-    problem(await asReadOnly.GET("/v1/tenants/{code}/api-keys", { params: { path: keysPath } }), 401, "invalid_api_key", "a revoked key");
+    problem(
+        await asReadOnly.GET("/v1/tenants/{code}/api-keys", { params: { path: keysPath } }),
+        401,
+        "invalid_api_key",
+        "a revoked key",
+    );
     problem(
         await asTenant.GET("/v1/tenants/{code}/api-keys/{id}", { params: { path: { code, id: 99999999 } } }),
         404,

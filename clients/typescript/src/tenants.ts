@@ -15,7 +15,10 @@ export async function tenants(): Promise<void> {
     ];
     const created: S["Tenant"][] = [];
     for (const body of bodies) {
-        const answer = await admin.POST("/v1/tenants", { params: { header: idempotent(`ts-${runId}-tenant-${body.code}`) }, body });
+        const answer = await admin.POST("/v1/tenants", {
+            params: { header: idempotent(`ts-${runId}-tenant-${body.code}`) },
+            body,
+        });
         const tenant = ok(answer, 201, "create_tenant");
         echoes(body, tenant, "create_tenant");
         const location = header(answer, "location", "create_tenant");
@@ -30,8 +33,17 @@ export async function tenants(): Promise<void> {
         "conflict",
         "create_tenant, code taken",
     );
-    invalid(await admin.POST("/v1/tenants", { body: { code: "no spaces", name: "ts bad" } }), "code", "create_tenant, bad code");
-    problem(await asTenant.POST("/v1/tenants", { body: { code: `TS${runId}C`, name: "ts" } }), 403, "admin_required", "create_tenant as a tenant key");
+    invalid(
+        await admin.POST("/v1/tenants", { body: { code: "no spaces", name: "ts bad" } }),
+        "code",
+        "create_tenant, bad code",
+    );
+    problem(
+        await asTenant.POST("/v1/tenants", { body: { code: `TS${runId}C`, name: "ts" } }),
+        403,
+        "admin_required",
+        "create_tenant as a tenant key",
+    );
 
     const read = await get(a.code);
     expectEqual(ok(read, 200, "get_tenant"), a, "get_tenant", "tenant as created");
@@ -47,21 +59,42 @@ export async function tenants(): Promise<void> {
         "list_tenants",
     );
     expect(pages >= 2, "list_tenants", "two pages or more with limit=2", pages);
-    for (const tenant of [...created]) expectEqual(items.find((t) => t.id === tenant.id), tenant, "list_tenants", tenant.code);
-    expect(items.some((t) => t.code === seededCode), "list_tenants", `the seeded tenant ${seededCode}`, items.map((t) => t.code));
-    const filtered = ok(await admin.GET("/v1/tenants", { params: { query: { code: b.code } } }), 200, "list_tenants code=");
+    for (const tenant of [...created])
+        expectEqual(
+            items.find((t) => t.id === tenant.id),
+            tenant,
+            "list_tenants",
+            tenant.code,
+        );
+    expect(
+        items.some((t) => t.code === seededCode),
+        "list_tenants",
+        `the seeded tenant ${seededCode}`,
+        items.map((t) => t.code),
+    );
+    const filtered = ok(
+        await admin.GET("/v1/tenants", { params: { query: { code: b.code } } }),
+        200,
+        "list_tenants code=",
+    );
     expectEqual(filtered.items, [b], "list_tenants code=", "items");
 
     const change: S["TenantPatch"] = { name: "ts tenant A renamed", parking_start: null, parking_end: null };
     const patched = ok(
-        await admin.PATCH("/v1/tenants/{code}", { params: { path: { code: a.code }, header: ifMatch(etag) }, body: change }),
+        await admin.PATCH("/v1/tenants/{code}", {
+            params: { path: { code: a.code }, header: ifMatch(etag) },
+            body: change,
+        }),
         200,
         "update_tenant",
     );
     echoes(change, patched, "update_tenant");
     keeps(a, patched, change, "update_tenant");
     problem(
-        await admin.PATCH("/v1/tenants/{code}", { params: { path: { code: a.code }, header: ifMatch(etag) }, body: change }),
+        await admin.PATCH("/v1/tenants/{code}", {
+            params: { path: { code: a.code }, header: ifMatch(etag) },
+            body: change,
+        }),
         412,
         "precondition_failed",
         "update_tenant, If-Match stale",
@@ -74,7 +107,10 @@ export async function tenants(): Promise<void> {
 
     // A tenant that owns an extension is not deleted.
     const ext = ok(
-        await admin.POST("/v1/tenants/{code}/extensions", { params: { path: { code: a.code } }, body: { number: "100", name: "ts" } }),
+        await admin.POST("/v1/tenants/{code}/extensions", {
+            params: { path: { code: a.code } },
+            body: { number: "100", name: "ts" },
+        }),
         201,
         "create_extension (admin, other tenant)",
     );
@@ -84,7 +120,9 @@ export async function tenants(): Promise<void> {
         "tenant_not_empty",
         "delete_tenant, owns an extension",
     );
-    const extGone = await admin.DELETE("/v1/tenants/{code}/extensions/{id}", { params: { path: { code: a.code, id: ext.id } } });
+    const extGone = await admin.DELETE("/v1/tenants/{code}/extensions/{id}", {
+        params: { path: { code: a.code, id: ext.id } },
+    });
     expectEqual(extGone.response.status, 204, "delete_extension (admin, other tenant)", "status");
 
     problem(
@@ -95,7 +133,9 @@ export async function tenants(): Promise<void> {
     );
     for (const tenant of created) {
         const current = header(await get(tenant.code), "etag", "get_tenant before delete");
-        const gone = await admin.DELETE("/v1/tenants/{code}", { params: { path: { code: tenant.code }, header: ifMatch(current) } });
+        const gone = await admin.DELETE("/v1/tenants/{code}", {
+            params: { path: { code: tenant.code }, header: ifMatch(current) },
+        });
         empty(gone, 204, "delete_tenant");
         problem(await get(tenant.code), 404, "tenant_not_found", "get_tenant after delete");
     }
