@@ -152,10 +152,10 @@ export async function deleteUsers(created: S["User"][]): Promise<void> {
 }
 
 // The group's tenants and users, on a group of the user-groups family (crud.ts `alive` hook).
-export function groupMembers(people: () => S["User"][]) {
+export function groupMembers(people: S["User"][]) {
     return async (groups: S["UserGroup"][]): Promise<void> => {
         const [group] = groups;
-        const [user] = people();
+        const [user] = people;
         expect(group !== undefined && user !== undefined, "user group members", "a group and a user", { groups });
         const members = async (op: string) =>
             ok(await admin.GET("/v1/user-groups/{id}/members", { params: { path: { id: group.id } } }), 200, op);
