@@ -91,8 +91,8 @@ for _ in 1 2 3; do
     # Peak RSS is sampled while the export runs (VmHWM only ever grows, so sample VmRSS too).
     ( while kill -0 "$SERVER_PID" 2>/dev/null; do kb "$SERVER_PID" VmRSS; sleep 0.02; done ) >"$WORK/rss.txt" &
     sampler=$!
-    read -r first total size < <(curl -sf -H "X-API-Key: $KEY" -H 'Accept: text/csv' -o "$WORK/export.csv" \
-        -w '%{time_starttransfer} %{time_total} %{size_download}\n' "$URL")
+    read -r first total size < <(curl -sf -H "X-API-Key: $KEY" -o "$WORK/export.csv" \
+        -w '%{time_starttransfer} %{time_total} %{size_download}\n' "$URL/export")
     kill "$sampler" 2>/dev/null; wait "$sampler" 2>/dev/null || true
     peak_rss="$(sort -n "$WORK/rss.txt" | tail -1)"
     hwm_after="$(kb "$SERVER_PID" VmHWM)"

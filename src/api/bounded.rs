@@ -9,7 +9,7 @@ use std::fmt;
 use std::marker::PhantomData;
 
 use poem_openapi::registry::{MetaSchema, MetaSchemaRef};
-use poem_openapi::types::{ParseError, ParseFromJSON, ParseResult, ToJSON, Type};
+use poem_openapi::types::{ParseError, ParseFromJSON, ParseFromParameter, ParseResult, ToJSON, Type};
 use serde_json::Value as Json;
 
 use crate::domain::bounds::{IntRange, Length};
@@ -23,6 +23,12 @@ pub trait TextRule: Send + Sync + 'static {
     /// The values the service accepts, when it accepts only a few (the schema's `enum`); empty when
     /// any text within the bounds may do.
     const ONE_OF: &'static [&'static str] = &[];
+    /// The text may hold line breaks and other control characters (a template); otherwise the
+    /// schema says it holds none, as the service's checks refuse them.
+    const MULTILINE: bool = false;
+    /// The value is a comma-separated list of [`TextRule::ONE_OF`] words (a filter matching any of
+    /// them): the schema says so in a `pattern` instead of an `enum`.
+    const COMMA_LIST: bool = false;
 }
 
 /// The length of the longest of `values`, for a choice rule's bounds.
@@ -47,6 +53,11 @@ pub trait IntRule: Send + Sync + 'static {
 pub struct Text<R>(pub String, PhantomData<R>);
 
 impl<R> Text<R> {
+    /// A value the server sends (answers carry the rule's schema too).
+    pub fn new(text: impl Into<String>) -> Self {
+        Text(text.into(), PhantomData)
+    }
+
     /// The value.
     pub fn into_inner(self) -> String {
         self.0
@@ -76,15 +87,21 @@ impl<R: TextRule> Type for Text<R> {
 
     fn schema_ref() -> MetaSchemaRef {
         let length = R::LENGTH;
+        if R::COMMA_LIST {
+            let word = format!("({})", R::ONE_OF.join("|"));
+            let pattern = format!("^({word}(,{word})*)?$");
+            return MetaSchemaRef::Inline(Box::new(MetaSchema { pattern: Some(pattern), ..MetaSchema::new("string") }));
+        }
         if !R::ONE_OF.is_empty() {
             // The values say it all; the service refuses any other (422), the framework never (400).
             let values = R::ONE_OF.iter().map(|value| Json::String((*value).to_string())).collect();
             return MetaSchemaRef::Inline(Box::new(MetaSchema { enum_items: values, ..MetaSchema::new("string") }));
         }
+        let printable = (!R::MULTILINE).then(|| "^[^\\u0000-\\u001f\\u007f-\\u009f]*$".to_string());
         MetaSchemaRef::Inline(Box::new(MetaSchema {
             min_length: (length.min > 0).then_some(length.min),
             max_length: Some(length.max),
-            pattern: R::PATTERN.map(str::to_string),
+            pattern: R::PATTERN.map(str::to_string).or(printable),
             ..MetaSchema::new("string")
         }))
     }
@@ -104,6 +121,23 @@ impl<R: TextRule> ParseFromJSON for Text<R> {
             Some(Json::String(text)) => Ok(Text(text, PhantomData)),
             other => Err(ParseError::expected_type(other.unwrap_or_default())),
         }
+    }
+}
+
+/// A form field's text parses as any text: the service checks it (422 with the field's name).
+impl<R: TextRule> poem_openapi::types::ParseFromMultipartField for Text<R> {
+    async fn parse_from_multipart(field: Option<poem::web::Field>) -> ParseResult<Self> {
+        match field {
+            Some(field) => Ok(Text(field.text().await.map_err(ParseError::custom)?, PhantomData)),
+            None => Err(ParseError::expected_input()),
+        }
+    }
+}
+
+/// Any text parses: the service checks it (422 with the parameter's name, never the framework's 400).
+impl<R: TextRule> ParseFromParameter for Text<R> {
+    fn parse_from_parameter(value: &str) -> ParseResult<Self> {
+        Ok(Text(value.to_string(), PhantomData))
     }
 }
 
@@ -177,6 +211,8 @@ impl<R: IntRule> ToJSON for Int<R> {
 pub trait CountRule: Send + Sync + 'static {
     /// Most items.
     const MAX: usize;
+    /// Fewest items.
+    const MIN: usize = 0;
 }
 
 /// A list whose schema carries the service's item limit; checked by the service.
@@ -237,6 +273,7 @@ impl<T: Type, R: CountRule> Type for List<T, R> {
         MetaSchemaRef::Inline(Box::new(MetaSchema {
             items: Some(Box::new(T::schema_ref())),
             max_items: Some(R::MAX),
+            min_items: (R::MIN > 0).then_some(R::MIN),
             ..MetaSchema::new("array")
         }))
     }
@@ -261,6 +298,57 @@ impl<T: ParseFromJSON, R: CountRule> ParseFromJSON for List<T, R> {
 }
 
 impl<T: ToJSON, R: CountRule> ToJSON for List<T, R> {
+    fn to_json(&self) -> Option<Json> {
+        self.0.to_json()
+    }
+}
+
+/// A JSON object of texts (a phonebook entry's fields) whose schema carries the service's member
+/// count (`R`: fewest and most members) and the bounds of each value (`V`); checked by the service.
+pub struct Fields<R, V>(pub std::collections::BTreeMap<String, String>, PhantomData<(R, V)>);
+
+impl<R, V> fmt::Debug for Fields<R, V> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl<R: CountRule, V: TextRule> Type for Fields<R, V> {
+    const IS_REQUIRED: bool = true;
+    type RawValueType = std::collections::BTreeMap<String, String>;
+    type RawElementValueType = std::collections::BTreeMap<String, String>;
+
+    fn name() -> Cow<'static, str> {
+        "fields".into()
+    }
+
+    fn schema_ref() -> MetaSchemaRef {
+        MetaSchemaRef::Inline(Box::new(MetaSchema {
+            additional_properties: Some(Box::new(Text::<V>::schema_ref())),
+            min_properties: (R::MIN > 0).then_some(R::MIN),
+            max_properties: Some(R::MAX),
+            ..MetaSchema::new("object")
+        }))
+    }
+
+    fn as_raw_value(&self) -> Option<&Self::RawValueType> {
+        Some(&self.0)
+    }
+
+    fn raw_element_iter<'a>(&'a self) -> Box<dyn Iterator<Item = &'a Self::RawElementValueType> + 'a> {
+        Box::new(std::iter::once(&self.0))
+    }
+}
+
+impl<R: CountRule, V: TextRule> ParseFromJSON for Fields<R, V> {
+    fn parse_from_json(value: Option<Json>) -> ParseResult<Self> {
+        std::collections::BTreeMap::<String, String>::parse_from_json(value)
+            .map(|fields| Fields(fields, PhantomData))
+            .map_err(ParseError::propagate)
+    }
+}
+
+impl<R: CountRule, V: TextRule> ToJSON for Fields<R, V> {
     fn to_json(&self) -> Option<Json> {
         self.0.to_json()
     }
@@ -307,12 +395,13 @@ macro_rules! int_rules {
 }
 
 macro_rules! count_rules {
-    ($( $(#[doc = $doc:literal])* $name:ident = $max:expr ;)*) => {$(
+    ($( $(#[doc = $doc:literal])* $name:ident = $max:expr $(, min $min:expr)? ;)*) => {$(
         $(#[doc = $doc])*
         #[derive(Debug)]
         pub struct $name;
         impl $crate::api::bounded::CountRule for $name {
             const MAX: usize = $max;
+            $(const MIN: usize = $min;)?
         }
     )*};
 }

@@ -13,7 +13,7 @@ use poem_openapi::param::{Header, Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object, OpenApi};
 
-use super::bounded::{Int, Text, int_rules, text_rules};
+use super::bounded::{Int, Text, choice_rules, int_rules, text_rules};
 use super::idempotency::IdempotencyKey;
 use super::live::ChannelView;
 use super::problem::{ApiError, ApiResult, from_service};
@@ -65,6 +65,11 @@ text_rules! {
     DialRule = Length::DIAL_STRING, DIAL_STRING_PATTERN;
 }
 
+choice_rules! {
+    /// How the call is recorded.
+    RecordingRule = service::RECORDING_MODES;
+}
+
 int_rules! {
     /// Ring and call-length seconds.
     CallSecondsRule = service::CALL_SECONDS;
@@ -93,7 +98,7 @@ pub struct NewCall {
     /// Caller id presented to the destination.
     pub destination_caller_id: Option<String>,
     /// Recording: `yes`, `no`, `yeschange` or `nochange`.
-    pub recording: Option<String>,
+    pub recording: Option<Text<RecordingRule>>,
     /// Answer the source phone automatically (intercom).
     pub auto_answer: Option<bool>,
     /// Do not follow the source's call forwards.
@@ -113,7 +118,7 @@ impl NewCall {
             max_duration: self.max_duration_seconds.map(|s| s.get()),
             source_clid: self.source_caller_id,
             dest_clid: self.destination_caller_id,
-            recording: self.recording,
+            recording: self.recording.map(Text::into_inner),
             auto_answer: self.auto_answer.unwrap_or(false),
             no_follow: self.no_follow.unwrap_or(false),
             node: self.node,

@@ -8,7 +8,7 @@ use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object, OpenApi};
 
 use super::Deleted;
-use super::bounded::{Text, text_rules};
+use super::bounded::{Text, TextRule, text_rules};
 use super::problem::ApiResult;
 use super::security::Auth;
 use crate::domain::bounds::Length;
@@ -45,9 +45,19 @@ impl From<TemplateRow> for CdrTemplate {
 }
 
 text_rules! {
-    /// Template texts: 1 to [`cdr_templates::MAX_BODY`] bytes (the schema's `maxLength` counts
-    /// characters, so a text of many multi-byte characters can still be refused).
-    BodyRule = Length { min: 1, max: cdr_templates::MAX_BODY };
+    /// A template's name, as the path takes it.
+    TemplateNameRule = Length { min: 1, max: 64 }, cdr_templates::NAME_PATTERN;
+}
+
+/// Template texts: 1 to [`cdr_templates::MAX_BODY`] bytes (the schema's `maxLength` counts
+/// characters, so a text of many multi-byte characters can still be refused).
+#[derive(Debug)]
+pub struct BodyRule;
+
+impl TextRule for BodyRule {
+    const LENGTH: Length = Length { min: 1, max: cdr_templates::MAX_BODY };
+    /// Templates are multi-line text.
+    const MULTILINE: bool = true;
 }
 
 /// Template content to store.
@@ -127,8 +137,13 @@ impl CdrTemplatesApi {
 
     /// One of the tenant's templates.
     #[oai(path = "/v1/tenants/:code/cdr-templates/:name", method = "get", operation_id = "get_cdr_template")]
-    async fn get(&self, auth: Auth, code: Path<String>, name: Path<String>) -> ApiResult<Json<CdrTemplate>> {
-        self.get_in(auth, TemplateScope::Tenant(&code), &name).await
+    async fn get(
+        &self,
+        auth: Auth,
+        code: Path<String>,
+        name: Path<Text<TemplateNameRule>>,
+    ) -> ApiResult<Json<CdrTemplate>> {
+        self.get_in(auth, TemplateScope::Tenant(&code), &name.0.0).await
     }
 
     /// Create or replace one of the tenant's templates.
@@ -137,16 +152,16 @@ impl CdrTemplatesApi {
         &self,
         auth: Auth,
         code: Path<String>,
-        name: Path<String>,
+        name: Path<Text<TemplateNameRule>>,
         body: Json<CdrTemplateInput>,
     ) -> ApiResult<Stored> {
-        self.put_in(auth, TemplateScope::Tenant(&code), &name, body.0).await
+        self.put_in(auth, TemplateScope::Tenant(&code), &name.0.0, body.0).await
     }
 
     /// Delete one of the tenant's templates.
     #[oai(path = "/v1/tenants/:code/cdr-templates/:name", method = "delete", operation_id = "delete_cdr_template")]
-    async fn delete(&self, auth: Auth, code: Path<String>, name: Path<String>) -> ApiResult<Deleted> {
-        self.delete_in(auth, TemplateScope::Tenant(&code), &name).await
+    async fn delete(&self, auth: Auth, code: Path<String>, name: Path<Text<TemplateNameRule>>) -> ApiResult<Deleted> {
+        self.delete_in(auth, TemplateScope::Tenant(&code), &name.0.0).await
     }
 
     /// The admin templates (all-tenant output; admin only).
@@ -157,19 +172,24 @@ impl CdrTemplatesApi {
 
     /// One admin template.
     #[oai(path = "/v1/cdr-templates/:name", method = "get", operation_id = "get_admin_cdr_template")]
-    async fn get_global(&self, auth: Auth, name: Path<String>) -> ApiResult<Json<CdrTemplate>> {
-        self.get_in(auth, TemplateScope::Global, &name).await
+    async fn get_global(&self, auth: Auth, name: Path<Text<TemplateNameRule>>) -> ApiResult<Json<CdrTemplate>> {
+        self.get_in(auth, TemplateScope::Global, &name.0.0).await
     }
 
     /// Create or replace an admin template.
     #[oai(path = "/v1/cdr-templates/:name", method = "put", operation_id = "put_admin_cdr_template")]
-    async fn put_global(&self, auth: Auth, name: Path<String>, body: Json<CdrTemplateInput>) -> ApiResult<Stored> {
-        self.put_in(auth, TemplateScope::Global, &name, body.0).await
+    async fn put_global(
+        &self,
+        auth: Auth,
+        name: Path<Text<TemplateNameRule>>,
+        body: Json<CdrTemplateInput>,
+    ) -> ApiResult<Stored> {
+        self.put_in(auth, TemplateScope::Global, &name.0.0, body.0).await
     }
 
     /// Delete an admin template.
     #[oai(path = "/v1/cdr-templates/:name", method = "delete", operation_id = "delete_admin_cdr_template")]
-    async fn delete_global(&self, auth: Auth, name: Path<String>) -> ApiResult<Deleted> {
-        self.delete_in(auth, TemplateScope::Global, &name).await
+    async fn delete_global(&self, auth: Auth, name: Path<Text<TemplateNameRule>>) -> ApiResult<Deleted> {
+        self.delete_in(auth, TemplateScope::Global, &name.0.0).await
     }
 }

@@ -1,13 +1,15 @@
-//! `/v1/tenants/{code}/cdrs`: call detail records, one JSON page at a time or, with
-//! `Accept: text/csv`, the whole filtered range streamed as CSV; `/cdrs/{uniqueid}` read and PATCH
-//! of the two writable fields.
+//! `/v1/tenants/{code}/cdrs`: call detail records, one JSON page at a time; `/cdrs/export` the
+//! whole filtered range streamed as CSV (an operation of its own, so a typed client gets one type
+//! from each); `/cdrs/{uniqueid}` read and PATCH of the two writable fields.
 
 use base64::Engine as _;
 use chrono::{DateTime, Utc};
-use poem_openapi::param::{Header, Path, Query};
+use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::{Binary, Json};
-use poem_openapi::{ApiResponse, Object, OpenApi, ResponseContent};
+use poem_openapi::types::MaybeUndefined;
+use poem_openapi::{ApiResponse, Object, OpenApi};
 
+use super::bounded::{Text, TextRule};
 use super::pagination::{DEFAULT_LIMIT, Limit};
 use super::problem::{ApiError, ApiResult};
 use super::security::Auth;
@@ -267,32 +269,23 @@ pub struct CdrPage {
     pub next_cursor: Option<String>,
 }
 
-/// A page as JSON, or the whole range as CSV.
-#[derive(ResponseContent)]
-pub enum CdrListContent {
-    /// One page.
-    Json(Json<CdrPage>),
-    /// Every matching CDR, streamed; columns as the JSON fields, cells starting with `= + - @`
-    /// prefixed with `'` so spreadsheets do not run them.
-    #[oai(content_type = "text/csv; charset=utf-8")]
+/// Every matching CDR as one CSV document.
+#[derive(ApiResponse)]
+pub enum CdrExport {
+    /// Every matching CDR, oldest first, streamed; columns as the JSON fields, cells starting with
+    /// `= + - @` prefixed with `'` so spreadsheets do not run them.
+    #[oai(status = 200, content_type = "text/csv; charset=utf-8")]
     Csv(Binary<poem::Body>),
 }
 
-/// The CDRs.
-#[derive(ApiResponse)]
-pub enum CdrList {
-    /// CDRs.
-    #[oai(status = 200)]
-    Ok(CdrListContent),
-}
-
-/// Fields a client may change. Values are one line of at most 255 bytes.
+/// Fields a client may change, as a JSON Merge Patch: a member left out keeps its value, `null`
+/// empties it. Values are one line of at most 255 bytes.
 #[derive(Debug, Object)]
 pub struct CdrChange {
     /// New user field.
-    pub user_field: Option<String>,
+    pub user_field: MaybeUndefined<String>,
     /// New account code.
-    pub account_code: Option<String>,
+    pub account_code: MaybeUndefined<String>,
 }
 
 const CURSOR_PREFIX: &str = "cdr1:";
@@ -318,6 +311,24 @@ fn decode_cursor(cursor: &str) -> Result<(String, i64), ApiError> {
     Ok((date.to_string(), id.parse().map_err(|_| invalid())?))
 }
 
+/// The `direction` filter: any of [`cdrs::DIRECTIONS`], comma-separated.
+pub struct Directions;
+
+impl TextRule for Directions {
+    const LENGTH: crate::domain::bounds::Length = crate::domain::bounds::Length::ANY;
+    const ONE_OF: &'static [&'static str] = &cdrs::DIRECTIONS;
+    const COMMA_LIST: bool = true;
+}
+
+/// A merge patch member's new text: `null` empties it, an absent member is no change.
+fn merged(member: &MaybeUndefined<String>) -> Option<&str> {
+    match member {
+        MaybeUndefined::Value(value) => Some(value),
+        MaybeUndefined::Null => Some(""),
+        MaybeUndefined::Undefined => None,
+    }
+}
+
 /// Comma-separated values of a filter.
 fn values(param: Option<String>) -> Vec<String> {
     param
@@ -325,9 +336,35 @@ fn values(param: Option<String>) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// Whether the client asked for CSV (`Accept: text/csv`).
-fn wants_csv(accept: Option<&str>) -> bool {
-    accept.is_some_and(|a| a.split(',').any(|part| part.trim().to_ascii_lowercase().starts_with("text/csv")))
+/// The filters of the CDR list and export, as the query gave them (the two operations take the
+/// same ones; poem-openapi has no parameter struct, so each handler lists them).
+struct FilterQuery {
+    from: Option<DateTime<Utc>>,
+    to: Option<DateTime<Utc>>,
+    uniqueid: Option<String>,
+    linkedid: Option<String>,
+    src: Option<String>,
+    dst: Option<String>,
+    phone: Option<String>,
+    direction: Option<String>,
+    disposition: Option<String>,
+}
+
+impl FilterQuery {
+    fn into_filter(self) -> CdrFilter {
+        CdrFilter {
+            from: self.from.map(stored),
+            to: self.to.map(stored),
+            uniqueids: values(self.uniqueid).iter().map(|u| crate::domain::call_id::stored_uniqueid(u)).collect(),
+            linkedids: values(self.linkedid),
+            sources: values(self.src),
+            destinations: values(self.dst),
+            phones: values(self.phone),
+            directions: values(self.direction),
+            dispositions: values(self.disposition),
+            ..CdrFilter::default()
+        }
+    }
 }
 
 /// CDR endpoints.
@@ -339,9 +376,9 @@ pub struct CdrsApi {
 
 #[OpenApi(tag = "super::ApiTags::Cdrs")]
 impl CdrsApi {
-    /// CDRs of the tenant, oldest first. Filters combine with AND; a comma-separated filter matches
-    /// any of its values. With `Accept: text/csv` the whole filtered range is streamed as one CSV
-    /// document (`limit` and `cursor` do not apply).
+    /// CDRs of the tenant, oldest first, a page at a time. Filters combine with AND; a
+    /// comma-separated filter matches any of its values. `GET .../cdrs/export` gives the whole
+    /// filtered range as CSV.
     #[oai(path = "/v1/tenants/:code/cdrs", method = "get", operation_id = "list_cdrs")]
     #[allow(clippy::too_many_arguments)]
     async fn list(
@@ -363,46 +400,82 @@ impl CdrsApi {
         /// Numbers matching who answered, the caller or the dialled number.
         phone: Query<Option<String>>,
         /// `IN`, `OUT`, `LOCAL`.
-        direction: Query<Option<String>>,
+        direction: Query<Option<Text<Directions>>>,
         /// Asterisk dispositions (`ANSWERED`, `NO ANSWER`, `BUSY`, `FAILED`, `CONGESTION`).
         disposition: Query<Option<String>>,
         /// Page size, 1-1000 (default 50).
         limit: Query<Option<Limit<{ cdrs::MAX_PAGE as u32 }>>>,
         /// Cursor from the previous page.
         cursor: Query<Option<String>>,
-        /// `text/csv` streams the whole range as CSV; JSON otherwise.
-        #[oai(name = "Accept")]
-        accept: Header<Option<String>>,
-    ) -> ApiResult<CdrList> {
+    ) -> ApiResult<Json<CdrPage>> {
         let principal = auth.principal(&self.core).await?;
-        let filter = CdrFilter {
-            from: from.0.map(stored),
-            to: to.0.map(stored),
-            uniqueids: values(uniqueid.0).iter().map(|u| crate::domain::call_id::stored_uniqueid(u)).collect(),
-            linkedids: values(linkedid.0),
-            sources: values(src.0),
-            destinations: values(dst.0),
-            phones: values(phone.0),
-            directions: values(direction.0),
-            dispositions: values(disposition.0),
-            ..CdrFilter::default()
-        };
-        let scope = CdrScope::Tenant(&code);
-        if wants_csv(accept.0.as_deref()) {
-            let export = cdrs::export(&self.core, &principal, scope, filter).await?;
-            let body = streaming::body(Vec::new(), export, CsvWriter);
-            return Ok(CdrList::Ok(CdrListContent::Csv(Binary(body))));
+        let filter = FilterQuery {
+            from: from.0,
+            to: to.0,
+            uniqueid: uniqueid.0,
+            linkedid: linkedid.0,
+            src: src.0,
+            dst: dst.0,
+            phone: phone.0,
+            direction: direction.0.map(Text::into_inner),
+            disposition: disposition.0,
         }
+        .into_filter();
         let limit = i64::from(limit.0.map_or(DEFAULT_LIMIT, Limit::get));
         if !(1..=cdrs::MAX_PAGE).contains(&limit) {
             return Err(ApiError::invalid("limit", format!("limit must be between 1 and {}", cdrs::MAX_PAGE)));
         }
         let after = cursor.0.as_deref().filter(|c| !c.is_empty()).map(decode_cursor).transpose()?;
-        let page = cdrs::list(&self.core, &principal, scope, filter, after, limit).await?;
-        Ok(CdrList::Ok(CdrListContent::Json(Json(CdrPage {
+        let page = cdrs::list(&self.core, &principal, CdrScope::Tenant(&code), filter, after, limit).await?;
+        Ok(Json(CdrPage {
             items: page.items.iter().map(CdrView::from).collect(),
             next_cursor: encode_cursor(page.next),
-        }))))
+        }))
+    }
+
+    /// Every CDR of the tenant that matches the filters, oldest first, streamed as one CSV
+    /// document (the filters of the list; no paging). Rows travel from the database to the client
+    /// in batches, so the range can be any size.
+    #[oai(path = "/v1/tenants/:code/cdrs/export", method = "get", operation_id = "export_cdrs")]
+    #[allow(clippy::too_many_arguments)]
+    async fn export(
+        &self,
+        auth: Auth,
+        code: Path<String>,
+        /// Calls that started at or after this time.
+        from: Query<Option<DateTime<Utc>>>,
+        /// Calls that started at or before this time.
+        to: Query<Option<DateTime<Utc>>>,
+        /// Unique ids (`_` accepted for `.`).
+        uniqueid: Query<Option<String>>,
+        /// Linked ids (every leg of the calls).
+        linkedid: Query<Option<String>>,
+        /// Calling numbers (`src` or `real_src`).
+        src: Query<Option<String>>,
+        /// Dialled numbers (`first_dst` or `dst`).
+        dst: Query<Option<String>>,
+        /// Numbers matching who answered, the caller or the dialled number.
+        phone: Query<Option<String>>,
+        /// `IN`, `OUT`, `LOCAL`.
+        direction: Query<Option<Text<Directions>>>,
+        /// Asterisk dispositions (`ANSWERED`, `NO ANSWER`, `BUSY`, `FAILED`, `CONGESTION`).
+        disposition: Query<Option<String>>,
+    ) -> ApiResult<CdrExport> {
+        let principal = auth.principal(&self.core).await?;
+        let filter = FilterQuery {
+            from: from.0,
+            to: to.0,
+            uniqueid: uniqueid.0,
+            linkedid: linkedid.0,
+            src: src.0,
+            dst: dst.0,
+            phone: phone.0,
+            direction: direction.0.map(Text::into_inner),
+            disposition: disposition.0,
+        }
+        .into_filter();
+        let export = cdrs::export(&self.core, &principal, CdrScope::Tenant(&code), filter).await?;
+        Ok(CdrExport::Csv(Binary(streaming::body(Vec::new(), export, CsvWriter))))
     }
 
     /// One CDR by unique id (`_` accepted for `.`) or by the originate id of the call.
@@ -423,16 +496,12 @@ impl CdrsApi {
         body: Json<CdrChange>,
     ) -> ApiResult<Json<CdrView>> {
         let principal = auth.principal(&self.core).await?;
-        let mut changes = Vec::new();
-        if let Some(value) = &body.user_field {
-            changes.push(("userfield", value.as_str()));
-        }
-        if let Some(value) = &body.account_code {
-            changes.push(("accountcode", value.as_str()));
-        }
-        if changes.is_empty() {
-            return Err(ApiError::invalid("body", "nothing to change: send user_field and/or account_code"));
-        }
+        // A merge patch: `null` empties a member, an absent one is left as it is.
+        let changes: Vec<(&str, &str)> =
+            [("userfield", merged(&body.user_field)), ("accountcode", merged(&body.account_code))]
+                .into_iter()
+                .filter_map(|(column, value)| Some((column, value?)))
+                .collect();
         cdrs::set_fields(&self.core, &principal, &code, &uniqueid, &changes, false).await.map_err(|err| {
             super::problem::from_service(
                 err,
@@ -456,14 +525,6 @@ mod tests {
         assert!(decode_cursor("garbage").is_err());
         let forged = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode("cdr1:x' OR 1=1|1");
         assert!(decode_cursor(&forged).is_err());
-    }
-
-    #[test]
-    fn accept_negotiation() {
-        assert!(wants_csv(Some("text/csv")));
-        assert!(wants_csv(Some("application/json;q=0.5, text/csv")));
-        assert!(!wants_csv(Some("application/json")));
-        assert!(!wants_csv(None));
     }
 
     #[test]

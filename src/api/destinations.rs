@@ -10,8 +10,8 @@ use poem_openapi::payload::Json;
 use poem_openapi::{Object, OpenApi};
 
 use super::ApiTags;
-use super::bounded::{List, count_rules};
-use super::problem::{ApiError, ApiResult};
+use super::bounded::{List, Text, choice_rules, count_rules};
+use super::problem::{ApiError, ApiResult, from_service};
 use super::security::Auth;
 use crate::domain::destination::{DestinationTag, Target, TypeSrc};
 use crate::domain::schedule::ScheduleRow;
@@ -100,9 +100,17 @@ impl DestinationsApi {
         body: DestinationList,
     ) -> ApiResult<Json<DestinationList>> {
         let principal = auth.principal(&self.core).await?;
-        let tags = destinations::replace(&self.core, &principal, Some(code), typesrc, id, &body.destinations).await?;
+        // The service checks each tag as a legacy `destination`; the REST member is `destinations`.
+        let tags = destinations::replace(&self.core, &principal, Some(code), typesrc, id, &body.destinations)
+            .await
+            .map_err(|err| from_service(err, |field| if field == "destination" { "destinations" } else { field }))?;
         Ok(DestinationList::of(&tags))
     }
+}
+
+choice_rules! {
+    /// The name of one list of an IVR, as the path takes it.
+    IvrListName = TypeSrc::IVR_LIST_NAMES;
 }
 
 /// An IVR list name from the path (`IVR`, `IVR_1`, `ivr_star`, …).
@@ -155,9 +163,9 @@ impl DestinationsApi {
         auth: Auth,
         code: Path<String>,
         id: Path<i64>,
-        typesrc: Path<String>,
+        typesrc: Path<Text<IvrListName>>,
     ) -> ApiResult<Json<DestinationList>> {
-        let typesrc = ivr_list(&typesrc)?;
+        let typesrc = ivr_list(&typesrc.0.0)?;
         self.get_list(&auth, &code, typesrc, id.0).await
     }
 
@@ -168,10 +176,10 @@ impl DestinationsApi {
         auth: Auth,
         code: Path<String>,
         id: Path<i64>,
-        typesrc: Path<String>,
+        typesrc: Path<Text<IvrListName>>,
         body: Json<DestinationList>,
     ) -> ApiResult<Json<DestinationList>> {
-        let typesrc = ivr_list(&typesrc)?;
+        let typesrc = ivr_list(&typesrc.0.0)?;
         self.put_list(&auth, &code, typesrc, id.0, body.0).await
     }
 

@@ -37,7 +37,7 @@ impl Document {
         };
         complete(&mut doc);
         let json = serde_json::to_string_pretty(&doc).unwrap_or_else(|_| original.clone());
-        let yaml = serde_yaml::to_string(&doc).unwrap_or_else(|_| service.spec_yaml());
+        let yaml = serde_yaml::to_string(&doc).map(yaml_1_1_safe).unwrap_or_else(|_| service.spec_yaml());
         let ui = swagger_ui(&service.swagger_ui_html(), &original, &json);
         Document { json, yaml, ui, value: doc }
     }
@@ -62,16 +62,60 @@ fn takes_parameter(parameters: &[Json], place: Option<&str>, name: Option<&str>)
     })
 }
 
+/// serde_yaml writes YAML 1.2, where `yes`, `no`, `on` and `off` are plain texts; YAML 1.1 readers
+/// (PyYAML, which Python generators use) read them as booleans, so an `enum` of `yes`/`no` became
+/// `[true, false]`. Such a scalar is quoted, which means the same text to every reader.
+fn yaml_1_1_safe(yaml: String) -> String {
+    const BOOLEAN_WORDS: &[&str] = &["y", "n", "yes", "no", "on", "off"];
+    let mut out = String::with_capacity(yaml.len() + 64);
+    // The indentation of the line that opened a block scalar (`|-`, `>`): its text is left alone.
+    let mut block: Option<usize> = None;
+    for line in yaml.lines() {
+        let indent = line.len() - line.trim_start().len();
+        if let Some(opened) = block {
+            if line.trim().is_empty() || indent > opened {
+                out.push_str(line);
+                out.push('\n');
+                continue;
+            }
+            block = None;
+        }
+        let cut = line.rfind(": ").map(|at| at + 2).or_else(|| line[indent..].starts_with("- ").then_some(indent + 2));
+        match cut {
+            Some(at) if BOOLEAN_WORDS.contains(&line[at..].to_ascii_lowercase().as_str()) => {
+                out.push_str(&line[..at]);
+                out.push('\'');
+                out.push_str(&line[at..]);
+                out.push('\'');
+            }
+            Some(at) if matches!(line[at..].trim_end_matches(['-', '+']), "|" | ">") => {
+                block = Some(indent);
+                out.push_str(line);
+            }
+            _ => out.push_str(line),
+        }
+        out.push('\n');
+    }
+    out
+}
+
 /// Every completion, in order.
 fn complete(doc: &mut Json) {
     nullable_optional_members(doc);
     declared_requirements(doc, &super::write_schemas());
+    patches_keep_what_creates_require(doc);
+    integer_bounds(doc);
     closed_request_bodies(doc);
+    closed_forms(doc);
+    printable_request_texts(doc);
+    request_sets_without_null(doc);
     explicit_security(doc);
     answers_each_operation_can_give(doc);
     gateway_answers(doc);
     super::idempotency_doc::declare_idempotency_keys(doc);
     event_streams_as_text(doc);
+    text_downloads_as_text(doc);
+    response_headers_as_written(doc);
     tags_in_learning_order(doc);
     super::examples::add(doc);
     how_to_call_each_operation(doc);
@@ -157,6 +201,64 @@ fn event_streams_as_text(doc: &mut Json) {
                 ),
             });
         }
+    }
+}
+
+/// A CSV download is text, not bytes: poem-openapi declares every streamed body `format: binary`,
+/// and a generated client then wraps the text it decoded as if it were bytes (openapi-python-client
+/// 0.29 failed on `/cdrs/export` that way).
+fn text_downloads_as_text(doc: &mut Json) {
+    for operation in operations(doc) {
+        let responses = operation.get_mut("responses").and_then(Json::as_object_mut).into_iter().flatten();
+        for (_, response) in responses {
+            let contents = response.get_mut("content").and_then(Json::as_object_mut).into_iter().flatten();
+            for (media_type, content) in contents {
+                if media_type.starts_with("text/csv")
+                    && let Some(schema) = content.get_mut("schema").and_then(Json::as_object_mut)
+                    && schema.get("format").and_then(Json::as_str) == Some("binary")
+                {
+                    schema.remove("format");
+                }
+            }
+        }
+    }
+}
+
+/// poem-openapi names a response header in capitals (`ETAG`, `LOCATION`) with `deprecated: false`;
+/// the document writes it as HTTP does (`ETag`, `Location`), without the default.
+fn response_headers_as_written(doc: &mut Json) {
+    fn written(name: &str) -> String {
+        if name.eq_ignore_ascii_case("etag") {
+            return "ETag".into();
+        }
+        let words = name.split('-').map(|word| {
+            let lower = word.to_ascii_lowercase();
+            let mut letters = lower.chars();
+            letters.next().map(|first| first.to_ascii_uppercase().to_string() + letters.as_str()).unwrap_or_default()
+        });
+        words.collect::<Vec<_>>().join("-")
+    }
+    fn rewrite(response: &mut Json) {
+        let Some(headers) = response.get_mut("headers").and_then(Json::as_object_mut) else { return };
+        let renamed: Map<String, Json> = std::mem::take(headers)
+            .into_iter()
+            .map(|(name, mut header)| {
+                if let Some(header) = header.as_object_mut()
+                    && header.get("deprecated") == Some(&Json::Bool(false))
+                {
+                    header.remove("deprecated");
+                }
+                (written(&name), header)
+            })
+            .collect();
+        *headers = renamed;
+    }
+    if let Some(shared) = doc.pointer_mut("/components/responses").and_then(Json::as_object_mut) {
+        shared.values_mut().for_each(rewrite);
+    }
+    for operation in operations(doc) {
+        let responses = operation.get_mut("responses").and_then(Json::as_object_mut).into_iter().flatten();
+        responses.for_each(|(_, response)| rewrite(response));
     }
 }
 
@@ -297,7 +399,8 @@ fn gateway_answers(doc: &mut Json) {
 /// client raised on an API key's `revoked_at`). Every member that is not required may be `null`.
 fn nullable_optional_members(doc: &mut Json) {
     let Some(schemas) = doc.pointer_mut("/components/schemas").and_then(Json::as_object_mut) else { return };
-    for schema in schemas.values_mut() {
+    for (name, schema) in schemas.iter_mut() {
+        let patch = name.ends_with("Patch");
         let required: Vec<String> = schema
             .get("required")
             .and_then(Json::as_array)
@@ -312,6 +415,15 @@ fn nullable_optional_members(doc: &mut Json) {
             // members (`tests/it/spec.rs` holds that), so every one here is an inline schema.
             if let Some(property) = property.as_object_mut().filter(|p| !p.contains_key("$ref")) {
                 property.insert("nullable".into(), Json::Bool(true));
+                // In a patch, `null` empties a member of a closed set too, so the set lists it
+                // (OpenAPI 3.0.3). Elsewhere the set stays as it is: generators turn a set with
+                // `null` into several types, and nothing is lost by leaving such a member out.
+                if let Some(values) = property.get_mut("enum").and_then(Json::as_array_mut)
+                    && patch
+                    && !values.contains(&Json::Null)
+                {
+                    values.push(Json::Null);
+                }
             }
         }
     }
@@ -341,31 +453,199 @@ fn declared_requirements(doc: &mut Json, resources: &[WriteSchemas]) {
             }
             for (rest, field) in resource.fields() {
                 let Some(property) = properties.get_mut(rest).and_then(Json::as_object_mut) else { continue };
-                if property.get("type").and_then(Json::as_str) != Some("string") || property.contains_key("enum") {
-                    continue;
-                }
-                match field.check {
-                    // Any case is taken (`ringall`); the document lists the stored spelling, and the
-                    // empty text where the member may be empty.
-                    Check::OneOf(words) => {
-                        let mut values: Vec<Json> = words.iter().map(|word| json!(word)).collect();
-                        if !field.required && !words.contains(&"") {
-                            values.push(json!(""));
-                        }
-                        // OpenAPI 3.0.3: a nullable enum lists `null` among its values.
-                        if property.get("nullable") == Some(&Json::Bool(true)) {
-                            values.push(Json::Null);
-                        }
-                        property.insert("enum".into(), Json::Array(values));
-                    }
-                    Check::Digits => {
-                        property.entry("pattern").or_insert_with(|| json!("^[0-9]*$"));
-                    }
-                    _ => {}
-                }
+                declare_field_rule(property, field, !is_create);
             }
             if is_create && !present.is_empty() {
                 schema.insert("required".into(), json!(present));
+            }
+        }
+    }
+}
+
+/// What `service::objects::check_values` refuses in a text: control characters other than a tab
+/// (`char::is_control`: U+0000-U+001F and U+007F-U+009F).
+const DECLARED_TEXT: &str = "[^\\u0000-\\u0008\\u000a-\\u001f\\u007f-\\u009f]";
+/// What the hand-written inputs refuse in a text: every control character, a tab too.
+const PRINTABLE_TEXT: &str = "[^\\u0000-\\u001f\\u007f-\\u009f]";
+/// A MAC address as `Check::Mac` takes it: 12 hex digits, `:`, `-` or `.` between any of them.
+const MAC_PATTERN: &str = "^[:.-]*([0-9A-Fa-f][:.-]*){12}$";
+
+/// One member of a generated write schema, as its declaration checks it: a closed set is an `enum`
+/// (any case is taken, the document lists the stored spelling, with the empty text where the member
+/// may be empty), digits and MACs a `pattern`, a text its length and the characters it refuses, a
+/// digits-only or reference number its lower bound.
+fn declare_field_rule(property: &mut Map<String, Json>, field: &crate::domain::object::FieldDef, patch: bool) {
+    match property.get("type").and_then(Json::as_str) {
+        Some("integer") => {
+            if matches!(field.check, Check::Digits | Check::Reference(_)) {
+                property.entry("minimum").or_insert(json!(0));
+            }
+        }
+        Some("string") if !property.contains_key("enum") => match field.check {
+            Check::OneOf(words) => {
+                let mut values: Vec<Json> = words.iter().map(|word| json!(word)).collect();
+                if !field.required && !words.contains(&"") {
+                    values.push(json!(""));
+                }
+                // A patch empties it with `null`, which the set then lists (see
+                // `nullable_optional_members`).
+                if patch && property.get("nullable") == Some(&Json::Bool(true)) {
+                    values.push(Json::Null);
+                }
+                property.insert("enum".into(), Json::Array(values));
+            }
+            Check::Digits => {
+                property.entry("pattern").or_insert_with(|| json!("^[0-9]*$"));
+                property.entry("maxLength").or_insert(json!(field.length.max));
+            }
+            Check::Mac => {
+                property.entry("pattern").or_insert_with(|| json!(MAC_PATTERN));
+            }
+            Check::Integer | Check::ExternalId => {
+                property.entry("pattern").or_insert_with(|| json!(crate::domain::object::WHOLE_NUMBER_PATTERN));
+            }
+            _ => {
+                let length = field.length;
+                // A non-empty value has `min` to `max` characters; the empty text is allowed unless
+                // the member is required (then `minLength` says so).
+                let pattern = if length.min > 1 && !field.required {
+                    format!("^(?:{DECLARED_TEXT}{{{},{}}})?$", length.min, length.max)
+                } else {
+                    property.entry("maxLength").or_insert(json!(length.max));
+                    if length.min > 1 {
+                        property.insert("minLength".into(), json!(length.min));
+                    }
+                    format!("^{DECLARED_TEXT}*$")
+                };
+                property.entry("pattern").or_insert(json!(pattern));
+            }
+        },
+        _ => {}
+    }
+}
+
+/// A text member of a request body with no rule of its own refuses control characters, as every
+/// input check of the service does (`char::is_control`); the generated resources' members carry
+/// their declaration's rule already ([`declare_field_rule`]).
+fn printable_request_texts(doc: &mut Json) {
+    let received = received_schemas(doc);
+    let Some(schemas) = doc.pointer_mut("/components/schemas").and_then(Json::as_object_mut) else { return };
+    for name in received {
+        let properties = schemas.get_mut(&name).and_then(|schema| schema.get_mut("properties"));
+        for property in properties.and_then(Json::as_object_mut).into_iter().flat_map(|p| p.values_mut()) {
+            let Some(property) = property.as_object_mut() else { continue };
+            // A member with a `maxLength` has a rule of its own (`api::bounded`), which says what
+            // it takes (a CDR template's body is multi-line text).
+            let text = |p: &Map<String, Json>| {
+                p.get("type").and_then(Json::as_str) == Some("string")
+                    && !["enum", "pattern", "format", "maxLength"].iter().any(|key| p.contains_key(*key))
+            };
+            if text(property) {
+                property.insert("pattern".into(), json!(format!("^{PRINTABLE_TEXT}*$")));
+            }
+            let items = property.get_mut("items").and_then(Json::as_object_mut);
+            if let Some(items) = items.filter(|items| text(items)) {
+                items.insert("pattern".into(), json!(format!("^{PRINTABLE_TEXT}*$")));
+            }
+        }
+    }
+}
+
+/// A member the `XCreate` schema requires cannot be emptied by the `XPatch` of the same object: it
+/// is not `nullable` there (the service refuses the `null`, 422).
+fn patches_keep_what_creates_require(doc: &mut Json) {
+    let Some(schemas) = doc.pointer_mut("/components/schemas").and_then(Json::as_object_mut) else { return };
+    let required_by_patch: Vec<(String, Vec<String>)> = schemas
+        .iter()
+        .filter_map(|(name, schema)| {
+            let object = name.strip_suffix("Create")?;
+            let required = schema.get("required")?.as_array()?;
+            Some((format!("{object}Patch"), required.iter().filter_map(Json::as_str).map(str::to_string).collect()))
+        })
+        .collect();
+    for (patch, required) in required_by_patch {
+        let properties = schemas.get_mut(&patch).and_then(|schema| schema.get_mut("properties"));
+        let Some(properties) = properties.and_then(Json::as_object_mut) else { continue };
+        for member in required {
+            if let Some(property) = properties.get_mut(&member).and_then(Json::as_object_mut) {
+                property.remove("nullable");
+            }
+        }
+    }
+}
+
+/// The range of each integer format (poem-openapi writes `format: uint32` and the like, which JSON
+/// Schema tools do not know): `minimum`/`maximum` say what `request_check` and the parameter parsers
+/// hold a value to.
+fn integer_bounds(doc: &mut Json) {
+    fn bound(schema: &mut Json) {
+        let Some(schema) = schema.as_object_mut() else { return };
+        let range = match schema.get("format").and_then(Json::as_str) {
+            Some("int32") => (f64::from(i32::MIN), f64::from(i32::MAX)),
+            Some("uint32") => (0.0, f64::from(u32::MAX)),
+            Some("uint16") => (0.0, f64::from(u16::MAX)),
+            Some("uint8") => (0.0, f64::from(u8::MAX)),
+            Some("uint64") => (0.0, f64::NAN),
+            _ => return,
+        };
+        if schema.get("type").and_then(Json::as_str) != Some("integer") {
+            return;
+        }
+        schema.entry("minimum").or_insert(json!(range.0 as i64));
+        if !range.1.is_nan() {
+            schema.entry("maximum").or_insert(json!(range.1 as i64));
+        }
+    }
+    fn walk(value: &mut Json) {
+        match value {
+            Json::Object(members) => {
+                for member in members.values_mut() {
+                    walk(member);
+                }
+            }
+            Json::Array(items) => items.iter_mut().for_each(walk),
+            _ => {}
+        }
+        bound(value);
+    }
+    walk(doc);
+}
+
+/// A form upload names the parts it takes (`additionalProperties: false`; the form parser refuses a
+/// stray part) and, for the one form with mandatory parts, those.
+fn closed_forms(doc: &mut Json) {
+    for operation in operations(doc) {
+        let required = match operation.get("operationId").and_then(Json::as_str) {
+            Some("send_fax") => super::faxes::FaxUpload::REQUIRED_PARTS,
+            _ => &[],
+        };
+        let form =
+            operation.get_mut("requestBody").and_then(|body| body.pointer_mut("/content/multipart~1form-data/schema"));
+        let Some(form) = form else { continue };
+        let Some(form) = form.as_object_mut() else { continue };
+        form.insert("additionalProperties".into(), Json::Bool(false));
+        if !required.is_empty() {
+            form.insert("required".into(), json!(required));
+        }
+    }
+}
+
+/// Outside a patch, a request member of a closed set is left out rather than sent as `null`: not
+/// `nullable` (`request_check` refuses the `null`), so the set needs no `null` among its values
+/// (generators make several types of a set with `null`).
+fn request_sets_without_null(doc: &mut Json) {
+    let received = received_schemas(doc);
+    // A schema the server also sends keeps `nullable`: an answer may carry the `null`.
+    let paths = doc.get("paths").and_then(Json::as_object).into_iter().flat_map(|paths| paths.values());
+    let operations = paths.filter_map(Json::as_object).flat_map(|item| item.values());
+    let sent: Vec<String> =
+        operations.filter_map(|operation| operation.get("responses")).flat_map(references).collect();
+    let Some(schemas) = doc.pointer_mut("/components/schemas").and_then(Json::as_object_mut) else { return };
+    for name in received.iter().filter(|name| !name.ends_with("Patch") && !sent.contains(name)) {
+        let properties = schemas.get_mut(name).and_then(|schema| schema.get_mut("properties"));
+        for property in properties.and_then(Json::as_object_mut).into_iter().flat_map(|p| p.values_mut()) {
+            if let Some(property) = property.as_object_mut().filter(|p| p.contains_key("enum")) {
+                property.remove("nullable");
             }
         }
     }
@@ -375,8 +655,25 @@ fn declared_requirements(doc: &mut Json, resources: &[WriteSchemas]) {
 /// operation receives, which is what `request_check` enforces (a misspelt member is refused, not
 /// silently ignored).
 fn closed_request_bodies(doc: &mut Json) {
+    let received = received_schemas(doc);
+    let Some(schemas) = doc.pointer_mut("/components/schemas").and_then(Json::as_object_mut) else { return };
+    for name in received {
+        if let Some(schema) = schemas.get_mut(&name).and_then(Json::as_object_mut)
+            && schema.get("type").and_then(Json::as_str) == Some("object")
+            && !schema.contains_key("additionalProperties")
+        {
+            schema.insert("additionalProperties".into(), Json::Bool(false));
+        }
+    }
+}
+
+/// The component schemas some operation receives: its request body's, and the ones their members
+/// and items point at.
+fn received_schemas(doc: &Json) -> Vec<String> {
     let mut received = Vec::new();
-    for operation in operations(doc) {
+    let operations = doc.get("paths").and_then(Json::as_object).into_iter().flat_map(|paths| paths.values());
+    let operations = operations.filter_map(Json::as_object).flat_map(|item| item.values());
+    for operation in operations {
         let content = operation.get("requestBody").and_then(|body| body.get("content")).and_then(Json::as_object);
         for media in content.into_iter().flat_map(|content| content.values()) {
             if let Some(name) = media.pointer("/schema/$ref").and_then(Json::as_str) {
@@ -384,8 +681,7 @@ fn closed_request_bodies(doc: &mut Json) {
             }
         }
     }
-    let Some(schemas) = doc.pointer_mut("/components/schemas").and_then(Json::as_object_mut) else { return };
-    // The schemas their members and items point at are received too.
+    let Some(schemas) = doc.pointer("/components/schemas").and_then(Json::as_object) else { return received };
     let mut next = 0;
     while next < received.len() {
         if let Some(schema) = schemas.get(&received[next]) {
@@ -397,14 +693,7 @@ fn closed_request_bodies(doc: &mut Json) {
         }
         next += 1;
     }
-    for name in received {
-        if let Some(schema) = schemas.get_mut(&name).and_then(Json::as_object_mut)
-            && schema.get("type").and_then(Json::as_str) == Some("object")
-            && !schema.contains_key("additionalProperties")
-        {
-            schema.insert("additionalProperties".into(), Json::Bool(false));
-        }
-    }
+    received
 }
 
 /// The names of the component schemas `schema` points at, anywhere inside it.

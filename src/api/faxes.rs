@@ -13,12 +13,14 @@ use poem_openapi::payload::Json;
 use poem_openapi::types::multipart::Upload;
 use poem_openapi::{ApiResponse, Multipart, Object, OpenApi};
 
+use super::bounded::{Text, choice_rules, text_rules};
 use super::download::{self, FileAnswer, Pdf};
 use super::idempotency::IdempotencyKey;
 use super::pagination::{Limit, next_cursor, page_request};
 use super::period::{self, Bound};
 use super::problem::{ApiError, ApiResult, from_service};
 use super::security::Auth;
+use crate::domain::bounds::Length;
 use crate::service::Core;
 use crate::service::faxes::{self as service, Fax as Row, FaxRequest, SendOutcome};
 
@@ -88,27 +90,48 @@ pub struct FaxPage {
     pub next_cursor: Option<String>,
 }
 
+choice_rules! {
+    /// Fax resolution.
+    QualityRule = service::QUALITIES;
+    /// Fax page size.
+    PageSizeRule = service::PAGE_SIZES;
+    /// Page rotation.
+    RotationRule = service::ROTATIONS;
+}
+
+text_rules! {
+    /// A fax number.
+    FaxNumberRule = Length { min: 1, max: 34 }, service::NUMBER_PATTERN;
+}
+
 /// A fax to send.
 #[derive(Debug, Multipart)]
 pub struct FaxUpload {
     /// The document: a PDF (recognised by content), at most 8 MiB.
     pub document: Option<Upload>,
     /// Sending number: digits, optional leading `+`.
-    pub source_number: Option<String>,
+    pub source_number: Option<Text<FaxNumberRule>>,
     /// Receiving number: digits, optional leading `+`.
-    pub dest_number: Option<String>,
+    pub dest_number: Option<Text<FaxNumberRule>>,
     /// `204x98`, `204x196` (default) or `204x392`.
-    pub quality: Option<String>,
+    pub quality: Option<Text<QualityRule>>,
     /// `a4` (default), `letter` or `legal`.
-    pub page_size: Option<String>,
+    pub page_size: Option<Text<PageSizeRule>>,
     /// Empty (default), `E`, `W` or `no`.
-    pub rotate: Option<String>,
+    pub rotate: Option<Text<RotationRule>>,
     /// Remove the document once sent.
     pub delete_after_send: Option<bool>,
     /// Not before this time (RFC 3339).
     pub schedule: Option<String>,
     /// Address told about the outcome.
     pub status_email: Option<String>,
+}
+
+impl FaxUpload {
+    /// The parts a send cannot do without (the service refuses it 422 otherwise). Every part is an
+    /// `Option` so that a missing one gets that 422 naming it, not the form parser's 400; the document
+    /// says `required` from this list.
+    pub const REQUIRED_PARTS: &'static [&'static str] = &["document", "source_number", "dest_number"];
 }
 
 /// Answer of a send. `Idempotent-Replayed` as on balance adjustments, so clients read one signal.
@@ -166,11 +189,11 @@ impl FaxesApi {
             None => return Err(ApiError::invalid("document", "document: a PDF file is required")),
         };
         let request = FaxRequest {
-            source_number: body.source_number.unwrap_or_default(),
-            dest_number: body.dest_number.unwrap_or_default(),
-            quality: body.quality,
-            pagesize: body.page_size,
-            rotate: body.rotate,
+            source_number: body.source_number.map(Text::into_inner).unwrap_or_default(),
+            dest_number: body.dest_number.map(Text::into_inner).unwrap_or_default(),
+            quality: body.quality.map(Text::into_inner),
+            pagesize: body.page_size.map(Text::into_inner),
+            rotate: body.rotate.map(Text::into_inner),
             delete_after_send: body.delete_after_send.unwrap_or(false),
             schedule,
             status_email: body.status_email,
@@ -199,9 +222,9 @@ impl FaxesApi {
         /// Tenant code.
         code: Path<String>,
         /// Queued at or after (RFC 3339, or a UTC date).
-        from: Query<Option<String>>,
+        from: Query<period::PeriodParam>,
         /// Queued at or before (RFC 3339, or a UTC date: the whole day).
-        to: Query<Option<String>>,
+        to: Query<period::PeriodParam>,
         /// Page size, 1-500 (default 50).
         limit: Query<Option<Limit>>,
         /// Cursor from the previous page.
@@ -209,8 +232,8 @@ impl FaxesApi {
     ) -> ApiResult<Json<FaxPage>> {
         let principal = auth.principal(&self.core).await?;
         let page = page_request(limit.0.map(Limit::get), cursor.0.as_deref())?;
-        let from = period::parse("from", from.0.as_deref(), Bound::From)?;
-        let to = period::parse("to", to.0.as_deref(), Bound::To)?;
+        let from = period::parse("from", period::text(&from.0), Bound::From)?;
+        let to = period::parse("to", period::text(&to.0), Bound::To)?;
         let rows = service::list(&self.core, &principal, &code, from.as_deref(), to.as_deref(), page).await?;
         Ok(Json(FaxPage {
             items: rows.items.into_iter().map(Fax::from).collect(),

@@ -4,6 +4,7 @@ use poem_openapi::param::Path;
 use poem_openapi::payload::Json;
 use poem_openapi::{Object, OpenApi};
 
+use super::bounded::{Text, choice_rules};
 use super::problem::{ApiResult, from_service};
 use super::resource::rest_resource;
 use super::security::Auth;
@@ -91,11 +92,16 @@ rest_resource! {
     page FlowPage
 }
 
+choice_rules! {
+    /// A flow's state.
+    FlowStateRule = *crate::service::catalog::FLOW_STATES;
+}
+
 /// A state change (SETFLOW).
 #[derive(Debug, Object)]
 pub struct FlowStateChange {
     /// New state: `INUSE`, `NOT_INUSE`, `UNAVAILABLE` or `RINGING`.
-    pub state: Option<String>,
+    pub state: Option<Text<FlowStateRule>>,
     /// New value.
     pub value: Option<String>,
 }
@@ -120,9 +126,16 @@ impl FlowStateApi {
     ) -> ApiResult<Json<Flow>> {
         let principal = auth.principal(&self.core).await?;
         let b = body.0;
-        let row = service::update_state(&self.core, &principal, &code, id.0, b.state.as_deref(), b.value.as_deref())
-            .await
-            .map_err(|e| from_service(e, FlowCreate::rest_field))?;
+        let row = service::update_state(
+            &self.core,
+            &principal,
+            &code,
+            id.0,
+            b.state.as_ref().map(|state| state.0.as_str()),
+            b.value.as_deref(),
+        )
+        .await
+        .map_err(|e| from_service(e, FlowCreate::rest_field))?;
         Ok(Json(Flow::from(&row)))
     }
 }

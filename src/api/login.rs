@@ -10,7 +10,7 @@ use crate::service::{Core, login};
 
 text_rules! {
     /// Login names.
-    UsernameRule = crate::domain::Username::LENGTH;
+    UsernameRule = crate::domain::Username::LENGTH, crate::domain::Username::PATTERN;
     /// Passwords and login tokens.
     SecretRule = login::SECRET;
 }

@@ -3,8 +3,26 @@
 
 use chrono::{DateTime, NaiveDate};
 
+use super::bounded::{Text, text_rules};
 use super::problem::ApiError;
 use crate::domain::time::stored;
+
+/// An RFC 3339 time or a date, as the schema shows it (a calendar the pattern cannot check: the
+/// 30th of February matches it and is refused 422).
+pub const PATTERN: &str = "^([0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])([Tt ]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,9})?([Zz]|[+-]([01][0-9]|2[0-3]):[0-5][0-9]))?)?$";
+
+text_rules! {
+    /// A `from` or `to` filter.
+    PeriodRule = crate::domain::bounds::Length { min: 0, max: 40 }, PATTERN;
+}
+
+/// A `from` or `to` query parameter.
+pub type PeriodParam = Option<Text<PeriodRule>>;
+
+/// The text of a `from` or `to` query parameter.
+pub fn text(param: &PeriodParam) -> Option<&str> {
+    param.as_ref().map(|text| text.0.as_str())
+}
 
 /// Which end of the period a value bounds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -8,9 +8,30 @@ use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::{Json, PlainText};
 use poem_openapi::{ApiResponse, Object, OpenApi};
 
-use super::bounded::{Text, text_rules};
+use super::bounded::{Fields, List, Text, TextRule, count_rules, text_rules};
 use super::pagination::{Limit, next_cursor, page_request};
-use super::problem::{ApiError, ApiResult};
+use super::problem::{ApiError, ApiResult, from_service};
+
+count_rules! {
+    /// Entries of one add.
+    EntriesPerAdd = service::MAX_ENTRIES_PER_ADD, min 1;
+    /// Fields of one entry.
+    FieldsPerEntry = service::MAX_FIELDS, min 1;
+}
+
+text_rules! {
+    /// A field's name, as the search takes it.
+    FieldNameRule = Length { min: 1, max: service::MAX_FIELD_NAME_CHARS }, service::FIELD_NAME_PATTERN;
+}
+
+/// A field's value: any text (an address may span lines) of at most 1024 characters.
+#[derive(Debug)]
+pub struct FieldValueRule;
+
+impl TextRule for FieldValueRule {
+    const LENGTH: Length = Length { min: 0, max: service::MAX_VALUE_CHARS };
+    const MULTILINE: bool = true;
+}
 use super::security::Auth;
 use super::{ApiTags, Created, Deleted};
 use crate::domain::bounds::Length;
@@ -156,7 +177,10 @@ impl PhonebooksApi {
         body: Json<PhonebookCreate>,
     ) -> ApiResult<Created<Phonebook>> {
         let principal = auth.principal(&self.core).await?;
-        let book = service::create(&self.core, &principal, &code, &body.0.name.0).await?;
+        // The service names the phonebook by its legacy parameter; the REST member is `name`.
+        let book = service::create(&self.core, &principal, &code, &body.0.name.0)
+            .await
+            .map_err(|err| from_service(err, |field| if field == "phonebook" { "name" } else { field }))?;
         let location = format!("/v1/tenants/{}/phonebooks/{}", path_segment(&code), path_segment(&book.name));
         Ok(Created::Created(Json(Phonebook::from(book)), location))
     }
@@ -187,7 +211,7 @@ impl PhonebooksApi {
         code: Path<String>,
         name: Path<String>,
         /// Field to search (any letter case); needs `value`.
-        field: Query<Option<String>>,
+        field: Query<Option<Text<FieldNameRule>>>,
         /// Value to match; `%` is the wildcard. Needs `field`.
         value: Query<Option<String>>,
         /// Page size, 1-500 (default 50).
@@ -197,7 +221,7 @@ impl PhonebooksApi {
     ) -> ApiResult<Json<PhonebookEntryPage>> {
         let principal = auth.principal(&self.core).await?;
         let page = page_request(limit.0.map(Limit::get), cursor.0.as_deref())?;
-        let search = match (field.0.as_deref(), value.0.as_deref()) {
+        let search = match (field.0.as_ref().map(|name| name.0.as_str()), value.0.as_deref()) {
             (Some(field), Some(value)) => Some(EntrySearch { field, value }),
             (None, None) => None,
             (Some(_), None) => return Err(ApiError::invalid("value", "value: required with field")),
@@ -218,10 +242,10 @@ impl PhonebooksApi {
         auth: Auth,
         code: Path<String>,
         name: Path<String>,
-        body: Json<Vec<BTreeMap<String, String>>>,
+        body: Json<List<Fields<FieldsPerEntry, FieldValueRule>, EntriesPerAdd>>,
     ) -> ApiResult<EntriesAdded> {
         let principal = auth.principal(&self.core).await?;
-        let entries: Vec<Vec<(String, String)>> = body.0.into_iter().map(|e| e.into_iter().collect()).collect();
+        let entries: Vec<Vec<(String, String)>> = body.0.into_iter().map(|e| e.0.into_iter().collect()).collect();
         let added = service::add(&self.core, &principal, &code, &name, &entries).await?;
         let items = added.into_iter().map(PhonebookEntry::from).collect();
         Ok(EntriesAdded::Created(Json(PhonebookEntriesAdded { items })))

@@ -164,11 +164,12 @@ impl QueueMembersApi {
     ) -> ApiResult<Json<MemberPause>> {
         let principal = auth.principal(&self.core).await?;
         let MemberPause { paused, reason } = body.0;
-        let reason = reason.filter(|r| !r.is_empty() && paused);
+        // Checked even when unpausing (where it is not used): what the schema refuses is refused.
+        let reason = reason.filter(|r| !r.is_empty());
         let queue = AgentQueues::One(QueueRef::Id(id.0));
         let ext = ExtensionRef::Id(extension_id.0);
         queues::set_paused(&self.core, &principal, &code, ext, queue, paused, reason.as_deref()).await?;
-        Ok(Json(MemberPause { paused, reason }))
+        Ok(Json(MemberPause { paused, reason: reason.filter(|_| paused) }))
     }
 
     /// Remove an extension from a queue.

@@ -85,9 +85,9 @@ impl RecordingsApi {
         /// Tenant code.
         code: Path<String>,
         /// Recorded at or after (RFC 3339, or a UTC date).
-        from: Query<Option<String>>,
+        from: Query<period::PeriodParam>,
         /// Recorded at or before (RFC 3339, or a UTC date: the whole day).
-        to: Query<Option<String>>,
+        to: Query<period::PeriodParam>,
         /// Only the recordings of this call (`_` accepted for `.`).
         uniqueid: Query<Option<String>>,
         /// Page size, 1-500 (default 50).
@@ -98,8 +98,8 @@ impl RecordingsApi {
         let principal = auth.principal(&self.core).await?;
         let page = page_request(limit.0.map(Limit::get), cursor.0.as_deref())?;
         let filter = RecordingFilter {
-            from: period::parse("from", from.0.as_deref(), Bound::From)?,
-            to: period::parse("to", to.0.as_deref(), Bound::To)?,
+            from: period::parse("from", period::text(&from.0), Bound::From)?,
+            to: period::parse("to", period::text(&to.0), Bound::To)?,
             uniqueid: uniqueid.0.filter(|u| !u.is_empty()),
         };
         let rows = service::list(&self.core, &principal, &code, filter, page).await?;

@@ -106,9 +106,11 @@ choice_rules! {
 
 text_rules! {
     /// `us_username`.
-    UsernameRule = USER.length_of("us_username");
+    UsernameRule = USER.length_of("us_username"), crate::domain::Username::PATTERN;
     /// `us_password`.
     PasswordRule = USER.length_of("us_password");
+    /// `us_up_id`: a whole number.
+    ProfileIdRule = USER.length_of("us_up_id"), crate::domain::object::WHOLE_NUMBER_PATTERN;
 }
 
 /// A new user.
@@ -123,7 +125,7 @@ pub struct UserCreate {
     /// read-only; the default).
     pub role: Option<Text<RoleRule>>,
     /// Legacy user profile id.
-    pub profile_id: Option<String>,
+    pub profile_id: Option<Text<ProfileIdRule>>,
     /// Create disabled.
     pub disabled: Option<bool>,
     /// Codes of the tenants the user may act on.
@@ -144,7 +146,7 @@ pub struct UserPatch {
     /// read-only; the default).
     pub role: MaybeUndefined<Text<RoleRule>>,
     /// Legacy user profile id.
-    pub profile_id: MaybeUndefined<String>,
+    pub profile_id: MaybeUndefined<Text<ProfileIdRule>>,
     /// Disabled.
     pub disabled: MaybeUndefined<bool>,
     /// Codes of the tenants the user may act on.

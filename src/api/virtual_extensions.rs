@@ -5,11 +5,18 @@ use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object, OpenApi};
 
+use super::bounded::{Text, text_rules};
 use super::pagination::{Limit, next_cursor, page_request};
 use super::problem::ApiResult;
 use super::security::Auth;
 use super::{ApiTags, Deleted};
+use crate::domain::extension_number::ExtensionNumber;
 use crate::service::Core;
+
+text_rules! {
+    /// A virtual extension's number, as the path takes it.
+    ExtensionNumberRule = ExtensionNumber::LENGTH, ExtensionNumber::PATTERN;
+}
 use crate::service::lookup::ExtensionRef;
 use crate::service::model::VirtualExtension as VirtualRow;
 use crate::service::virtual_extensions::{self as service, Member};
@@ -111,9 +118,14 @@ impl VirtualExtensionsApi {
         method = "delete",
         operation_id = "delete_virtual_extension"
     )]
-    async fn delete(&self, auth: Auth, code: Path<String>, number: Path<String>) -> ApiResult<Deleted> {
+    async fn delete(
+        &self,
+        auth: Auth,
+        code: Path<String>,
+        number: Path<Text<ExtensionNumberRule>>,
+    ) -> ApiResult<Deleted> {
         let principal = auth.principal(&self.core).await?;
-        service::delete(&self.core, &principal, &code, &number).await?;
+        service::delete(&self.core, &principal, &code, &number.0.0).await?;
         Ok(Deleted::Deleted)
     }
 
@@ -127,10 +139,10 @@ impl VirtualExtensionsApi {
         &self,
         auth: Auth,
         code: Path<String>,
-        number: Path<String>,
+        number: Path<Text<ExtensionNumberRule>>,
     ) -> ApiResult<Json<VirtualExtensionMemberList>> {
         let principal = auth.principal(&self.core).await?;
-        let members = service::members(&self.core, &principal, &code, &number).await?;
+        let members = service::members(&self.core, &principal, &code, &number.0.0).await?;
         Ok(Json(VirtualExtensionMemberList { items: members.into_iter().map(Into::into).collect() }))
     }
 
@@ -145,12 +157,12 @@ impl VirtualExtensionsApi {
         &self,
         auth: Auth,
         code: Path<String>,
-        number: Path<String>,
+        number: Path<Text<ExtensionNumberRule>>,
         extension_id: Path<i64>,
     ) -> ApiResult<MemberPut> {
         let principal = auth.principal(&self.core).await?;
         let (member, created) =
-            service::add(&self.core, &principal, &code, &number, ExtensionRef::Id(extension_id.0)).await?;
+            service::add(&self.core, &principal, &code, &number.0.0, ExtensionRef::Id(extension_id.0)).await?;
         let member = Json(VirtualExtensionMember::from(member));
         Ok(if created { MemberPut::Created(member) } else { MemberPut::Unchanged(member) })
     }
@@ -165,11 +177,11 @@ impl VirtualExtensionsApi {
         &self,
         auth: Auth,
         code: Path<String>,
-        number: Path<String>,
+        number: Path<Text<ExtensionNumberRule>>,
         extension_id: Path<i64>,
     ) -> ApiResult<Deleted> {
         let principal = auth.principal(&self.core).await?;
-        service::remove(&self.core, &principal, &code, &number, ExtensionRef::Id(extension_id.0)).await?;
+        service::remove(&self.core, &principal, &code, &number.0.0, ExtensionRef::Id(extension_id.0)).await?;
         Ok(Deleted::Deleted)
     }
 }

@@ -1,6 +1,6 @@
-//! `/v1/tenants/{code}/voicemail-boxes/{mailbox}/messages`: the messages of a voicemail box, read
-//! from Asterisk's spool. `{mailbox}` is the mailbox *number* (as Asterisk and the spool name it),
-//! not the box's row id; messages are named by their stable `msg_id`. The list is a plain
+//! `/v1/tenants/{code}/voicemail-boxes/{id}/messages`: the messages of a voicemail box, read
+//! from Asterisk's spool. `{id}` is the box's id, as in `/voicemail-boxes/{id}` (the service finds
+//! its mailbox number, which names the spool directory); messages are named by their stable `msg_id`. The list is a plain
 //! `{items}` envelope without `next_cursor`: a mailbox holds at most a few thousand files and is
 //! read whole anyway. Audio streams with `Range` support and is never marked read by a download.
 
@@ -12,11 +12,17 @@ use poem_openapi::payload::{Binary, Json};
 use poem_openapi::{ApiResponse, Object, OpenApi, ResponseContent};
 
 use super::Deleted;
+use super::bounded::{Text, choice_rules};
 use super::problem::{ApiResult, Problem};
 use super::security::Auth;
 use crate::service::Core;
 use crate::service::access::Intent;
 use crate::service::voicemail_messages::{self as vm, AudioKind, Folder, Mailbox, Message};
+
+choice_rules! {
+    /// A folder's name, as the `folder` filter takes it.
+    FolderName = Folder::NAMES;
+}
 
 /// A voicemail message.
 #[derive(Debug, Object)]
@@ -26,7 +32,7 @@ pub struct VoicemailMessage {
     /// Its number within the folder (`NNNN` of `msgNNNN`); changes when the message moves.
     pub number: i64,
     /// Folder: `INBOX`, `Old`, `Work`, `Family`, `Friends` or `Urgent`.
-    pub folder: String,
+    pub folder: Text<FolderName>,
     /// True once heard (the message is no longer in `INBOX` or `Urgent`).
     pub read: bool,
     /// Caller id as Asterisk recorded it (`"Name" <number>`).
@@ -44,7 +50,7 @@ impl From<&Message> for VoicemailMessage {
         VoicemailMessage {
             msg_id: m.msg_id.clone(),
             number: i64::from(m.number),
-            folder: m.folder.name().to_string(),
+            folder: Text::new(m.folder.name()),
             read: m.read(),
             caller_id: m.caller_id.clone(),
             received_at: m.orig_time.and_then(|t| DateTime::from_timestamp(t, 0)),
@@ -114,13 +120,13 @@ pub struct VoicemailMessagesApi {
 }
 
 impl VoicemailMessagesApi {
-    async fn mailbox(&self, auth: &Auth, code: &str, mailbox: &str, intent: Intent) -> ApiResult<Mailbox> {
+    async fn mailbox(&self, auth: &Auth, code: &str, box_id: i64, intent: Intent) -> ApiResult<Mailbox> {
         let principal = auth.principal(&self.core).await?;
-        vm::mailbox(&self.core, &principal, Some(code), mailbox, intent).await.map_err(Into::into)
+        vm::mailbox_by_id(&self.core, &principal, code, box_id, intent).await.map_err(Into::into)
     }
 
-    async fn message(&self, auth: &Auth, code: &str, mailbox: &str, msg_id: &str) -> ApiResult<(Mailbox, Message)> {
-        let mailbox = self.mailbox(auth, code, mailbox, Intent::Read).await?;
+    async fn message(&self, auth: &Auth, code: &str, box_id: i64, msg_id: &str) -> ApiResult<(Mailbox, Message)> {
+        let mailbox = self.mailbox(auth, code, box_id, Intent::Read).await?;
         let message = vm::find(&self.core, &mailbox, msg_id).await?;
         Ok((mailbox, message))
     }
@@ -130,7 +136,7 @@ impl VoicemailMessagesApi {
 impl VoicemailMessagesApi {
     /// List the messages of a voicemail box (all folders, or one).
     #[oai(
-        path = "/v1/tenants/:code/voicemail-boxes/:mailbox/messages",
+        path = "/v1/tenants/:code/voicemail-boxes/:id/messages",
         method = "get",
         operation_id = "list_voicemail_messages"
     )]
@@ -138,21 +144,21 @@ impl VoicemailMessagesApi {
         &self,
         auth: Auth,
         code: Path<String>,
-        /// Mailbox number.
-        mailbox: Path<String>,
+        /// Voicemail box id (as in `/voicemail-boxes/{id}`).
+        id: Path<i64>,
         /// Only this folder (`INBOX`, `Old`, `Work`, `Family`, `Friends`, `Urgent`; any case).
-        folder: Query<Option<String>>,
+        folder: Query<Option<Text<FolderName>>>,
     ) -> ApiResult<Json<VoicemailMessageList>> {
         // Authorization first: an unauthenticated caller learns nothing, not even about its input.
-        let mailbox = self.mailbox(&auth, &code, &mailbox, Intent::Read).await?;
-        let folder = folder.0.as_deref().map(Folder::parse).transpose()?;
+        let mailbox = self.mailbox(&auth, &code, id.0, Intent::Read).await?;
+        let folder = folder.0.map(|name| Folder::parse(&name.into_inner())).transpose()?;
         let messages = vm::list(&self.core, &mailbox, folder).await?;
         Ok(Json(VoicemailMessageList { items: messages.iter().map(VoicemailMessage::from).collect() }))
     }
 
     /// One message's metadata.
     #[oai(
-        path = "/v1/tenants/:code/voicemail-boxes/:mailbox/messages/:msg_id",
+        path = "/v1/tenants/:code/voicemail-boxes/:id/messages/:msg_id",
         method = "get",
         operation_id = "get_voicemail_message"
     )]
@@ -160,19 +166,19 @@ impl VoicemailMessagesApi {
         &self,
         auth: Auth,
         code: Path<String>,
-        /// Mailbox number.
-        mailbox: Path<String>,
+        /// Voicemail box id (as in `/voicemail-boxes/{id}`).
+        id: Path<i64>,
         /// Message id.
         msg_id: Path<String>,
     ) -> ApiResult<Json<VoicemailMessage>> {
-        let (_, message) = self.message(&auth, &code, &mailbox, &msg_id).await?;
+        let (_, message) = self.message(&auth, &code, id.0, &msg_id).await?;
         Ok(Json(VoicemailMessage::from(&message)))
     }
 
     /// Download (or play) a message's audio. Supports a single `Range: bytes=` range. Does not mark
     /// the message read.
     #[oai(
-        path = "/v1/tenants/:code/voicemail-boxes/:mailbox/messages/:msg_id/audio",
+        path = "/v1/tenants/:code/voicemail-boxes/:id/messages/:msg_id/audio",
         method = "get",
         operation_id = "get_voicemail_message_audio"
     )]
@@ -180,15 +186,15 @@ impl VoicemailMessagesApi {
         &self,
         auth: Auth,
         code: Path<String>,
-        /// Mailbox number.
-        mailbox: Path<String>,
+        /// Voicemail box id (as in `/voicemail-boxes/{id}`).
+        id: Path<i64>,
         /// Message id.
         msg_id: Path<String>,
         /// `bytes=START-END`, `bytes=START-` or `bytes=-SUFFIX`.
         #[oai(name = "Range")]
         range: Header<Option<String>>,
     ) -> ApiResult<MessageAudioAnswer> {
-        let (mailbox, message) = self.message(&auth, &code, &mailbox, &msg_id).await?;
+        let (mailbox, message) = self.message(&auth, &code, id.0, &msg_id).await?;
         let audio = vm::open_audio(&self.core, &mailbox, &message).await?;
         let len = audio.file.len;
         let accept = "bytes".to_string();
@@ -219,7 +225,7 @@ impl VoicemailMessagesApi {
 
     /// Mark a message read (moves it to `Old`) or unread (moves it to `INBOX`).
     #[oai(
-        path = "/v1/tenants/:code/voicemail-boxes/:mailbox/messages/:msg_id",
+        path = "/v1/tenants/:code/voicemail-boxes/:id/messages/:msg_id",
         method = "patch",
         operation_id = "update_voicemail_message"
     )]
@@ -227,20 +233,20 @@ impl VoicemailMessagesApi {
         &self,
         auth: Auth,
         code: Path<String>,
-        /// Mailbox number.
-        mailbox: Path<String>,
+        /// Voicemail box id (as in `/voicemail-boxes/{id}`).
+        id: Path<i64>,
         /// Message id.
         msg_id: Path<String>,
         body: Json<VoicemailMessagePatch>,
     ) -> ApiResult<Json<VoicemailMessage>> {
-        let mailbox = self.mailbox(&auth, &code, &mailbox, Intent::Write).await?;
+        let mailbox = self.mailbox(&auth, &code, id.0, Intent::Write).await?;
         let message = vm::set_read(&self.core, &mailbox, &msg_id, body.read).await?;
         Ok(Json(VoicemailMessage::from(&message)))
     }
 
     /// Delete a message (its envelope, audio and transcript).
     #[oai(
-        path = "/v1/tenants/:code/voicemail-boxes/:mailbox/messages/:msg_id",
+        path = "/v1/tenants/:code/voicemail-boxes/:id/messages/:msg_id",
         method = "delete",
         operation_id = "delete_voicemail_message"
     )]
@@ -248,12 +254,12 @@ impl VoicemailMessagesApi {
         &self,
         auth: Auth,
         code: Path<String>,
-        /// Mailbox number.
-        mailbox: Path<String>,
+        /// Voicemail box id (as in `/voicemail-boxes/{id}`).
+        id: Path<i64>,
         /// Message id.
         msg_id: Path<String>,
     ) -> ApiResult<Deleted> {
-        let mailbox = self.mailbox(&auth, &code, &mailbox, Intent::Write).await?;
+        let mailbox = self.mailbox(&auth, &code, id.0, Intent::Write).await?;
         vm::delete(&self.core, &mailbox, &msg_id).await?;
         Ok(Deleted::Deleted)
     }

@@ -304,6 +304,17 @@ impl TypeSrc {
         TypeSrc::IvrInvalid,
     ];
 
+    /// The names of [`TypeSrc::IVR_LISTS`], in the same order (what the REST path takes).
+    pub const IVR_LIST_NAMES: [&'static str; 15] = {
+        let mut names = [""; 15];
+        let mut i = 0;
+        while i < names.len() {
+            names[i] = TypeSrc::IVR_LISTS[i].as_str();
+            i += 1;
+        }
+        names
+    };
+
     /// Every list of a condition: the true branch, then the false one.
     pub const CONDITION_LISTS: [TypeSrc; 2] = [TypeSrc::Condition, TypeSrc::NotCondition];
 
@@ -328,13 +339,14 @@ impl TypeSrc {
     }
 
     /// The canonical (upper-case) name, as stored and shown.
-    pub fn as_str(self) -> &'static str {
+    pub const fn as_str(self) -> &'static str {
         match self {
             TypeSrc::Did => "DID",
             TypeSrc::Condition => "CONDITION",
             TypeSrc::NotCondition => "NOTCONDITION",
             TypeSrc::Ivr => "IVR",
-            TypeSrc::IvrDigit(d) => IVR_DIGITS.get(usize::from(d)).copied().unwrap_or("IVR_0"),
+            TypeSrc::IvrDigit(d) if (d as usize) < IVR_DIGITS.len() => IVR_DIGITS[d as usize],
+            TypeSrc::IvrDigit(_) => "IVR_0",
             TypeSrc::IvrStar => "IVR_STAR",
             TypeSrc::IvrHash => "IVR_HASH",
             TypeSrc::IvrTimeout => "IVR_TIMEOUT",

@@ -71,6 +71,10 @@ pub enum Check {
     ExternalId,
 }
 
+/// A [`Check::Integer`] or [`Check::ExternalId`] text as a schema shows it: empty, or a whole number
+/// that fits 64 bits (18 digits always do).
+pub const WHOLE_NUMBER_PATTERN: &str = "^(-?[0-9]{1,18})?$";
+
 /// How a write-only secret column is stored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SecretKind {

@@ -12,6 +12,8 @@ pub struct Username(String);
 impl Username {
     /// Length bounds.
     pub const LENGTH: Length = Length { min: 1, max: 64 };
+    /// The same rule as a regular expression, for schemas.
+    pub const PATTERN: &'static str = "^[A-Za-z0-9._@-]{1,64}$";
 
     /// Validates a username.
     pub fn parse(raw: &str) -> Result<Username, InvalidValue> {

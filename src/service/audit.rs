@@ -16,7 +16,7 @@ use sqlx::AnyConnection;
 
 use super::access::{Intent, TenantScope};
 use super::page::{Page, PageRequest};
-use super::{Core, ServiceError, ServiceResult};
+use super::{Core, ServiceResult};
 use crate::auth::{Principal, Reach, Subject};
 use crate::domain::object::SecretKind;
 use crate::store::audit::{self as store, AuditQuery, AuditRow};
@@ -291,7 +291,8 @@ pub async fn list(
         }
     };
     let (actor_kind, actor_id) = match (filter.key_id, filter.user_id) {
-        (Some(_), Some(_)) => return Err(ServiceError::invalid("key_id", "give key_id or user_id, not both")),
+        // Filters combine with AND, and an entry has one actor: a key and a user match nothing.
+        (Some(_), Some(_)) => return Ok(Page { items: Vec::new(), next_after: None }),
         (Some(id), None) => (Some("key".to_string()), Some(id)),
         (None, Some(id)) => (Some("user".to_string()), Some(id)),
         (None, None) => (None, None),

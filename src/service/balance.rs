@@ -31,7 +31,7 @@ pub struct Adjusted {
 }
 
 /// Longest idempotency key accepted.
-const MAX_KEY_LEN: usize = 200;
+const MAX_KEY_LEN: usize = 255;
 
 /// The balance of a tenant.
 pub async fn get(core: &Core, principal: &Principal, tenant: &str) -> ServiceResult<Balance> {
@@ -61,7 +61,7 @@ pub async fn adjust(
     if let Some(key) = idempotency_key
         && (key.is_empty() || key.len() > MAX_KEY_LEN || !key.bytes().all(|b| b.is_ascii_graphic()))
     {
-        return Err(ServiceError::invalid("Idempotency-Key", "must be 1-200 printable characters"));
+        return Err(ServiceError::invalid("Idempotency-Key", "must be 1-255 printable characters"));
     }
     let scope = access::tenant_scope(core, principal, tenant, Intent::Write).await?;
     if let Some(key) = idempotency_key

@@ -576,7 +576,7 @@ pub static EXTENSION: ObjectDef = ObjectDef {
     fields: &[
         FieldDef::text("ex_name").length(Length::NAME),
         FieldDef::text("ex_tech"),
-        FieldDef::text("ex_number").length(ExtensionNumber::LENGTH),
+        FieldDef::text("ex_number").length(ExtensionNumber::LENGTH).required(),
         FieldDef::text("ex_trunk"),
         FieldDef::text("ex_tech_id").check(Check::ExternalId),
         FieldDef::text("ex_cidnum"),

@@ -50,6 +50,9 @@ fn template_change(scope: TemplateScope<'_>, tenant_id: i64, action: &'static st
     }
 }
 
+/// A usable template name as a schema shows it ([`is_valid_name`]).
+pub const NAME_PATTERN: &str = "^[A-Za-z0-9_.-]{1,64}$";
+
 /// True for a usable template name: 1-64 of `[A-Za-z0-9_.-]`.
 pub fn is_valid_name(name: &str) -> bool {
     (1..=64).contains(&name.len()) && name.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))

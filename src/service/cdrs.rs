@@ -205,6 +205,10 @@ pub async fn set_fields(
     append: bool,
 ) -> ServiceResult<()> {
     let scope = access::tenant_scope(core, principal, tenant, Intent::Write).await?;
+    if changes.is_empty() {
+        // Nothing to write (a REST merge patch `{}`): the CDR must still exist.
+        return get(core, principal, tenant, uniqueid).await.map(drop);
+    }
     for (field, value) in changes {
         if !WRITABLE_FIELDS.contains(field) {
             return Err(ServiceError::Invalid {

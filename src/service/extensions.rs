@@ -34,7 +34,8 @@ impl ObjectRules for ExtensionRules {
         let tech = effective_text(ctx, changes, "ex_tech").to_ascii_uppercase();
         let tech = match TECHS.iter().find(|known| **known == tech) {
             Some(known) => *known,
-            None if tech.is_empty() && ctx.mode == Mode::Create => TECHS[0],
+            // Left out on create, or emptied by a patch (`null`): the default.
+            None if tech.is_empty() => TECHS[0],
             None => return Err(ServiceError::invalid("ex_tech", "must be PJSIP or SIP")),
         };
         set(changes, "ex_tech", Value::Text(tech.to_string()));
@@ -86,6 +87,8 @@ fn sip_secret(input: &super::rules::Input) -> ServiceResult<Option<String>> {
     let secret = match value {
         Json::String(s) => s.clone(),
         Json::Number(n) => n.to_string(),
+        // As for every write-only secret: `null` (a merge patch's) or empty keeps the one stored.
+        Json::Null => String::new(),
         _ => return Err(ServiceError::invalid(name, "must be a string")),
     };
     if secret.is_empty() {

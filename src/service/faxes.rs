@@ -72,6 +72,9 @@ fn root(core: &Core) -> FileRoot {
     FileRoot::new(core.config().dirs.faxes.clone(), "faxes")
 }
 
+/// A fax number as [`number`] takes it.
+pub const NUMBER_PATTERN: &str = "^ *[+]?[0-9]{1,32} *$";
+
 fn number(field: &'static str, value: &str) -> ServiceResult<String> {
     let value = value.trim();
     let digits = value.strip_prefix('+').unwrap_or(value);

@@ -26,6 +26,8 @@ use crate::store::phonebooks::{self as store, Entry, NewField, Phonebook, Search
 pub const MAX_NAME_CHARS: usize = 64;
 /// Longest field name.
 pub const MAX_FIELD_NAME_CHARS: usize = 64;
+/// A field name as a schema shows it ([`field_name`]).
+pub const FIELD_NAME_PATTERN: &str = "^[A-Za-z0-9_-]{1,64}$";
 /// Longest field value.
 pub const MAX_VALUE_CHARS: usize = 1024;
 /// Most fields per entry.

@@ -73,8 +73,19 @@ impl Folder {
     pub const ALL: [Folder; 6] =
         [Folder::Inbox, Folder::Old, Folder::Work, Folder::Family, Folder::Friends, Folder::Urgent];
 
+    /// The names of [`Folder::ALL`], in the same order.
+    pub const NAMES: [&'static str; 6] = {
+        let mut names = [""; 6];
+        let mut i = 0;
+        while i < names.len() {
+            names[i] = Folder::ALL[i].name();
+            i += 1;
+        }
+        names
+    };
+
     /// The directory name, as Asterisk spells it.
-    pub fn name(self) -> &'static str {
+    pub const fn name(self) -> &'static str {
         match self {
             Folder::Inbox => "INBOX",
             Folder::Old => "Old",
@@ -292,6 +303,24 @@ pub async fn mailbox(
         .iter()
         .find_map(|row| Mailbox::from_row(row, intent, principal))
         .ok_or(ServiceError::NotFound(Missing::VoicemailBox))
+}
+
+/// The mailbox of the voicemail box with this id (what the REST paths name), for `intent`.
+pub async fn mailbox_by_id(
+    core: &Core,
+    principal: &Principal,
+    tenant: &str,
+    box_id: i64,
+    intent: Intent,
+) -> ServiceResult<Mailbox> {
+    let row = objects::get(core, principal, &VoicemailRules, Some(tenant), box_id).await.map_err(|err| match err {
+        ServiceError::NotFound(_) => ServiceError::NotFound(Missing::VoicemailBox),
+        other => other,
+    })?;
+    if intent == Intent::Write {
+        access::require_write(principal)?;
+    }
+    Mailbox::from_row(&row, intent, principal).ok_or(ServiceError::NotFound(Missing::VoicemailBox))
 }
 
 /// The messages of a mailbox, one folder or all, folders in [`Folder::ALL`] order, then by number.

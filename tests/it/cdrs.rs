@@ -375,6 +375,19 @@ async fn rest_pages_filters_get_and_patch() {
     let ro = app.tenant_key("T1", true).await;
     let refused = app.patch("/v1/tenants/T1/cdrs/srv01-1700000001.1", &ro, json!({"user_field": "x"})).await;
     assert_eq!(refused.code(), "read_only_api_key");
+    // A merge patch: `{}` changes nothing (still a write: the CDR must exist and the key may write),
+    // `null` empties a member and leaves the other one.
+    let item = "/v1/tenants/T1/cdrs/srv01-1700000001.1";
+    app.patch(item, &key_a, json!({"account_code": "SALES"})).await;
+    let unchanged = app.patch(item, &key_a, json!({})).await;
+    assert_eq!(
+        (unchanged.status.as_u16(), &unchanged.body["user_field"], &unchanged.body["account_code"]),
+        (200, &json!("vip"), &json!("SALES"))
+    );
+    assert_eq!(app.patch(item, &ro, json!({})).await.code(), "read_only_api_key");
+    assert_eq!(app.patch("/v1/tenants/T1/cdrs/srv01-404.1", &key_a, json!({})).await.code(), "not_found");
+    let emptied = app.patch(item, &key_a, json!({"user_field": null})).await;
+    assert_eq!((&emptied.body["user_field"], &emptied.body["account_code"]), (&json!(""), &json!("SALES")));
 }
 
 #[tokio::test]
@@ -400,12 +413,7 @@ async fn rest_csv_export_streams_the_whole_range() {
         .await
         .unwrap();
     tx.commit().await.unwrap();
-    let resp = app
-        .request(reqwest::Method::GET, "/v1/tenants/T1/cdrs", &key_a)
-        .header("Accept", "text/csv")
-        .send()
-        .await
-        .unwrap();
+    let resp = app.request(reqwest::Method::GET, "/v1/tenants/T1/cdrs/export", &key_a).send().await.unwrap();
     assert_eq!(resp.status(), 200);
     assert!(resp.headers()["content-type"].to_str().unwrap().starts_with("text/csv"));
     let body = resp.text().await.unwrap();
@@ -447,12 +455,7 @@ async fn an_abandoned_export_gives_its_connection_back() {
     .await
     .unwrap();
     let in_use = || app.core.db().pool_usage().0;
-    let mut resp = app
-        .request(reqwest::Method::GET, "/v1/tenants/T1/cdrs", &key_a)
-        .header("Accept", "text/csv")
-        .send()
-        .await
-        .unwrap();
+    let mut resp = app.request(reqwest::Method::GET, "/v1/tenants/T1/cdrs/export", &key_a).send().await.unwrap();
     assert_eq!(resp.status(), 200);
     // The header comes before the first batch: read on until rows arrive.
     let mut received = 0;

@@ -215,7 +215,7 @@ async fn replace_is_atomic() {
     let resp = put(&app, &path, &key, body).await;
     assert_eq!(resp.status, StatusCode::UNPROCESSABLE_ENTITY, "{:?}", resp.body);
     assert_eq!(resp.code(), "validation_failed");
-    assert_eq!(resp.body["field"], "destination");
+    assert_eq!(resp.body["field"], "destinations", "the member sent");
     assert!(resp.body["detail"].as_str().unwrap().contains("Invalid destination: BOGUS-1"), "{:?}", resp.body);
     assert_eq!(app.get(&path, &key).await.body, json!({"destinations": old}));
 }

@@ -1,5 +1,5 @@
 //! Voicemail messages from Asterisk's spool: VOICEMAIL, INFO voicemail/voicemailtranscript, MANAGEDB
-//! voicemail message actions and `/v1/tenants/{code}/voicemail-boxes/{mailbox}/messages`.
+//! voicemail message actions and `/v1/tenants/{code}/voicemail-boxes/{id}/messages`.
 
 use std::path::{Path, PathBuf};
 
@@ -65,6 +65,13 @@ async fn voicemail_box(app: &TestApp, code: &str, key: &str, mailbox: &str) {
         json!({"mailbox": mailbox, "password": "1234", "full_name": "Alice", "email": "a@example.com", "attach": true});
     let resp = app.post(&format!("/v1/tenants/{code}/voicemail-boxes"), key, body).await;
     assert_eq!(resp.status, StatusCode::CREATED, "{:?}", resp.body);
+}
+
+/// The REST path of the messages of `code`'s box for `mailbox` (paths name a box by its id).
+async fn messages_of(app: &TestApp, code: &str, key: &str, mailbox: &str) -> String {
+    let boxes = app.get(&format!("/v1/tenants/{code}/voicemail-boxes?mailbox={mailbox}"), key).await;
+    let id = boxes.body["items"][0]["id"].as_i64().unwrap_or_else(|| panic!("no box {mailbox}: {:?}", boxes.body));
+    format!("/v1/tenants/{code}/voicemail-boxes/{id}/messages")
 }
 
 async fn vm(app: &TestApp, key: &str, params: &[(&str, &str)]) -> Legacy {
@@ -258,7 +265,7 @@ async fn rest_messages_audio_ranges_and_changes() {
     let app = TestApp::spawn().await;
     let key = setup(&app).await;
     let ro = app.tenant_key("ACME", true).await;
-    let base = "/v1/tenants/ACME/voicemail-boxes/103/messages";
+    let base = &messages_of(&app, "ACME", &key, "103").await;
     let list = app.get(base, &ro).await;
     assert_eq!(list.status, StatusCode::OK, "{:?}", list.body);
     assert_eq!(list.body["items"].as_array().unwrap().len(), 3);
@@ -331,26 +338,21 @@ async fn another_tenant_sees_exactly_a_missing_message() {
     voicemail_box(&app, "BETA", &beta, "200").await;
 
     // REST: ACME's codes with BETA's key answer like a tenant that does not exist.
-    let foreign = app.get("/v1/tenants/ACME/voicemail-boxes/103/messages", &beta).await;
-    let nonexistent = app.get("/v1/tenants/NOPE/voicemail-boxes/103/messages", &beta).await;
+    let acme_103 = messages_of(&app, "ACME", &key, "103").await;
+    let beta_103 = messages_of(&app, "BETA", &beta, "103").await;
+    let beta_200 = messages_of(&app, "BETA", &beta, "200").await;
+    let foreign = app.get(&acme_103, &beta).await;
+    let nonexistent = app.get(&beta_103.replace("/BETA/", "/NOPE/"), &beta).await;
     assert_eq!((foreign.status, foreign.code()), (nonexistent.status, nonexistent.code()));
-    assert_eq!(
-        app.delete(&format!("/v1/tenants/ACME/voicemail-boxes/103/messages/{MSG_A}"), &beta).await.code(),
-        "tenant_not_found"
-    );
+    assert_eq!(app.delete(&format!("{acme_103}/{MSG_A}"), &beta).await.code(), "tenant_not_found");
     // BETA's own box 103 is another spool context: ACME's msg_id is simply missing there.
-    let beta_list = app.get("/v1/tenants/BETA/voicemail-boxes/103/messages", &beta).await;
+    let beta_list = app.get(&beta_103, &beta).await;
     assert_eq!(beta_list.body, json!({"items": []}));
-    let by_id = app.get(&format!("/v1/tenants/BETA/voicemail-boxes/103/messages/{MSG_A}"), &beta).await;
-    let missing = app.get("/v1/tenants/BETA/voicemail-boxes/103/messages/1-2", &beta).await;
+    let by_id = app.get(&format!("{beta_103}/{MSG_A}"), &beta).await;
+    let missing = app.get(&format!("{beta_103}/1-2"), &beta).await;
     assert_eq!((by_id.status, by_id.code()), (missing.status, missing.code()));
-    assert_eq!(
-        app.patch(&format!("/v1/tenants/BETA/voicemail-boxes/103/messages/{MSG_A}"), &beta, json!({"read": true}))
-            .await
-            .code(),
-        "not_found"
-    );
-    let audio = app.get(&format!("/v1/tenants/BETA/voicemail-boxes/200/messages/{MSG_A}/audio"), &beta).await;
+    assert_eq!(app.patch(&format!("{beta_103}/{MSG_A}"), &beta, json!({"read": true})).await.code(), "not_found");
+    let audio = app.get(&format!("{beta_200}/{MSG_A}/audio"), &beta).await;
     assert_eq!(audio.code(), "not_found");
 
     // Legacy: BETA's key naming ACME is a key error, as for any tenant it cannot use.
@@ -414,16 +416,18 @@ async fn traversal_and_planted_links_serve_nothing() {
     std::os::unix::fs::symlink(outside.join("secret.wav"), inbox.join("msg0006.wav")).unwrap();
     std::os::unix::fs::symlink(outside.join("104"), spool(&app).join("ACME/104")).unwrap();
 
-    let listed = app.get("/v1/tenants/ACME/voicemail-boxes/103/messages", &key).await;
+    let acme_103 = messages_of(&app, "ACME", &key, "103").await;
+    let acme_104 = messages_of(&app, "ACME", &key, "104").await;
+    let listed = app.get(&acme_103, &key).await;
     let ids: Vec<&str> =
         listed.body["items"].as_array().unwrap().iter().map(|m| m["msg_id"].as_str().unwrap()).collect();
     assert!(!ids.contains(&"1700000999-00000009"), "a linked envelope is not listed: {ids:?}");
-    let linked_audio = app.get("/v1/tenants/ACME/voicemail-boxes/103/messages/1700000600-00000006/audio", &key).await;
+    let linked_audio = app.get(&format!("{acme_103}/1700000600-00000006/audio"), &key).await;
     assert_eq!(linked_audio.code(), "not_found");
     let legacy_audio =
         vm(&app, &key, &[("action", "message"), ("mailbox", "103"), ("msgid", "1700000600-00000006")]).await;
     assert_eq!(legacy_audio.body, "");
-    assert_eq!(app.get("/v1/tenants/ACME/voicemail-boxes/104/messages", &key).await.body, json!({"items": []}));
+    assert_eq!(app.get(&acme_104, &key).await.body, json!({"items": []}));
     let info = app
         .legacy(&[
             ("key", &key),
@@ -440,7 +444,7 @@ async fn traversal_and_planted_links_serve_nothing() {
         assert_ne!(resp.status, StatusCode::OK, "{mailbox}");
     }
     for msg_id in ["..", "%2e%2e", "..%2fmsg0000", "%2fetc%2fpasswd", "msg0000.txt"] {
-        let resp = app.get(&format!("/v1/tenants/ACME/voicemail-boxes/103/messages/{msg_id}/audio"), &key).await;
+        let resp = app.get(&format!("{acme_103}/{msg_id}/audio"), &key).await;
         assert_eq!(resp.code(), "not_found", "{msg_id}");
     }
     for (mailbox, msgid) in

@@ -4,7 +4,7 @@ import { expect, expectEqual, keeps, ok, problem } from "./check.js";
 import { walk } from "./crud.js";
 import { idempotent, page, tenantPath } from "./params.js";
 
-async function boxWithMessages(): Promise<{ mailbox: string; messages: S["VoicemailMessage"][] }> {
+async function boxWithMessages(): Promise<{ id: number; messages: S["VoicemailMessage"][] }> {
     const { items } = await walk(
         (limit, cursor) =>
             api.GET("/v1/tenants/{code}/voicemail-boxes", { params: { path: tenantPath, query: page(limit, cursor) } }),
@@ -12,13 +12,13 @@ async function boxWithMessages(): Promise<{ mailbox: string; messages: S["Voicem
         50,
     );
     for (const box of items) {
-        const path = { code, mailbox: box.mailbox };
+        const path = { code, id: box.id };
         const list = ok(
-            await api.GET("/v1/tenants/{code}/voicemail-boxes/{mailbox}/messages", { params: { path } }),
+            await api.GET("/v1/tenants/{code}/voicemail-boxes/{id}/messages", { params: { path } }),
             200,
             "list_voicemail_messages",
         );
-        if (list.items.length > 0) return { mailbox: box.mailbox, messages: list.items };
+        if (list.items.length > 0) return { id: box.id, messages: list.items };
     }
     return expectFound();
 }
@@ -29,13 +29,13 @@ function expectFound(): never {
 }
 
 export async function voicemailMessages(): Promise<void> {
-    const { mailbox, messages } = await boxWithMessages();
+    const { id, messages } = await boxWithMessages();
     const [message] = messages;
     expect(message !== undefined, "list_voicemail_messages", "a message", messages);
-    const box = { code, mailbox };
+    const box = { code, id };
 
     const folder = message.folder;
-    const inFolder = await api.GET("/v1/tenants/{code}/voicemail-boxes/{mailbox}/messages", {
+    const inFolder = await api.GET("/v1/tenants/{code}/voicemail-boxes/{id}/messages", {
         params: { path: box, query: { folder } },
     });
     const folderItems = ok(inFolder, 200, `list_voicemail_messages folder=${folder}`).items;
@@ -55,7 +55,7 @@ export async function voicemailMessages(): Promise<void> {
     const path = { ...box, msg_id: message.msg_id };
     expectEqual(
         ok(
-            await api.GET("/v1/tenants/{code}/voicemail-boxes/{mailbox}/messages/{msg_id}", { params: { path } }),
+            await api.GET("/v1/tenants/{code}/voicemail-boxes/{id}/messages/{msg_id}", { params: { path } }),
             200,
             "get_voicemail_message",
         ),
@@ -64,7 +64,7 @@ export async function voicemailMessages(): Promise<void> {
         "message as listed",
     );
 
-    const whole = await api.GET("/v1/tenants/{code}/voicemail-boxes/{mailbox}/messages/{msg_id}/audio", {
+    const whole = await api.GET("/v1/tenants/{code}/voicemail-boxes/{id}/messages/{msg_id}/audio", {
         params: { path },
         parseAs: "arrayBuffer",
     });
@@ -72,7 +72,7 @@ export async function voicemailMessages(): Promise<void> {
     expectEqual(message.audio_format, "wav", "list_voicemail_messages", "audio_format of a demo message");
     expectEqual(whole.response.headers.get("content-type"), "audio/wav", "get_voicemail_message_audio", "content type");
     expectEqual(new TextDecoder().decode(audio.slice(0, 4)), "RIFF", "get_voicemail_message_audio", "a WAV");
-    const range = await api.GET("/v1/tenants/{code}/voicemail-boxes/{mailbox}/messages/{msg_id}/audio", {
+    const range = await api.GET("/v1/tenants/{code}/voicemail-boxes/{id}/messages/{msg_id}/audio", {
         params: { path, header: { Range: "bytes=4-11" } },
         parseAs: "arrayBuffer",
     });
@@ -89,7 +89,7 @@ export async function voicemailMessages(): Promise<void> {
     for (const read of [!message.read, message.read]) {
         const op = `update_voicemail_message read=${read}`;
         const changed = ok(
-            await api.PATCH("/v1/tenants/{code}/voicemail-boxes/{mailbox}/messages/{msg_id}", {
+            await api.PATCH("/v1/tenants/{code}/voicemail-boxes/{id}/messages/{msg_id}", {
                 params: { path },
                 body: { read },
             }),
@@ -102,7 +102,7 @@ export async function voicemailMessages(): Promise<void> {
         keeps(message, changed, { read, folder, number: 0 }, op);
     }
     const after = ok(
-        await api.GET("/v1/tenants/{code}/voicemail-boxes/{mailbox}/messages/{msg_id}", { params: { path } }),
+        await api.GET("/v1/tenants/{code}/voicemail-boxes/{id}/messages/{msg_id}", { params: { path } }),
         200,
         "get_voicemail_message after",
     );
@@ -111,7 +111,7 @@ export async function voicemailMessages(): Promise<void> {
     // No operation creates a message, and the demo data's must stay: deleting is checked on a missing one.
     const missing = { ...box, msg_id: "1700000000-ts000000" };
     problem(
-        await api.DELETE("/v1/tenants/{code}/voicemail-boxes/{mailbox}/messages/{msg_id}", {
+        await api.DELETE("/v1/tenants/{code}/voicemail-boxes/{id}/messages/{msg_id}", {
             params: { path: missing },
         }),
         404,
@@ -119,13 +119,13 @@ export async function voicemailMessages(): Promise<void> {
         "delete_voicemail_message, no such message",
     );
     problem(
-        await api.GET("/v1/tenants/{code}/voicemail-boxes/{mailbox}/messages/{msg_id}", { params: { path: missing } }),
+        await api.GET("/v1/tenants/{code}/voicemail-boxes/{id}/messages/{msg_id}", { params: { path: missing } }),
         404,
         "not_found",
         "get_voicemail_message, no such message",
     );
     problem(
-        await api.PATCH("/v1/tenants/{code}/voicemail-boxes/{mailbox}/messages/{msg_id}", {
+        await api.PATCH("/v1/tenants/{code}/voicemail-boxes/{id}/messages/{msg_id}", {
             params: { path: missing },
             body: { read: true },
         }),

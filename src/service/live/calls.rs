@@ -119,7 +119,7 @@ struct Checked {
 }
 
 /// Recording modes of a DIAL (CONTRACT row 56), as the dialplan reads them.
-const RECORDING_MODES: [&str; 4] = ["yes", "no", "yeschange", "nochange"];
+pub const RECORDING_MODES: [&str; 4] = ["yes", "no", "yeschange", "nochange"];
 
 /// Ring and call-length limits a caller may ask for, in seconds (one day).
 pub const CALL_SECONDS: IntRange = IntRange { min: 0, max: 86_400 };

@@ -98,9 +98,10 @@ pub async fn set_paused(
     reason: Option<&str>,
 ) -> ServiceResult<Vec<Membership>> {
     if let Some(reason) = reason
-        && (reason.len() > 80 || reason.contains(['\r', '\n']))
+        && (reason.len() > 80 || reason.chars().any(char::is_control))
     {
-        return Err(ServiceError::invalid("pausereason", "at most 80 characters without line breaks"));
+        // It travels in an AMI header, where a line break would end it and other controls garble it.
+        return Err(ServiceError::invalid("pausereason", "at most 80 printable characters"));
     }
     let (tenant_id, extension_id, queue_id) = resolve(core, principal, tenant, ext, queues, Intent::Write).await?;
     let mut tx = core.db().begin().await?;
