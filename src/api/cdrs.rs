@@ -9,7 +9,7 @@ use poem_openapi::payload::{Binary, Json};
 use poem_openapi::types::MaybeUndefined;
 use poem_openapi::{ApiResponse, Object, OpenApi};
 
-use super::bounded::{Text, TextRule};
+use super::bounded::{Text, TextRule, choice_rules};
 use super::pagination::{DEFAULT_LIMIT, Limit};
 use super::problem::{ApiError, ApiResult};
 use super::security::Auth;
@@ -288,15 +288,19 @@ pub struct CdrChange {
     pub account_code: MaybeUndefined<String>,
 }
 
-const CURSOR_PREFIX: &str = "cdr1:";
+/// A cursor names the order it walks, so a cursor of one order is refused in the other.
+fn cursor_prefix(newest_first: bool) -> &'static str {
+    if newest_first { "cdr1d:" } else { "cdr1:" }
+}
 
-fn encode_cursor(next: Option<(String, i64)>) -> Option<String> {
+fn encode_cursor(next: Option<(String, i64)>, newest_first: bool) -> Option<String> {
     next.map(|(date, id)| {
-        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("{CURSOR_PREFIX}{date}|{id}"))
+        let prefix = cursor_prefix(newest_first);
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("{prefix}{date}|{id}"))
     })
 }
 
-fn decode_cursor(cursor: &str) -> Result<(String, i64), ApiError> {
+fn decode_cursor(cursor: &str, newest_first: bool) -> Result<(String, i64), ApiError> {
     let invalid = || {
         ApiError::new(
             poem::http::StatusCode::UNPROCESSABLE_ENTITY,
@@ -306,9 +310,27 @@ fn decode_cursor(cursor: &str) -> Result<(String, i64), ApiError> {
     };
     let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(cursor).map_err(|_| invalid())?;
     let text = String::from_utf8(bytes).map_err(|_| invalid())?;
-    let (date, id) = text.strip_prefix(CURSOR_PREFIX).and_then(|t| t.rsplit_once('|')).ok_or_else(invalid)?;
+    let (date, id) =
+        text.strip_prefix(cursor_prefix(newest_first)).and_then(|t| t.rsplit_once('|')).ok_or_else(invalid)?;
     stored_utc(date).ok_or_else(invalid)?;
     Ok((date.to_string(), id.parse().map_err(|_| invalid())?))
+}
+
+/// The orders a CDR list or export can take: by start, oldest first (the default) or newest first.
+pub const SORTS: [&str; 2] = ["start", "-start"];
+
+choice_rules! {
+    /// The `sort` of CDRs.
+    SortRule = SORTS;
+}
+
+/// Whether `sort` asks for the newest first; another value is refused (422 naming `sort`).
+fn newest_first(sort: Option<Text<SortRule>>) -> Result<bool, ApiError> {
+    match sort.map(Text::into_inner).as_deref() {
+        None | Some("start") => Ok(false),
+        Some("-start") => Ok(true),
+        Some(_) => Err(ApiError::invalid("sort", "sort: must be start (oldest first) or -start (newest first)")),
+    }
 }
 
 /// The `direction` filter: any of [`cdrs::DIRECTIONS`], comma-separated.
@@ -348,6 +370,7 @@ struct FilterQuery {
     phone: Option<String>,
     direction: Option<String>,
     disposition: Option<String>,
+    newest_first: bool,
 }
 
 impl FilterQuery {
@@ -362,6 +385,7 @@ impl FilterQuery {
             phones: values(self.phone),
             directions: values(self.direction),
             dispositions: values(self.disposition),
+            newest_first: self.newest_first,
             ..CdrFilter::default()
         }
     }
@@ -376,9 +400,9 @@ pub struct CdrsApi {
 
 #[OpenApi(tag = "super::ApiTags::Cdrs")]
 impl CdrsApi {
-    /// CDRs of the tenant, oldest first, a page at a time. Filters combine with AND; a
-    /// comma-separated filter matches any of its values. `GET .../cdrs/export` gives the whole
-    /// filtered range as CSV.
+    /// CDRs of the tenant, a page at a time, oldest first (`sort=-start`: newest first). Filters
+    /// combine with AND; a comma-separated filter matches any of its values. `GET .../cdrs/export`
+    /// gives the whole filtered range as CSV.
     #[oai(path = "/v1/tenants/:code/cdrs", method = "get", operation_id = "list_cdrs")]
     #[allow(clippy::too_many_arguments)]
     async fn list(
@@ -403,6 +427,8 @@ impl CdrsApi {
         direction: Query<Option<Text<Directions>>>,
         /// Asterisk dispositions (`ANSWERED`, `NO ANSWER`, `BUSY`, `FAILED`, `CONGESTION`).
         disposition: Query<Option<String>>,
+        /// `start` (oldest first, the default) or `-start` (newest first).
+        sort: Query<Option<Text<SortRule>>>,
         /// Page size, 1-1000 (default 50).
         limit: Query<Option<Limit<{ cdrs::MAX_PAGE as u32 }>>>,
         /// Cursor from the previous page.
@@ -419,23 +445,25 @@ impl CdrsApi {
             phone: phone.0,
             direction: direction.0.map(Text::into_inner),
             disposition: disposition.0,
+            newest_first: newest_first(sort.0)?,
         }
         .into_filter();
         let limit = i64::from(limit.0.map_or(DEFAULT_LIMIT, Limit::get));
         if !(1..=cdrs::MAX_PAGE).contains(&limit) {
             return Err(ApiError::invalid("limit", format!("limit must be between 1 and {}", cdrs::MAX_PAGE)));
         }
-        let after = cursor.0.as_deref().filter(|c| !c.is_empty()).map(decode_cursor).transpose()?;
+        let newest = filter.newest_first;
+        let after = cursor.0.as_deref().filter(|c| !c.is_empty()).map(|c| decode_cursor(c, newest)).transpose()?;
         let page = cdrs::list(&self.core, &principal, CdrScope::Tenant(&code), filter, after, limit).await?;
         Ok(Json(CdrPage {
             items: page.items.iter().map(CdrView::from).collect(),
-            next_cursor: encode_cursor(page.next),
+            next_cursor: encode_cursor(page.next, newest),
         }))
     }
 
-    /// Every CDR of the tenant that matches the filters, oldest first, streamed as one CSV
-    /// document (the filters of the list; no paging). Rows travel from the database to the client
-    /// in batches, so the range can be any size.
+    /// Every CDR of the tenant that matches the filters, oldest first (`sort=-start`: newest
+    /// first), streamed as one CSV document (the filters of the list; no paging). Rows travel from
+    /// the database to the client in batches, so the range can be any size.
     #[oai(path = "/v1/tenants/:code/cdrs/export", method = "get", operation_id = "export_cdrs")]
     #[allow(clippy::too_many_arguments)]
     async fn export(
@@ -460,6 +488,8 @@ impl CdrsApi {
         direction: Query<Option<Text<Directions>>>,
         /// Asterisk dispositions (`ANSWERED`, `NO ANSWER`, `BUSY`, `FAILED`, `CONGESTION`).
         disposition: Query<Option<String>>,
+        /// `start` (oldest first, the default) or `-start` (newest first).
+        sort: Query<Option<Text<SortRule>>>,
     ) -> ApiResult<CdrExport> {
         let principal = auth.principal(&self.core).await?;
         let filter = FilterQuery {
@@ -472,6 +502,7 @@ impl CdrsApi {
             phone: phone.0,
             direction: direction.0.map(Text::into_inner),
             disposition: disposition.0,
+            newest_first: newest_first(sort.0)?,
         }
         .into_filter();
         let export = cdrs::export(&self.core, &principal, CdrScope::Tenant(&code), filter).await?;
@@ -520,11 +551,12 @@ mod tests {
 
     #[test]
     fn cursors_round_trip_and_garbage_is_refused() {
-        let cursor = encode_cursor(Some(("2026-11-27 10:00:00".into(), 42))).unwrap();
-        assert_eq!(decode_cursor(&cursor).unwrap(), ("2026-11-27 10:00:00".to_string(), 42));
-        assert!(decode_cursor("garbage").is_err());
+        let cursor = encode_cursor(Some(("2026-11-27 10:00:00".into(), 42)), false).unwrap();
+        assert_eq!(decode_cursor(&cursor, false).unwrap(), ("2026-11-27 10:00:00".to_string(), 42));
+        assert!(decode_cursor(&cursor, true).is_err(), "an oldest-first cursor in a newest-first walk");
+        assert!(decode_cursor("garbage", false).is_err());
         let forged = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode("cdr1:x' OR 1=1|1");
-        assert!(decode_cursor(&forged).is_err());
+        assert!(decode_cursor(&forged, false).is_err());
     }
 
     #[test]

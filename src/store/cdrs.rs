@@ -128,7 +128,9 @@ pub struct CdrQuery {
     pub phones: Vec<String>,
     /// Only the first leg of each call (`uniqueid = linkedid`): the simple call history.
     pub first_legs_only: bool,
-    /// Keyset position: rows strictly after this `(calldate, id)`.
+    /// Newest first: `(calldate, id)` descending (ascending otherwise).
+    pub newest_first: bool,
+    /// Keyset position: rows strictly after this `(calldate, id)` in the query's order.
     pub after: Option<(String, i64)>,
     /// At most this many rows.
     pub limit: Option<i64>,
@@ -250,13 +252,14 @@ fn build(q: &CdrQuery) -> (String, Conditions) {
     if q.first_legs_only {
         c.push("(linkedid = '' OR uniqueid = linkedid)".to_string());
     }
+    let (beyond, order) = if q.newest_first { ("<", "calldate DESC, id DESC") } else { (">", "calldate, id") };
     if let Some((calldate, id)) = &q.after {
         let d1 = c.placeholder(Arg::Text(calldate.clone()));
         let d2 = c.placeholder(Arg::Text(calldate.clone()));
         let i = c.placeholder(Arg::Int(*id));
-        c.push(format!("(calldate > {d1} OR (calldate = {d2} AND id > {i}))"));
+        c.push(format!("(calldate {beyond} {d1} OR (calldate = {d2} AND id {beyond} {i}))"));
     }
-    let mut sql = format!("SELECT {COLUMNS} FROM cdr{} ORDER BY calldate, id", c.sql());
+    let mut sql = format!("SELECT {COLUMNS} FROM cdr{} ORDER BY {order}", c.sql());
     if let Some(limit) = q.limit {
         let p = c.placeholder(Arg::Int(limit));
         sql.push_str(&format!(" LIMIT {p}"));
@@ -264,7 +267,7 @@ fn build(q: &CdrQuery) -> (String, Conditions) {
     (sql, c)
 }
 
-/// The CDRs matching `q`, in `(calldate, id)` order.
+/// The CDRs matching `q`, in `(calldate, id)` order (descending when `newest_first`).
 pub async fn list(conn: &mut AnyConnection, q: &CdrQuery) -> StoreResult<Vec<CdrRow>> {
     let (sql, conditions) = build(q);
     let rows = conditions.bind(sql).fetch_all(&mut *conn).await?;

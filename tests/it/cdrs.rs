@@ -345,6 +345,30 @@ async fn rest_pages_filters_get_and_patch() {
         cursor = page.body["next_cursor"].as_str().map(str::to_string);
     }
     assert_eq!(seen, 5);
+    // Newest first, paged: the same five in reverse; a cursor names its order.
+    let mut starts = Vec::new();
+    let mut cursor = String::new();
+    loop {
+        let page = app.get(&format!("/v1/tenants/T1/cdrs?limit=2&sort=-start&cursor={cursor}"), &key_a).await;
+        assert_eq!(page.status, 200, "{:?}", page.body);
+        starts.extend(page.body["items"].as_array().unwrap().iter().map(|c| c["start"].as_str().unwrap().to_string()));
+        let Some(next) = page.body["next_cursor"].as_str() else { break };
+        cursor = next.to_string();
+    }
+    let mut oldest_first = starts.clone();
+    oldest_first.sort();
+    assert_eq!(starts, oldest_first.into_iter().rev().collect::<Vec<_>>());
+    assert_eq!(starts.len(), 5);
+    let ascending = first.body["next_cursor"].as_str().unwrap();
+    let crossed = app.get(&format!("/v1/tenants/T1/cdrs?sort=-start&cursor={ascending}"), &key_a).await;
+    assert_eq!(crossed.code(), "invalid_cursor");
+    let bad_sort = app.get("/v1/tenants/T1/cdrs?sort=duration", &key_a).await;
+    assert_eq!((bad_sort.code(), &bad_sort.body["field"]), ("validation_failed", &serde_json::json!("sort")));
+    let newest_csv = app.request(reqwest::Method::GET, "/v1/tenants/T1/cdrs/export?sort=-start", &key_a).send().await;
+    let csv = newest_csv.unwrap().text().await.unwrap();
+    let csv_starts: Vec<&str> = csv.lines().skip(1).map(|line| line.split(',').nth(3).unwrap()).collect();
+    assert_eq!(csv_starts.len(), 5);
+    assert!(csv_starts.windows(2).all(|w| w[0] >= w[1]), "newest first: {csv_starts:?}");
     let filtered = app.get("/v1/tenants/T1/cdrs?from=2026-11-20T10:03:00Z&to=2026-11-20T10:04:00Z", &key_a).await;
     assert_eq!(filtered.body["items"].as_array().unwrap().len(), 2);
     assert_eq!(app.get("/v1/tenants/T1/cdrs?direction=sideways", &key_a).await.code(), "validation_failed");
