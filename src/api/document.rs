@@ -121,6 +121,23 @@ fn complete(doc: &mut Json) {
     how_to_call_each_operation(doc);
 }
 
+/// What a path parameter names, for the ones the handlers leave undescribed (the same name means the
+/// same thing on every path).
+fn path_parameter_description(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "code" => "The tenant's code, as in `/v1/tenants/{code}`.",
+        "id" => "The object's id, as its list and its `Location` give it.",
+        "extension_id" => "The extension's id.",
+        "user_id" => "The user's id.",
+        "name" => "The object's name (a phonebook's, a CDR template's).",
+        "number" => "The number: of the virtual extension, the campaign entry or the extension.",
+        "setting" => "The setting's name.",
+        "typesrc" => "The IVR's list: `IVR` (its prompts), a key (`IVR_0`-`IVR_9`, `IVR_STAR`, `IVR_HASH`) or a miss.",
+        "uniqueid" => "The call leg's Asterisk unique id (`_` is taken for `.`), or the call's originate id.",
+        _ => return None,
+    })
+}
+
 /// Every operation's description starts from its summary and says how to call it, from what the
 /// document itself declares: the credential, paging, conditional reads and writes, retries, and the
 /// body check. `deprecated: false` (the default) is dropped, as noise.
@@ -131,10 +148,15 @@ fn how_to_call_each_operation(doc: &mut Json) {
         }
         let parameters = operation.get("parameters").and_then(Json::as_array).cloned().unwrap_or_default();
         for parameter in operation.get_mut("parameters").and_then(Json::as_array_mut).into_iter().flatten() {
-            if let Some(parameter) = parameter.as_object_mut()
-                && parameter.get("deprecated") == Some(&Json::Bool(false))
-            {
+            let Some(parameter) = parameter.as_object_mut() else { continue };
+            if parameter.get("deprecated") == Some(&Json::Bool(false)) {
                 parameter.remove("deprecated");
+            }
+            if !parameter.contains_key("description")
+                && parameter.get("in").and_then(Json::as_str) == Some("path")
+                && let Some(text) = parameter.get("name").and_then(Json::as_str).and_then(path_parameter_description)
+            {
+                parameter.insert("description".into(), json!(text));
             }
         }
         let takes = |name: &str| takes_parameter(&parameters, None, Some(name));
