@@ -105,10 +105,12 @@ fn complete(doc: &mut Json) {
     declared_requirements(doc, &super::write_schemas());
     patches_keep_what_creates_require(doc);
     integer_bounds(doc);
-    closed_request_bodies(doc);
+    // The schemas operations receive, found once: the completions below change members, not references.
+    let received = received_schemas(doc);
+    closed_request_bodies(doc, &received);
     closed_forms(doc);
-    printable_request_texts(doc);
-    request_sets_without_null(doc);
+    printable_request_texts(doc, &received);
+    request_sets_without_null(doc, &received);
     explicit_security(doc);
     answers_each_operation_can_give(doc);
     gateway_answers(doc);
@@ -549,11 +551,10 @@ fn declare_field_rule(property: &mut Map<String, Json>, field: &crate::domain::o
 /// A text member of a request body with no rule of its own refuses control characters, as every
 /// input check of the service does (`char::is_control`); the generated resources' members carry
 /// their declaration's rule already ([`declare_field_rule`]).
-fn printable_request_texts(doc: &mut Json) {
-    let received = received_schemas(doc);
+fn printable_request_texts(doc: &mut Json, received: &[String]) {
     let Some(schemas) = doc.pointer_mut("/components/schemas").and_then(Json::as_object_mut) else { return };
     for name in received {
-        let properties = schemas.get_mut(&name).and_then(|schema| schema.get_mut("properties"));
+        let properties = schemas.get_mut(name).and_then(|schema| schema.get_mut("properties"));
         for property in properties.and_then(Json::as_object_mut).into_iter().flat_map(|p| p.values_mut()) {
             let Some(property) = property.as_object_mut() else { continue };
             // A member with a `maxLength` has a rule of its own (`api::bounded`), which says what
@@ -655,8 +656,7 @@ fn closed_forms(doc: &mut Json) {
 /// Outside a patch, a request member of a closed set is left out rather than sent as `null`: not
 /// `nullable` (`request_check` refuses the `null`), so the set needs no `null` among its values
 /// (generators make several types of a set with `null`).
-fn request_sets_without_null(doc: &mut Json) {
-    let received = received_schemas(doc);
+fn request_sets_without_null(doc: &mut Json, received: &[String]) {
     // A schema the server also sends keeps `nullable`: an answer may carry the `null`.
     let paths = doc.get("paths").and_then(Json::as_object).into_iter().flat_map(|paths| paths.values());
     let operations = paths.filter_map(Json::as_object).flat_map(|item| item.values());
@@ -676,11 +676,10 @@ fn request_sets_without_null(doc: &mut Json) {
 /// Request bodies name every member they take: `additionalProperties: false` on every schema an
 /// operation receives, which is what `request_check` enforces (a misspelt member is refused, not
 /// silently ignored).
-fn closed_request_bodies(doc: &mut Json) {
-    let received = received_schemas(doc);
+fn closed_request_bodies(doc: &mut Json, received: &[String]) {
     let Some(schemas) = doc.pointer_mut("/components/schemas").and_then(Json::as_object_mut) else { return };
     for name in received {
-        if let Some(schema) = schemas.get_mut(&name).and_then(Json::as_object_mut)
+        if let Some(schema) = schemas.get_mut(name).and_then(Json::as_object_mut)
             && schema.get("type").and_then(Json::as_str) == Some("object")
             && !schema.contains_key("additionalProperties")
         {
